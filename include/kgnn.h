@@ -1,0 +1,60 @@
+/* kgnn: K-optimal and graph-network sparse triangular preconditioners for PETSc.
+
+   Two ways to reach the preconditioners:
+     - any PETSc program:  -dll_append /path/lib/libkgnn.so -pc_type kopt
+     - a simulation code:  link -lkgnn and call KGNNInitializePackage() after PetscInitialize()
+*/
+#ifndef KGNN_H
+#define KGNN_H
+
+#include <petscksp.h>
+#include <petscversion.h>
+
+#if PETSC_VERSION_LT(3, 19, 0) /* PetscErrorCode became an enum in 3.19 */
+  #define PETSC_SUCCESS 0
+#endif
+
+#define KGNN_VERSION_MAJOR 0
+#define KGNN_VERSION_MINOR 1
+
+#define PCKOPT "kopt"
+
+/* How PCKOPT obtains the entries of A^-1 that Algorithm 1 needs. */
+typedef enum {
+  KGNN_INVERSE_AUTO,  /* dense up to -pc_kopt_dense_max rows, MUMPS above */
+  KGNN_INVERSE_DENSE, /* LAPACK Cholesky + inverse of the whole matrix */
+  KGNN_INVERSE_MUMPS  /* selected entries of A^-1 from MUMPS (MatMumpsGetInverse) */
+} KGNNInverseMethod;
+PETSC_EXTERN const char *const KGNNInverseMethods[];
+
+PETSC_EXTERN PetscClassId KGNN_CLASSID;
+PETSC_EXTERN PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
+
+/* Registers the PC types, the class id and the log events. Idempotent. */
+PETSC_EXTERN PetscErrorCode KGNNInitializePackage(void);
+PETSC_EXTERN PetscErrorCode KGNNFinalizePackage(void);
+/* Entry point PETSc looks up when it loads libkgnn.so with -dll_append. */
+PETSC_EXTERN PetscErrorCode PetscDLLibraryRegister_kgnn(void);
+
+/* PCKOPT setters and getters (one per option) */
+PETSC_EXTERN PetscErrorCode PCKOPTSetInverseMethod(PC, KGNNInverseMethod);
+PETSC_EXTERN PetscErrorCode PCKOPTGetInverseMethod(PC, KGNNInverseMethod *);
+PETSC_EXTERN PetscErrorCode PCKOPTSetDenseMax(PC, PetscInt);
+PETSC_EXTERN PetscErrorCode PCKOPTGetDenseMax(PC, PetscInt *);
+PETSC_EXTERN PetscErrorCode PCKOPTSetCheckSymmetric(PC, PetscBool, PetscReal);
+PETSC_EXTERN PetscErrorCode PCKOPTGetCheckSymmetric(PC, PetscBool *, PetscReal *);
+/* L (n x n SEQAIJ, lower triangular, A ~ L L^T) after PCSetUp; the caller destroys it. */
+PETSC_EXTERN PetscErrorCode PCKOPTGetFactor(PC, Mat *);
+
+/* The library's own IC(0) without shift on the pattern of tril(A) (PETSc does not expose
+   its ICC factor's entries). *L is NULL and *failrow the failing row when a pivot is <= 0. */
+PETSC_EXTERN PetscErrorCode KGNNComputeIC0(Mat A, Mat *L, PetscInt *failrow);
+/* y = (L L^T)^-1 x for a lower-triangular SEQAIJ L with its diagonal stored. */
+PETSC_EXTERN PetscErrorCode KGNNFactorApply(Mat L, Vec x, Vec y);
+
+/* Matrix Market (coordinate real/integer, symmetric or general, plain or .gz) or PETSc binary. */
+PETSC_EXTERN PetscErrorCode KGNNMatLoad(MPI_Comm, const char file[], Mat *A);
+/* A right-hand side from Matrix Market (array or coordinate, n x 1) or PETSc binary; layout of A. */
+PETSC_EXTERN PetscErrorCode KGNNVecLoad(Mat A, const char file[], Vec *b);
+
+#endif

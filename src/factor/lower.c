@@ -1,0 +1,104 @@
+/* The lower-triangular CSC factor structure: built from tril(A), converted to and from PETSc. */
+#include "../kgnn_impl.h"
+
+/* Column j of tril(A) = rows i >= j of A that store column j. Rows are visited in ascending
+   order, so each column comes out sorted with its diagonal first; a missing diagonal is added
+   (as a structural entry, value 0) so that L always has one. */
+PetscErrorCode KGNNLowerCreateFromCSR(const KGNNCSR *A, PetscBool copy_values, KGNNLower *L)
+{
+  PetscInt n = A->n, *next, nnz;
+
+  PetscFunctionBegin;
+  L->n = n;
+  PetscCall(PetscCalloc1(n + 1, &L->colptr));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool hasdiag = PETSC_FALSE;
+    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1]; p++) {
+      PetscInt c = A->colidx[p];
+      if (c > i) break;
+      if (c == i) hasdiag = PETSC_TRUE;
+      L->colptr[c + 1]++;
+    }
+    if (!hasdiag) L->colptr[i + 1]++;
+  }
+  for (PetscInt j = 0; j < n; j++) L->colptr[j + 1] += L->colptr[j];
+  nnz = L->colptr[n];
+  PetscCall(PetscMalloc1(nnz, &L->rowidx));
+  PetscCall(PetscCalloc1(nnz, &L->val));
+  PetscCall(PetscMalloc1(n, &next));
+  for (PetscInt j = 0; j < n; j++) next[j] = L->colptr[j];
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool hasdiag = PETSC_FALSE;
+    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1]; p++) {
+      PetscInt c = A->colidx[p];
+      if (c > i) break;
+      if (c == i) hasdiag = PETSC_TRUE;
+      L->rowidx[next[c]] = i;
+      if (copy_values) L->val[next[c]] = A->val[p];
+      next[c]++;
+    }
+    if (!hasdiag) L->rowidx[next[i]++] = i;
+  }
+  PetscCall(PetscFree(next));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNLowerDestroy(KGNNLower *L)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(L->colptr));
+  PetscCall(PetscFree(L->rowidx));
+  PetscCall(PetscFree(L->val));
+  L->n = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* CSC of L is CSR of L^T; transpose once more to hand PETSc a row-oriented SEQAIJ. */
+PetscErrorCode KGNNLowerToMat(const KGNNLower *L, Mat *M)
+{
+  PetscInt     n = L->n, nnz = L->colptr[n], *rp, *ci, *next;
+  PetscScalar *v;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(n + 1, &rp));
+  PetscCall(PetscMalloc1(nnz, &ci));
+  PetscCall(PetscMalloc1(nnz, &v));
+  PetscCall(PetscMalloc1(n + 1, &next));
+  for (PetscInt p = 0; p < nnz; p++) rp[L->rowidx[p] + 1]++;
+  for (PetscInt i = 0; i < n; i++) rp[i + 1] += rp[i];
+  for (PetscInt i = 0; i < n; i++) next[i] = rp[i];
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt p = L->colptr[j]; p < L->colptr[j + 1]; p++) {
+      PetscInt i = L->rowidx[p];
+      ci[next[i]]  = j;
+      v[next[i]++] = L->val[p];
+    }
+  PetscCall(MatCreate(PETSC_COMM_SELF, M));
+  PetscCall(MatSetSizes(*M, n, n, n, n));
+  PetscCall(MatSetType(*M, MATSEQAIJ));
+  PetscCall(MatSeqAIJSetPreallocationCSR(*M, rp, ci, v));
+  PetscCall(PetscFree(rp));
+  PetscCall(PetscFree(ci));
+  PetscCall(PetscFree(v));
+  PetscCall(PetscFree(next));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* From a lower-triangular matrix (any type MatGetRow serves); entries above the diagonal
+   are an error, a missing diagonal is stored as 0 (KGNNTriSolveSetUp then refuses it). */
+PetscErrorCode KGNNLowerFromMat(Mat M, KGNNLower *L)
+{
+  Mat     Ms;
+  KGNNCSR csr;
+
+  PetscFunctionBegin;
+  PetscCall(MatConvert(M, MATSEQAIJ, MAT_INITIAL_MATRIX, &Ms));
+  PetscCall(KGNNMatGetCSR(Ms, &csr));
+  for (PetscInt i = 0; i < csr.n; i++)
+    for (PetscInt p = csr.rowptr[i]; p < csr.rowptr[i + 1]; p++)
+      PetscCheck(csr.colidx[p] <= i, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Factor is not lower triangular: entry (%" PetscInt_FMT ", %" PetscInt_FMT ") is above the diagonal", i, csr.colidx[p]);
+  PetscCall(KGNNLowerCreateFromCSR(&csr, PETSC_TRUE, L));
+  PetscCall(KGNNMatRestoreCSR(Ms, &csr));
+  PetscCall(MatDestroy(&Ms));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

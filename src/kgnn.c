@@ -1,0 +1,38 @@
+/* Package registration: the one call a simulation code makes (KGNNInitializePackage) and the
+   entry point PETSc calls when it loads libkgnn.so through -dll_append. */
+#include "kgnn_impl.h"
+
+PetscClassId  KGNN_CLASSID;
+PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
+
+static PetscBool KGNNPackageInitialized = PETSC_FALSE;
+
+PetscErrorCode KGNNFinalizePackage(void)
+{
+  PetscFunctionBegin;
+  KGNNPackageInitialized = PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNInitializePackage(void)
+{
+  PetscFunctionBegin;
+  if (KGNNPackageInitialized) PetscFunctionReturn(PETSC_SUCCESS);
+  KGNNPackageInitialized = PETSC_TRUE;
+  PetscCall(PCInitializePackage());
+  PetscCall(PetscClassIdRegister("KGNN", &KGNN_CLASSID));
+  PetscCall(PCRegister(PCKOPT, PCCreate_KOPT));
+  PetscCall(PetscLogEventRegister("KOPTSymbolic", PC_CLASSID, &KGNN_KOPT_Symbolic));
+  PetscCall(PetscLogEventRegister("KOPTInverse", PC_CLASSID, &KGNN_KOPT_Inverse));
+  PetscCall(PetscLogEventRegister("KOPTColumns", PC_CLASSID, &KGNN_KOPT_Columns));
+  PetscCall(PetscLogEventRegister("KGNNFactorApply", PC_CLASSID, &KGNN_FactorApply));
+  PetscCall(PetscRegisterFinalize(KGNNFinalizePackage));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode PetscDLLibraryRegister_kgnn(void)
+{
+  PetscFunctionBegin;
+  PetscCall(KGNNInitializePackage());
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

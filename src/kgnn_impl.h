@@ -1,0 +1,79 @@
+/* Private interfaces between the PETSc faces (src/pc) and the numerics (src/factor). */
+#ifndef KGNN_IMPL_H
+#define KGNN_IMPL_H
+
+#include <kgnn.h>
+
+/* A square matrix in compressed sparse row form, rows sorted by column (PETSc SEQAIJ arrays). */
+typedef struct {
+  PetscInt           n;
+  const PetscInt    *rowptr, *colidx;
+  const PetscScalar *val;
+} KGNNCSR;
+
+/* A lower-triangular factor L in compressed sparse column form: column j holds rows
+   rowidx[colptr[j]..colptr[j+1]-1], ascending, the diagonal j first. */
+typedef struct {
+  PetscInt     n;
+  PetscInt    *colptr, *rowidx;
+  PetscScalar *val;
+} KGNNLower;
+
+/* src/factor/lower.c: pattern of tril(A) with the diagonal always present */
+PETSC_INTERN PetscErrorCode KGNNLowerCreateFromCSR(const KGNNCSR *, PetscBool copy_values, KGNNLower *);
+PETSC_INTERN PetscErrorCode KGNNLowerDestroy(KGNNLower *);
+PETSC_INTERN PetscErrorCode KGNNLowerToMat(const KGNNLower *, Mat *);
+PETSC_INTERN PetscErrorCode KGNNLowerFromMat(Mat, KGNNLower *);
+
+/* src/factor/checks.c: input checks on plain CSR; each reports where the first offence is */
+PETSC_INTERN void KGNNCheckFinite(const KGNNCSR *, PetscInt *row, PetscInt *col, PetscScalar *val);
+PETSC_INTERN void KGNNCheckDiagonal(const KGNNCSR *, PetscInt *row, PetscScalar *val);
+PETSC_INTERN void KGNNCheckSymmetric(const KGNNCSR *, PetscReal tol, PetscInt *row, PetscInt *col, PetscScalar *aij, PetscScalar *aji);
+
+/* src/factor/kopt_pattern.c: symbolic phase of Algorithm 1.
+   P is the lower triangle of the union over columns i of s_i x s_i, the entries of A^-1 that
+   Algorithm 1 reads (CSC, rows ascending). map[mapptr[i] ...] lists, for column i of L, the
+   positions in P of the lower triangle of B_i = A^-1(s_i, s_i), column by column. */
+typedef struct {
+  KGNNLower L; /* pattern of L; values written by the numeric phase */
+  PetscInt *Pptr, *Pidx;
+  PetscInt *mapptr, *map;
+  PetscInt  maxcol; /* max |s_i| */
+} KGNNKoptSymbolic;
+PETSC_INTERN PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *, KGNNKoptSymbolic *);
+PETSC_INTERN PetscErrorCode KGNNKoptSymbolicDestroy(KGNNKoptSymbolic *);
+
+/* src/factor/kopt_columns.c: numeric phase of Algorithm 1 (lines 2-7) from the values Pval of
+   A^-1 on P. *failcol = -1 on success, else the first column whose B_i is not positive definite. */
+PETSC_INTERN PetscErrorCode KGNNKoptColumns(KGNNKoptSymbolic *, const PetscScalar *Pval, PetscInt *failcol);
+
+/* src/factor/inverse_dense.c: A^-1 on the pattern P through a dense LAPACK Cholesky + inverse.
+   *failrow = -1 on success, else the leading minor at which A is not positive definite. */
+PETSC_INTERN PetscErrorCode KGNNInverseDense(const KGNNCSR *, const PetscInt *Pptr, const PetscInt *Pidx, PetscScalar *Pval, PetscInt *failrow);
+
+/* src/factor/inverse_mumps.c: A^-1 on P through MUMPS' selected-entries inverse.
+   Symbolic work (analysis, pattern) is kept for numeric re-setups. */
+typedef struct {
+  Mat F;      /* MUMPS Cholesky factor */
+  Mat spRHST; /* SEQAIJ on the pattern P^T, sharing Pval */
+} KGNNInverseMumps;
+PETSC_INTERN PetscErrorCode KGNNInverseMumpsSymbolic(Mat A, const char prefix[], PetscInt n, PetscInt *Pptr, PetscInt *Pidx, PetscScalar *Pval, KGNNInverseMumps *);
+PETSC_INTERN PetscErrorCode KGNNInverseMumpsNumeric(Mat A, KGNNInverseMumps *, PetscBool *failed);
+PETSC_INTERN PetscErrorCode KGNNInverseMumpsDestroy(KGNNInverseMumps *);
+
+/* src/factor/trisolve.c: y = L^-T L^-1 x with idiag = 1 / diag(L) */
+PETSC_INTERN PetscErrorCode KGNNTriSolveSetUp(const KGNNLower *, PetscScalar *idiag, PetscInt *badcol);
+PETSC_INTERN void           KGNNTriSolve(const KGNNLower *, const PetscScalar *idiag, const PetscScalar *x, PetscScalar *y);
+
+/* src/factor/ic0.c: IC(0) without shift, in place on L holding tril(A). *failcol = -1 on success. */
+PETSC_INTERN PetscErrorCode KGNNIC0Factor(KGNNLower *, PetscInt *failcol);
+
+/* src/pc/matcsr.c: a sequential AIJ view of the operator a PC is given */
+PETSC_INTERN PetscErrorCode KGNNMatGetSeqAIJ(PC, Mat A, Mat *Aseq);
+PETSC_INTERN PetscErrorCode KGNNMatGetCSR(Mat Aseq, KGNNCSR *);
+PETSC_INTERN PetscErrorCode KGNNMatRestoreCSR(Mat Aseq, KGNNCSR *);
+PETSC_INTERN PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *, PetscBool check_symmetric, PetscReal tol);
+
+PETSC_INTERN PetscErrorCode PCCreate_KOPT(PC);
+
+#endif

@@ -1,0 +1,408 @@
+/* PCKOPT: the K-optimal sparse lower-triangular factor L on the pattern of tril(A), the
+   minimiser of Kaporin's K(L^T A^-1 L) (Trifonov, Muravleva, Oseledets, Sec. 4, Algorithm 1).
+   This file is only the PETSc face; the numerics live in src/factor/. */
+#include "../kgnn_impl.h"
+#include <petsc/private/pcimpl.h>
+
+typedef struct {
+  KGNNInverseMethod method, used; /* asked for; used by the current symbolic phase */
+  PetscInt          dense_max;
+  PetscBool         check_symmetric;
+  PetscReal         symmetric_tol;
+
+  KGNNKoptSymbolic S;
+  PetscBool        have_symbolic;
+  KGNNInverseMumps mumps;
+  PetscScalar     *Pval, *idiag;
+  PetscBool        failed;
+  PetscInt         failcol;
+
+  PetscLogDouble t_symbolic, t_inverse, t_columns;
+  PetscInt       nsymbolic, nnumeric;
+} PC_KOPT;
+
+const char *const KGNNInverseMethods[] = {"auto", "dense", "mumps", "KGNNInverseMethod", "KGNN_INVERSE_", NULL};
+
+static PetscErrorCode PCKOPTResetSymbolic(PC_KOPT *kopt)
+{
+  PetscFunctionBegin;
+  PetscCall(KGNNInverseMumpsDestroy(&kopt->mumps));
+  PetscCall(KGNNKoptSymbolicDestroy(&kopt->S));
+  PetscCall(PetscFree(kopt->Pval));
+  PetscCall(PetscFree(kopt->idiag));
+  kopt->have_symbolic = PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCKOPTFail(PC pc, const char *what, PetscInt where)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
+  PetscFunctionBegin;
+  kopt->failed  = PETSC_TRUE;
+  kopt->failcol = where;
+  PetscCall(PetscInfo(pc, "K-optimal factor failed: %s %" PetscInt_FMT "; the matrix is not positive definite (or too ill-conditioned for the inverse)\n", what, where));
+  PetscCall(PCSetFailedReason(pc, PC_FACTOR_NUMERIC_ZEROPIVOT));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCKOPTViewFactorFromOptions(PC pc)
+{
+  PetscViewer       viewer;
+  PetscViewerFormat format;
+  PetscBool         flg;
+  Mat               L;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetViewer(PetscObjectComm((PetscObject)pc), ((PetscObject)pc)->options, ((PetscObject)pc)->prefix, "-pc_kopt_view_factor", &viewer, &format, &flg));
+  if (!flg) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PCKOPTGetFactor(pc, &L));
+  PetscCall(PetscObjectSetName((PetscObject)L, "L"));
+  PetscCall(PetscViewerPushFormat(viewer, format));
+  PetscCall(MatView(L, viewer));
+  PetscCall(PetscViewerPopFormat(viewer));
+  PetscCall(MatDestroy(&L));
+#if PETSC_VERSION_LT(3, 22, 0)
+  PetscCall(PetscViewerDestroy(&viewer));
+#else
+  PetscCall(PetscOptionsRestoreViewer(&viewer));
+#endif
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCSetUp_KOPT(PC pc)
+{
+  PC_KOPT       *kopt = (PC_KOPT *)pc->data;
+  Mat            Aseq;
+  KGNNCSR        A;
+  PetscInt       n, fail;
+  PetscBool      mfail;
+  PetscLogDouble t0, t1;
+  const char    *prefix;
+
+  PetscFunctionBegin;
+  kopt->failed  = PETSC_FALSE;
+  kopt->failcol = -1;
+  PetscCall(KGNNMatGetSeqAIJ(pc, pc->pmat, &Aseq));
+  PetscCall(KGNNMatGetCSR(Aseq, &A));
+  n = A.n;
+  PetscCall(KGNNCheckSPDInput(Aseq, &A, kopt->check_symmetric, kopt->symmetric_tol));
+
+  {
+    KGNNInverseMethod m = kopt->method;
+    if (m == KGNN_INVERSE_AUTO) {
+#if defined(PETSC_HAVE_MUMPS)
+      m = n <= kopt->dense_max ? KGNN_INVERSE_DENSE : KGNN_INVERSE_MUMPS;
+#else
+      m = KGNN_INVERSE_DENSE;
+#endif
+    }
+    PetscCheck(m != KGNN_INVERSE_DENSE || n <= kopt->dense_max, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+               "PCKOPT dense inverse refused: n = %" PetscInt_FMT " rows is above -pc_kopt_dense_max %" PetscInt_FMT " (it would need %.2g GB and O(n^3) work); use -pc_kopt_inverse mumps, or raise -pc_kopt_dense_max", n, kopt->dense_max, 8.0 * (double)n * (double)n / 1e9);
+    /* symbolic work survives a numeric re-setup with the same pattern and method */
+    if (!(pc->setupcalled && pc->flag == SAME_NONZERO_PATTERN && kopt->have_symbolic && kopt->used == m && kopt->S.L.n == n)) {
+      PetscCall(PCKOPTResetSymbolic(kopt));
+      kopt->used = m;
+      PetscCall(PetscLogEventBegin(KGNN_KOPT_Symbolic, pc, 0, 0, 0));
+      PetscCall(PetscTime(&t0));
+      PetscCall(KGNNKoptSymbolicCreate(&A, &kopt->S));
+      PetscCall(PetscMalloc1(kopt->S.Pptr[n], &kopt->Pval));
+      PetscCall(PetscMalloc1(n, &kopt->idiag));
+      if (m == KGNN_INVERSE_MUMPS) {
+        PetscCall(PCGetOptionsPrefix(pc, &prefix));
+        PetscCall(KGNNInverseMumpsSymbolic(Aseq, prefix, n, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &kopt->mumps));
+      }
+      PetscCall(PetscTime(&t1));
+      PetscCall(PetscLogEventEnd(KGNN_KOPT_Symbolic, pc, 0, 0, 0));
+      kopt->have_symbolic = PETSC_TRUE;
+      kopt->t_symbolic    = t1 - t0;
+      kopt->nsymbolic++;
+    }
+  }
+  kopt->nnumeric++;
+
+  /* Algorithm 1, line 1: the entries of B = A^-1 on the pattern */
+  PetscCall(PetscLogEventBegin(KGNN_KOPT_Inverse, pc, 0, 0, 0));
+  PetscCall(PetscTime(&t0));
+  if (kopt->used == KGNN_INVERSE_DENSE) {
+    PetscCall(KGNNInverseDense(&A, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &fail));
+    if (fail >= 0) PetscCall(PCKOPTFail(pc, "dense Cholesky of A breaks down at row", fail));
+  } else {
+    PetscCall(KGNNInverseMumpsNumeric(Aseq, &kopt->mumps, &mfail));
+    if (mfail) PetscCall(PCKOPTFail(pc, "MUMPS Cholesky of A failed, row", -1));
+  }
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscLogEventEnd(KGNN_KOPT_Inverse, pc, 0, 0, 0));
+  kopt->t_inverse = t1 - t0;
+  PetscCall(KGNNMatRestoreCSR(Aseq, &A));
+  PetscCall(MatDestroy(&Aseq));
+
+  /* lines 2-7: one small SPD problem per column */
+  if (!kopt->failed) {
+    PetscCall(PetscLogEventBegin(KGNN_KOPT_Columns, pc, 0, 0, 0));
+    PetscCall(PetscTime(&t0));
+    PetscCall(KGNNKoptColumns(&kopt->S, kopt->Pval, &fail));
+    if (fail >= 0) PetscCall(PCKOPTFail(pc, "B_i = A^-1(s_i, s_i) is not positive definite for column", fail));
+    else {
+      PetscCall(KGNNTriSolveSetUp(&kopt->S.L, kopt->idiag, &fail));
+      if (fail >= 0) PetscCall(PCKOPTFail(pc, "zero or non-finite diagonal of L in column", fail));
+    }
+    PetscCall(PetscTime(&t1));
+    PetscCall(PetscLogEventEnd(KGNN_KOPT_Columns, pc, 0, 0, 0));
+    kopt->t_columns = t1 - t0;
+  }
+  if (!kopt->failed) PetscCall(PCKOPTViewFactorFromOptions(pc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCApply_KOPT(PC pc, Vec x, Vec y)
+{
+  PC_KOPT           *kopt = (PC_KOPT *)pc->data;
+  const PetscScalar *xa;
+  PetscScalar       *ya;
+
+  PetscFunctionBegin;
+  if (kopt->failed) { /* as PETSc's factor PCs do: never a silent number after a failure */
+    PetscCall(VecSetInf(y));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(PetscLogEventBegin(KGNN_FactorApply, pc, x, y, 0));
+  PetscCall(VecGetArrayRead(x, &xa));
+  PetscCall(VecGetArrayWrite(y, &ya));
+  KGNNTriSolve(&kopt->S.L, kopt->idiag, xa, ya);
+  PetscCall(VecRestoreArrayRead(x, &xa));
+  PetscCall(VecRestoreArrayWrite(y, &ya));
+  PetscCall(PetscLogFlops(4.0 * (PetscLogDouble)(kopt->S.L.colptr[kopt->S.L.n] - kopt->S.L.n) + 2.0 * (PetscLogDouble)kopt->S.L.n));
+  PetscCall(PetscLogEventEnd(KGNN_FactorApply, pc, x, y, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCReset_KOPT(PC pc)
+{
+  PetscFunctionBegin;
+  PetscCall(PCKOPTResetSymbolic((PC_KOPT *)pc->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
+{
+  PC_KOPT  *kopt = (PC_KOPT *)pc->data;
+  PetscBool iascii;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &iascii));
+  if (!iascii) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  K-optimal factor L L^T ~ A on the pattern of tril(A)\n"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  inverse entries: %s (asked %s, dense max %" PetscInt_FMT " rows)\n", kopt->have_symbolic ? (kopt->used == KGNN_INVERSE_DENSE ? "dense LAPACK Cholesky + inverse" : "MUMPS selected entries") : "not set up", KGNNInverseMethods[kopt->method], kopt->dense_max));
+  if (kopt->have_symbolic) {
+    PetscInt n = kopt->S.L.n;
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT ", entries of A^-1 used = %" PetscInt_FMT ", largest column = %" PetscInt_FMT "\n", n, kopt->S.L.colptr[n], kopt->S.Pptr[n], kopt->S.maxcol));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: symbolic %.3g s, inverse %.3g s, columns %.3g s\n", kopt->t_symbolic, kopt->t_inverse, kopt->t_columns));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  symbolic setups %" PetscInt_FMT ", numeric setups %" PetscInt_FMT "\n", kopt->nsymbolic, kopt->nnumeric));
+  }
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  symmetry check: %s (relative tolerance %g)\n", kopt->check_symmetric ? "on" : "off", (double)kopt->symmetric_tol));
+  if (kopt->failed) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED at %" PetscInt_FMT ": A is not positive definite\n", kopt->failcol));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+#if PETSC_VERSION_LT(3, 23, 0)
+static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems *PetscOptionsObject)
+#else
+static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems PetscOptionsObject)
+#endif
+{
+  PC_KOPT          *kopt = (PC_KOPT *)pc->data;
+  KGNNInverseMethod m    = kopt->method;
+  PetscInt          dmax = kopt->dense_max;
+  PetscBool         chk = kopt->check_symmetric, flg;
+  PetscReal         tol = kopt->symmetric_tol;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "K-optimal factor (PCKOPT) options");
+  PetscCall(PetscOptionsEnum("-pc_kopt_inverse", "How the entries of A^-1 are computed", "PCKOPTSetInverseMethod", KGNNInverseMethods, (PetscEnum)m, (PetscEnum *)&m, &flg));
+  if (flg) PetscCall(PCKOPTSetInverseMethod(pc, m));
+  PetscCall(PetscOptionsInt("-pc_kopt_dense_max", "Largest n for the dense inverse", "PCKOPTSetDenseMax", dmax, &dmax, &flg));
+  if (flg) PetscCall(PCKOPTSetDenseMax(pc, dmax));
+  PetscCall(PetscOptionsBool("-pc_kopt_check_symmetric", "Check that A is symmetric", "PCKOPTSetCheckSymmetric", chk, &chk, NULL));
+  PetscCall(PetscOptionsReal("-pc_kopt_symmetric_tol", "Relative tolerance of the symmetry check", "PCKOPTSetCheckSymmetric", tol, &tol, NULL));
+  PetscCall(PCKOPTSetCheckSymmetric(pc, chk, tol));
+  PetscCall(PetscOptionsName("-pc_kopt_view_factor", "View L after each setup (viewer, e.g. binary:L.bin)", "PCKOPTGetFactor", NULL));
+  PetscOptionsHeadEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCKOPTSetInverseMethod_KOPT(PC pc, KGNNInverseMethod m)
+{
+  PetscFunctionBegin;
+  ((PC_KOPT *)pc->data)->method = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetInverseMethod_KOPT(PC pc, KGNNInverseMethod *m)
+{
+  PetscFunctionBegin;
+  *m = ((PC_KOPT *)pc->data)->method;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTSetDenseMax_KOPT(PC pc, PetscInt nmax)
+{
+  PetscFunctionBegin;
+  PetscCheck(nmax >= 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "-pc_kopt_dense_max must be >= 0, got %" PetscInt_FMT, nmax);
+  ((PC_KOPT *)pc->data)->dense_max = nmax;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetDenseMax_KOPT(PC pc, PetscInt *nmax)
+{
+  PetscFunctionBegin;
+  *nmax = ((PC_KOPT *)pc->data)->dense_max;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTSetCheckSymmetric_KOPT(PC pc, PetscBool chk, PetscReal tol)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCheck(tol >= 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "-pc_kopt_symmetric_tol must be >= 0, got %g", (double)tol);
+  kopt->check_symmetric = chk;
+  kopt->symmetric_tol   = tol;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetCheckSymmetric_KOPT(PC pc, PetscBool *chk, PetscReal *tol)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
+  PetscFunctionBegin;
+  if (chk) *chk = kopt->check_symmetric;
+  if (tol) *tol = kopt->symmetric_tol;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetFactor_KOPT(PC pc, Mat *L)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCheck(kopt->have_symbolic && !kopt->failed, PetscObjectComm((PetscObject)pc), PETSC_ERR_ORDER, "PCKOPT has no factor: call PCSetUp() first (and check PCGetFailedReason())");
+  PetscCall(KGNNLowerToMat(&kopt->S.L, L));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCDestroy_KOPT(PC pc)
+{
+  PetscFunctionBegin;
+  PetscCall(PCReset_KOPT(pc));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetInverseMethod_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetInverseMethod_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDenseMax_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDenseMax_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetCheckSymmetric_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetCheckSymmetric_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", NULL));
+  PetscCall(PetscFree(pc->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/*MC
+   PCKOPT - K-optimal incomplete factorization: the lower-triangular L on the pattern of tril(A)
+   that minimises Kaporin's condition number K(L^T A^-1 L), applied as (L L^T)^-1 by two
+   triangular solves.
+
+   Options Database Keys:
++  -pc_kopt_inverse <auto,dense,mumps> - how the entries of A^-1 are computed (auto: dense up to dense_max rows)
+.  -pc_kopt_dense_max <8000> - refuse the dense inverse above this many rows
+.  -pc_kopt_check_symmetric <true> - check that A is symmetric before factoring
+.  -pc_kopt_symmetric_tol <1e-10> - relative tolerance of that check
+-  -pc_kopt_view_factor <viewer> - view L after each setup, e.g. binary:L.bin
+
+   Notes:
+   Column i of L is v_i / sqrt(v_i(1)) with v_i = B_i^-1 e_1, B_i = A^-1(s_i, s_i) and s_i the
+   rows of column i of tril(A) (Algorithm 1 of Trifonov, Muravleva and Oseledets). The entries
+   of A^-1 come from a dense Cholesky inverse or from MUMPS' selected inverse entries, so
+   setup costs at least a sparse direct factorization: PCKOPT is a reference and benchmark
+   preconditioner. Sequential: in parallel use it as -sub_pc_type kopt of PCBJACOBI or PCASM
+   (with -pc_asm_type basic for CG). A matrix that is not positive definite sets
+   PC_FACTOR_NUMERIC_ZEROPIVOT, so KSP reports KSP_DIVERGED_PC_FAILED.
+
+   Level: intermediate
+
+.seealso: `PCICC`, `PCCHOLESKY`, `PCKOPTSetInverseMethod()`, `PCKOPTGetFactor()`, `KGNNInitializePackage()`
+M*/
+PetscErrorCode PCCreate_KOPT(PC pc)
+{
+  PC_KOPT *kopt;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&kopt));
+  kopt->method          = KGNN_INVERSE_AUTO;
+  kopt->dense_max       = 8000;
+  kopt->check_symmetric = PETSC_TRUE;
+  kopt->symmetric_tol   = 1e-10;
+  kopt->failcol         = -1;
+  pc->data              = (void *)kopt;
+
+  pc->ops->setup          = PCSetUp_KOPT;
+  pc->ops->apply          = PCApply_KOPT;
+  pc->ops->applytranspose = PCApply_KOPT; /* (L L^T)^-1 is symmetric */
+  pc->ops->reset          = PCReset_KOPT;
+  pc->ops->destroy        = PCDestroy_KOPT;
+  pc->ops->view           = PCView_KOPT;
+  pc->ops->setfromoptions = PCSetFromOptions_KOPT;
+
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetInverseMethod_C", PCKOPTSetInverseMethod_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetInverseMethod_C", PCKOPTGetInverseMethod_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDenseMax_C", PCKOPTSetDenseMax_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDenseMax_C", PCKOPTGetDenseMax_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetCheckSymmetric_C", PCKOPTSetCheckSymmetric_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetCheckSymmetric_C", PCKOPTGetCheckSymmetric_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", PCKOPTGetFactor_KOPT));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The public setters: no-ops on other PC types, as PETSc's own are. */
+PetscErrorCode PCKOPTSetInverseMethod(PC pc, KGNNInverseMethod m)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetInverseMethod_C", (PC, KGNNInverseMethod), (pc, m));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetInverseMethod(PC pc, KGNNInverseMethod *m)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetInverseMethod_C", (PC, KGNNInverseMethod *), (pc, m));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetDenseMax(PC pc, PetscInt nmax)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetDenseMax_C", (PC, PetscInt), (pc, nmax));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetDenseMax(PC pc, PetscInt *nmax)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetDenseMax_C", (PC, PetscInt *), (pc, nmax));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetCheckSymmetric(PC pc, PetscBool chk, PetscReal tol)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetCheckSymmetric_C", (PC, PetscBool, PetscReal), (pc, chk, tol));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetCheckSymmetric(PC pc, PetscBool *chk, PetscReal *tol)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetCheckSymmetric_C", (PC, PetscBool *, PetscReal *), (pc, chk, tol));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetFactor(PC pc, Mat *L)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetFactor_C", (PC, Mat *), (pc, L));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,159 @@
+/* Shared helpers of the C tests: test matrices, dense copies, LAPACK references, checks.
+   A test prints one line per failed check and exits non-zero if any failed. */
+#ifndef KGNN_TESTUTIL_H
+#define KGNN_TESTUTIL_H
+
+#include <kgnn.h>
+#include <petscblaslapack.h>
+
+static int test_failures = 0;
+
+#define CHECK(cond, ...) \
+  do { \
+    if (!(cond)) { \
+      test_failures++; \
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "FAIL %s:%d: ", __FILE__, __LINE__)); \
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, __VA_ARGS__)); \
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "\n")); \
+    } \
+  } while (0)
+
+/* Tridiagonal n x n with diagonal d[i] and sub/super-diagonal e[i] = A(i+1, i). */
+static inline PetscErrorCode TestTridiag(PetscInt n, const PetscScalar *d, const PetscScalar *e, Mat *A)
+{
+  PetscFunctionBegin;
+  PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, n, n, 3, NULL, A));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCall(MatSetValue(*A, i, i, d[i], INSERT_VALUES));
+    if (i + 1 < n) {
+      PetscCall(MatSetValue(*A, i + 1, i, e[i], INSERT_VALUES));
+      PetscCall(MatSetValue(*A, i, i + 1, e[i], INSERT_VALUES));
+    }
+  }
+  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* 2D 5-point Poisson on an m x m grid, natural (row-by-row) ordering, Dirichlet boundary. */
+static inline PetscErrorCode TestPoisson2D(MPI_Comm comm, PetscInt m, Mat *A)
+{
+  PetscInt N = m * m, rs, re;
+
+  PetscFunctionBegin;
+  PetscCall(MatCreateAIJ(comm, PETSC_DECIDE, PETSC_DECIDE, N, N, 5, NULL, 4, NULL, A));
+  PetscCall(MatGetOwnershipRange(*A, &rs, &re));
+  for (PetscInt k = rs; k < re; k++) {
+    PetscInt i = k / m, j = k % m;
+    PetscCall(MatSetValue(*A, k, k, 4.0, INSERT_VALUES));
+    if (i > 0) PetscCall(MatSetValue(*A, k, k - m, -1.0, INSERT_VALUES));
+    if (i < m - 1) PetscCall(MatSetValue(*A, k, k + m, -1.0, INSERT_VALUES));
+    if (j > 0) PetscCall(MatSetValue(*A, k, k - 1, -1.0, INSERT_VALUES));
+    if (j < m - 1) PetscCall(MatSetValue(*A, k, k + 1, -1.0, INSERT_VALUES));
+  }
+  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Column-major dense copy (n x n) of a sequential matrix. */
+static inline PetscErrorCode TestDense(Mat A, PetscScalar **D)
+{
+  PetscInt n, ncols;
+  const PetscInt *cols;
+  const PetscScalar *vals;
+
+  PetscFunctionBegin;
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(PetscCalloc1((size_t)n * n, D));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscCall(MatGetRow(A, i, &ncols, &cols, &vals));
+    for (PetscInt k = 0; k < ncols; k++) (*D)[i + (size_t)cols[k] * n] = vals[k];
+    PetscCall(MatRestoreRow(A, i, &ncols, &cols, &vals));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* max |X - Y| / max |Y| over n*n dense entries */
+static inline PetscReal TestRelDiff(PetscInt n, const PetscScalar *X, const PetscScalar *Y)
+{
+  PetscReal dmax = 0, ymax = 0;
+  for (size_t k = 0; k < (size_t)n * n; k++) {
+    dmax = PetscMax(dmax, PetscAbsScalar(X[k] - Y[k]));
+    ymax = PetscMax(ymax, PetscAbsScalar(Y[k]));
+  }
+  return ymax > 0 ? dmax / ymax : dmax;
+}
+
+/* Eigenvalues (ascending) of a symmetric n x n column-major matrix, by LAPACK. */
+static inline PetscErrorCode TestEigenvalues(PetscInt n, const PetscScalar *S, PetscReal *w)
+{
+  PetscScalar *C, *work, wq;
+  PetscBLASInt bn, lwork = -1, info;
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(n, &bn));
+  PetscCall(PetscMalloc1((size_t)n * n, &C));
+  PetscCall(PetscArraycpy(C, S, (size_t)n * n));
+  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("N", "L", &bn, C, &bn, w, &wq, &lwork, &info));
+  lwork = (PetscBLASInt)PetscRealPart(wq);
+  PetscCall(PetscMalloc1(lwork, &work));
+  PetscCallBLAS("LAPACKsyev", LAPACKsyev_("N", "L", &bn, C, &bn, w, work, &lwork, &info));
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK syev failed: %d", (int)info);
+  PetscCall(PetscFree(work));
+  PetscCall(PetscFree(C));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Set up PCKOPT (with the given inverse method) on A and return its factor L. */
+static inline PetscErrorCode TestKoptFactor(Mat A, KGNNInverseMethod method, Mat *L)
+{
+  PC pc;
+
+  PetscFunctionBegin;
+  PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
+  PetscCall(PCSetType(pc, PCKOPT));
+  PetscCall(PCKOPTSetInverseMethod(pc, method));
+  PetscCall(PCSetOperators(pc, A, A));
+  PetscCall(PCSetFromOptions(pc));
+  PetscCall(PCSetUp(pc));
+  PetscCall(PCKOPTGetFactor(pc, L));
+  PetscCall(PCDestroy(&pc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* CG, b = ones, x0 = 0, rtol 1e-8 on the unpreconditioned residual: the iteration count. */
+static inline PetscErrorCode TestCGIterations(Mat A, PC pcin, const char *pctype, PetscInt *its, KSPConvergedReason *reason)
+{
+  KSP ksp;
+  PC  pc;
+  Vec b, x;
+
+  PetscFunctionBegin;
+  PetscCall(KSPCreate(PetscObjectComm((PetscObject)A), &ksp));
+  PetscCall(KSPSetOperators(ksp, A, A));
+  PetscCall(KSPSetType(ksp, KSPCG));
+  PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+  PetscCall(KSPSetTolerances(ksp, 1e-8, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+  if (pcin) PetscCall(KSPSetPC(ksp, pcin));
+  PetscCall(KSPGetPC(ksp, &pc));
+  if (pctype) PetscCall(PCSetType(pc, pctype));
+  PetscCall(MatCreateVecs(A, &x, &b));
+  PetscCall(VecSet(b, 1.0));
+  PetscCall(KSPSolve(ksp, b, x));
+  PetscCall(KSPGetIterationNumber(ksp, its));
+  PetscCall(KSPGetConvergedReason(ksp, reason));
+  PetscCall(VecDestroy(&b));
+  PetscCall(VecDestroy(&x));
+  PetscCall(KSPDestroy(&ksp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+#define TEST_END() \
+  do { \
+    if (test_failures) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d check(s) failed\n", test_failures)); \
+    PetscCall(PetscFinalize()); \
+    return test_failures ? 1 : 0; \
+  } while (0)
+
+#endif
