@@ -58,7 +58,7 @@ bin/kgnn-%: build/cli/%.o lib/libkgnn.so
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CLINKER) -o $@ $< $(KGNN_LINK)
 
-build/tests/%: tests/%.c lib/libkgnn.so $(HEADERS)
+build/tests/%: tests/%.c tests/testutil.h lib/libkgnn.so $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(KGNN_LINK)

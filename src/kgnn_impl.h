@@ -27,7 +27,7 @@ PETSC_INTERN PetscErrorCode KGNNLowerFromMat(Mat, KGNNLower *);
 
 /* src/factor/checks.c: input checks on plain CSR; each reports where the first offence is */
 PETSC_INTERN void KGNNCheckFinite(const KGNNCSR *, PetscInt *row, PetscInt *col, PetscScalar *val);
-PETSC_INTERN void KGNNCheckDiagonal(const KGNNCSR *, PetscInt *row, PetscScalar *val);
+PETSC_INTERN void KGNNCheckDiagonal(const KGNNCSR *, PetscInt *row, PetscScalar *val, PetscBool *stored);
 PETSC_INTERN void KGNNCheckSymmetric(const KGNNCSR *, PetscReal tol, PetscInt *row, PetscInt *col, PetscScalar *aij, PetscScalar *aji);
 
 /* src/factor/kopt_pattern.c: symbolic phase of Algorithm 1.

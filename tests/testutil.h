@@ -131,11 +131,11 @@ static inline PetscErrorCode TestCGIterations(Mat A, PC pcin, const char *pctype
 
   PetscFunctionBegin;
   PetscCall(KSPCreate(PetscObjectComm((PetscObject)A), &ksp));
+  if (pcin) PetscCall(KSPSetPC(ksp, pcin));
   PetscCall(KSPSetOperators(ksp, A, A));
   PetscCall(KSPSetType(ksp, KSPCG));
   PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
   PetscCall(KSPSetTolerances(ksp, 1e-8, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
-  if (pcin) PetscCall(KSPSetPC(ksp, pcin));
   PetscCall(KSPGetPC(ksp, &pc));
   if (pctype) PetscCall(PCSetType(pc, pctype));
   PetscCall(MatCreateVecs(A, &x, &b));
@@ -146,6 +146,37 @@ static inline PetscErrorCode TestCGIterations(Mat A, PC pcin, const char *pctype
   PetscCall(VecDestroy(&b));
   PetscCall(VecDestroy(&x));
   PetscCall(KSPDestroy(&ksp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Random sparse SPD: symmetric random pattern (about nper off-diagonals per row, values in
+   [-1, 1]) made strictly diagonally dominant, so IC(0) exists without a shift. */
+static inline PetscErrorCode TestRandomSPD(PetscInt n, PetscInt nper, PetscRandom rnd, Mat *A)
+{
+  PetscReal *rowsum;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(n, &rowsum));
+  PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, n, n, 2 * nper + 1, NULL, A));
+  PetscCall(MatSetOption(*A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt k = 0; k < nper / 2; k++) {
+      PetscReal u, v;
+      PetscInt  j;
+      PetscCall(PetscRandomGetValueReal(rnd, &u));
+      PetscCall(PetscRandomGetValueReal(rnd, &v));
+      j = (PetscInt)(u * n);
+      if (j == i || j >= n) continue;
+      v = 2 * v - 1;
+      PetscCall(MatSetValue(*A, i, j, v, ADD_VALUES));
+      PetscCall(MatSetValue(*A, j, i, v, ADD_VALUES));
+      rowsum[i] += PetscAbsReal(v);
+      rowsum[j] += PetscAbsReal(v);
+    }
+  for (PetscInt i = 0; i < n; i++) PetscCall(MatSetValue(*A, i, i, rowsum[i] + 0.5, ADD_VALUES));
+  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(PetscFree(rowsum));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

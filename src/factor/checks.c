@@ -29,15 +29,17 @@ static PetscInt find_in_row(const KGNNCSR *A, PetscInt i, PetscInt j)
 }
 
 /* An SPD matrix has a positive diagonal; a missing diagonal entry counts as 0. */
-void KGNNCheckDiagonal(const KGNNCSR *A, PetscInt *row, PetscScalar *val)
+void KGNNCheckDiagonal(const KGNNCSR *A, PetscInt *row, PetscScalar *val, PetscBool *stored)
 {
-  *row = -1;
+  *row    = -1;
+  *stored = PETSC_TRUE;
   for (PetscInt i = 0; i < A->n; i++) {
     PetscInt    p = find_in_row(A, i, i);
     PetscScalar d = p < 0 ? 0.0 : A->val[p];
     if (!(PetscRealPart(d) > 0)) {
-      *row = i;
-      *val = d;
+      *row    = i;
+      *val    = d;
+      *stored = p >= 0 ? PETSC_TRUE : PETSC_FALSE;
       return;
     }
   }

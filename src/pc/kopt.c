@@ -34,6 +34,7 @@ static PetscErrorCode PCKOPTResetSymbolic(PC_KOPT *kopt)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Not positive definite is a failed factorization, not an error: KSP reports DIVERGED_PC_FAILED */
 static PetscErrorCode PCKOPTFail(PC pc, const char *what, PetscInt where)
 {
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
@@ -41,7 +42,8 @@ static PetscErrorCode PCKOPTFail(PC pc, const char *what, PetscInt where)
   PetscFunctionBegin;
   kopt->failed  = PETSC_TRUE;
   kopt->failcol = where;
-  PetscCall(PetscInfo(pc, "K-optimal factor failed: %s %" PetscInt_FMT "; the matrix is not positive definite (or too ill-conditioned for the inverse)\n", what, where));
+  if (where >= 0) PetscCall(PetscInfo(pc, "K-optimal factor failed: %s %" PetscInt_FMT "; A is not positive definite (or too ill-conditioned for its inverse)\n", what, where));
+  else PetscCall(PetscInfo(pc, "K-optimal factor failed: %s; A is not positive definite (or too ill-conditioned for its inverse)\n", what));
   PetscCall(PCSetFailedReason(pc, PC_FACTOR_NUMERIC_ZEROPIVOT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -129,7 +131,7 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
     if (fail >= 0) PetscCall(PCKOPTFail(pc, "dense Cholesky of A breaks down at row", fail));
   } else {
     PetscCall(KGNNInverseMumpsNumeric(Aseq, &kopt->mumps, &mfail));
-    if (mfail) PetscCall(PCKOPTFail(pc, "MUMPS Cholesky of A failed, row", -1));
+    if (mfail) PetscCall(PCKOPTFail(pc, "MUMPS factorization of A failed", -1));
   }
   PetscCall(PetscTime(&t1));
   PetscCall(PetscLogEventEnd(KGNN_KOPT_Inverse, pc, 0, 0, 0));
@@ -201,7 +203,7 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "  symbolic setups %" PetscInt_FMT ", numeric setups %" PetscInt_FMT "\n", kopt->nsymbolic, kopt->nnumeric));
   }
   PetscCall(PetscViewerASCIIPrintf(viewer, "  symmetry check: %s (relative tolerance %g)\n", kopt->check_symmetric ? "on" : "off", (double)kopt->symmetric_tol));
-  if (kopt->failed) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED at %" PetscInt_FMT ": A is not positive definite\n", kopt->failcol));
+  if (kopt->failed) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED (column or row %" PetscInt_FMT "): A is not positive definite\n", kopt->failcol));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

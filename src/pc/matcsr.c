@@ -61,12 +61,14 @@ PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *A, PetscBool check_sym
 {
   PetscInt    row, col;
   PetscScalar a, b;
+  PetscBool   stored;
 
   PetscFunctionBegin;
   KGNNCheckFinite(A, &row, &col, &a);
-  PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_FP, "Matrix entry (row %" PetscInt_FMT ", column %" PetscInt_FMT ") is %g: the matrix must be finite", row, col, (double)PetscRealPart(a));
-  KGNNCheckDiagonal(A, &row, &a);
-  PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Diagonal entry (row %" PetscInt_FMT ", column %" PetscInt_FMT ") is %g <= 0: the matrix is not symmetric positive definite", row, row, (double)PetscRealPart(a));
+  PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_FP, "Matrix entry (row %" PetscInt_FMT ", column %" PetscInt_FMT ") is %s: the matrix must be finite", row, col, PetscIsNanScalar(a) ? "NaN" : (PetscRealPart(a) > 0 ? "+Inf" : "-Inf"));
+  KGNNCheckDiagonal(A, &row, &a, &stored);
+  PetscCheck(row < 0 || stored, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Diagonal entry (row %" PetscInt_FMT ", column %" PetscInt_FMT ") is not stored: an SPD matrix needs a positive diagonal", row, row);
+  PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Diagonal entry (row %" PetscInt_FMT ", column %" PetscInt_FMT ") is %g: an SPD matrix needs a positive diagonal", row, row, (double)PetscRealPart(a));
   if (check_symmetric) {
     KGNNCheckSymmetric(A, tol, &row, &col, &a, &b);
     PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,

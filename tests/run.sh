@@ -1,0 +1,105 @@
+#!/bin/sh
+# Runs every kgnn test from the repository root; the last line is "N passed, N failed".
+# KGNN_VALGRIND=1 runs the C test programs under valgrind (make check-valgrind).
+cd "$(dirname "$0")/.." || exit 2
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+SS=../shared/matrices/suitesparse
+LOG=build/tests/logs
+mkdir -p $LOG
+pass=0
+fail=0
+VG=
+if [ -n "$KGNN_VALGRIND" ]; then
+  VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --suppressions=tests/valgrind.supp --gen-suppressions=all"
+fi
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+notok() { fail=$((fail + 1)); echo "FAIL $1 ($2; log: $LOG/$1.log)"; sed 's/^/     | /' "$LOG/$1.log" | tail -n 15; }
+
+# PETSc's -malloc_dump lists every block still allocated at PetscFinalize
+leaks() { grep -Eq '^\[ ?[0-9]+\] ?[0-9]+ bytes' "$LOG/$1.log"; }
+
+# run NAME CMD...: passes when CMD exits 0 and PETSc reports no unfreed memory
+run() {
+  name=$1; shift
+  if "$@" > "$LOG/$name.log" 2>&1; then
+    if leaks "$name"; then notok "$name" "memory not freed"; else ok "$name"; fi
+  else
+    notok "$name" "exit $?"
+  fi
+}
+
+# expect NAME PATTERN CMD...: passes when CMD exits 0 and its output matches PATTERN (grep -E)
+expect() {
+  name=$1; pat=$2; shift 2
+  if "$@" > "$LOG/$name.log" 2>&1; then
+    if ! grep -Eq -- "$pat" "$LOG/$name.log"; then notok "$name" "no match for '$pat'"
+    elif leaks "$name"; then notok "$name" "memory not freed"
+    else ok "$name"; fi
+  else
+    notok "$name" "exit $?"
+  fi
+}
+
+# error NAME PATTERN CMD...: passes when CMD fails (non-zero exit) with PATTERN in its output
+error() {
+  name=$1; pat=$2; shift 2
+  if "$@" > "$LOG/$name.log" 2>&1; then notok "$name" "exited 0, expected an error"
+  elif grep -Eq -- "$pat" "$LOG/$name.log"; then ok "$name"
+  else notok "$name" "error message lacks '$pat'"; fi
+}
+
+# C test programs: each compares with an independent reference and exits non-zero on mismatch
+for t in build/tests/test_*; do
+  [ -x "$t" ] || continue
+  run "$(basename "$t")" $VG "$t" -malloc_dump
+done
+
+# Bad input: an error that says what and where, or DIVERGED_PC_FAILED; never a crash or NaN
+B=build/tests/bad_input
+error bad_nonsquare "needs a square matrix, got 3 x 4" $B -case nonsquare
+error bad_nonsymmetric "not symmetric: A\(3, 4\) = -0.5 but A\(4, 3\) = -1" $B -case nonsymmetric
+error bad_nan "entry \(row 1, column 2\) is NaN" $B -case nan
+error bad_inf "entry \(row 3, column 3\) is \+Inf" $B -case inf
+error bad_zero_diagonal "Diagonal entry \(row 2, column 2\) is 0" $B -case zerodiag
+error bad_negative_diagonal "Diagonal entry \(row 1, column 1\) is -1" $B -case negdiag
+error bad_missing_diagonal "Diagonal entry \(row 2, column 2\) is not stored" $B -case nodiag
+error bad_matshell "matrix type shell does not give" $B -case shell
+error bad_dense_over_limit "n = 100 rows is above -pc_kopt_dense_max 50" $B -case dense_limit
+expect skip_symmetry_check "case=nonsymmetric reason=CONVERGED" $B -case nonsymmetric -pc_kopt_check_symmetric false -malloc_dump
+for m in dense mumps; do
+  expect indefinite_$m "reason=DIVERGED_PC_FAILED iterations=0 pcfailed=1" $VG $B -case indefinite -pc_kopt_inverse $m -malloc_dump
+  expect indefinite_info_$m "K-optimal factor failed: .*(row|column) [0-9]+" $B -case indefinite -pc_kopt_inverse $m -info :pc
+  expect singular_$m "reason=DIVERGED_PC_FAILED iterations=0 pcfailed=1" $VG $B -case singular -pc_kopt_inverse $m -malloc_dump
+  expect n0_$m "case=n0 reason=CONVERGED.* pcfailed=0" $VG $B -case n0 -pc_kopt_inverse $m -malloc_dump
+  expect n1_$m "case=n1 reason=CONVERGED.* pcfailed=0 xnorm=0.25" $VG $B -case n1 -pc_kopt_inverse $m -malloc_dump
+done
+error bad_parallel_direct "use it inside PETSc's block methods, -pc_type bjacobi -sub_pc_type kopt" mpiexec -n 2 $B -case mpi
+
+# Any PETSc program: PETSc's own tutorial ex2, compiled unmodified, loads us with -dll_append
+expect petsc_ex2_dll_append "Norm of error .* iterations" build/petsc-ex2 -dll_append lib/libkgnn.so -pc_type kopt -ksp_type cg -m 20 -n 20 -malloc_dump
+expect petsc_ex2_dll_append_view "type: kopt" build/petsc-ex2 -dll_append lib/libkgnn.so -pc_type kopt -ksp_view
+# A simulation code: link -lkgnn, call KGNNInitializePackage()
+expect example_link_and_register "reason=CONVERGED" $VG build/examples/link_and_register -malloc_dump
+
+# In parallel, under PETSc's own block machinery
+P=share/matrices/demo.mtx
+expect bjacobi_np2 "pc=bjacobi iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f $P -pc_type bjacobi -sub_pc_type kopt
+expect asm_basic_np2 "pc=asm iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f $P -pc_type asm -pc_asm_type basic -sub_pc_type kopt
+expect bjacobi_np2_poisson "Norm of error .* iterations" mpiexec -n 2 build/petsc-ex2 -dll_append lib/libkgnn.so -ksp_type cg -pc_type bjacobi -sub_pc_type kopt
+
+# kgnn-solve on the file formats it reads
+expect solve_mtx "pc=kopt iterations=[0-9]+ reason=CONVERGED_RTOL" $VG bin/kgnn-solve -f $SS/bcsstk01.mtx -malloc_dump
+expect solve_mtx_gz "pc=kopt iterations=[0-9]+ reason=CONVERGED_RTOL" bin/kgnn-solve -f tests/data/mtx/small.mtx.gz -malloc_dump
+expect solve_rhs "reason=CONVERGED_RTOL" bin/kgnn-solve -f tests/data/mtx/small_sym.mtx -rhs tests/data/mtx/rhs_array.mtx -malloc_dump
+
+# Malformed Matrix Market files: an error naming the file and line
+M=tests/data/mtx
+if [ -f $M/errors.txt ]; then
+  while IFS='|' read -r f pat; do
+    [ -n "$f" ] && error "mtx_$f" "$pat" bin/kgnn-solve -f $M/$f.mtx
+  done < $M/errors.txt
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
