@@ -61,9 +61,10 @@ PETSC_INTERN PetscErrorCode KGNNInverseMumpsSymbolic(Mat A, const char prefix[],
 PETSC_INTERN PetscErrorCode KGNNInverseMumpsNumeric(Mat A, KGNNInverseMumps *, PetscBool *failed);
 PETSC_INTERN PetscErrorCode KGNNInverseMumpsDestroy(KGNNInverseMumps *);
 
-/* src/factor/trisolve.c: y = L^-T L^-1 x with idiag = 1 / diag(L) */
-PETSC_INTERN PetscErrorCode KGNNTriSolveSetUp(const KGNNLower *, PetscScalar *idiag, PetscInt *badcol);
-PETSC_INTERN void           KGNNTriSolve(const KGNNLower *, const PetscScalar *idiag, const PetscScalar *x, PetscScalar *y);
+/* src/factor/trisolve.c: y = L^-T L^-1 x through the unit form W = L diag(L)^-1 (w: nnz(L)
+   values on L's pattern) and dinv = diag(L)^-2 (n values) */
+PETSC_INTERN PetscErrorCode KGNNTriSolveSetUp(const KGNNLower *, PetscScalar *w, PetscScalar *dinv, PetscInt *badcol);
+PETSC_INTERN void           KGNNTriSolve(const KGNNLower *, const PetscScalar *w, const PetscScalar *dinv, const PetscScalar *x, PetscScalar *y);
 
 /* src/factor/ic0.c: IC(0) without shift, in place on L holding tril(A). *failcol = -1 on success. */
 PETSC_INTERN PetscErrorCode KGNNIC0Factor(KGNNLower *, PetscInt *failcol);

@@ -28,21 +28,21 @@ PetscErrorCode KGNNComputeIC0(Mat A, Mat *L, PetscInt *failrow)
 PetscErrorCode KGNNFactorApply(Mat L, Vec x, Vec y)
 {
   KGNNLower          F;
-  PetscScalar       *idiag, *ya;
+  PetscScalar       *w, *dinv, *ya;
   const PetscScalar *xa;
   PetscInt           bad;
 
   PetscFunctionBegin;
   PetscCall(KGNNLowerFromMat(L, &F));
-  PetscCall(PetscMalloc1(F.n, &idiag));
-  PetscCall(KGNNTriSolveSetUp(&F, idiag, &bad));
+  PetscCall(PetscMalloc2(F.colptr[F.n], &w, F.n, &dinv));
+  PetscCall(KGNNTriSolveSetUp(&F, w, dinv, &bad));
   PetscCheck(bad < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Factor has a zero or non-finite diagonal entry in row %" PetscInt_FMT, bad);
   PetscCall(VecGetArrayRead(x, &xa));
   PetscCall(VecGetArrayWrite(y, &ya));
-  KGNNTriSolve(&F, idiag, xa, ya);
+  KGNNTriSolve(&F, w, dinv, xa, ya);
   PetscCall(VecRestoreArrayRead(x, &xa));
   PetscCall(VecRestoreArrayWrite(y, &ya));
-  PetscCall(PetscFree(idiag));
+  PetscCall(PetscFree2(w, dinv));
   PetscCall(KGNNLowerDestroy(&F));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

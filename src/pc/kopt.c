@@ -13,7 +13,7 @@ typedef struct {
   KGNNKoptSymbolic S;
   PetscBool        have_symbolic;
   KGNNInverseMumps mumps;
-  PetscScalar     *Pval, *idiag;
+  PetscScalar     *Pval, *w, *dinv; /* A^-1 on the pattern; the unit form of L for the apply */
   PetscBool        failed;
   PetscInt         failcol;
 
@@ -29,7 +29,7 @@ static PetscErrorCode PCKOPTResetSymbolic(PC_KOPT *kopt)
   PetscCall(KGNNInverseMumpsDestroy(&kopt->mumps));
   PetscCall(KGNNKoptSymbolicDestroy(&kopt->S));
   PetscCall(PetscFree(kopt->Pval));
-  PetscCall(PetscFree(kopt->idiag));
+  PetscCall(PetscFree2(kopt->w, kopt->dinv));
   kopt->have_symbolic = PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -109,7 +109,7 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
       PetscCall(PetscTime(&t0));
       PetscCall(KGNNKoptSymbolicCreate(&A, &kopt->S));
       PetscCall(PetscMalloc1(kopt->S.Pptr[n], &kopt->Pval));
-      PetscCall(PetscMalloc1(n, &kopt->idiag));
+      PetscCall(PetscMalloc2(kopt->S.L.colptr[n], &kopt->w, n, &kopt->dinv));
       if (m == KGNN_INVERSE_MUMPS) {
         PetscCall(PCGetOptionsPrefix(pc, &prefix));
         PetscCall(KGNNInverseMumpsSymbolic(Aseq, prefix, n, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &kopt->mumps));
@@ -146,7 +146,7 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
     PetscCall(KGNNKoptColumns(&kopt->S, kopt->Pval, &fail));
     if (fail >= 0) PetscCall(PCKOPTFail(pc, "B_i = A^-1(s_i, s_i) is not positive definite for column", fail));
     else {
-      PetscCall(KGNNTriSolveSetUp(&kopt->S.L, kopt->idiag, &fail));
+      PetscCall(KGNNTriSolveSetUp(&kopt->S.L, kopt->w, kopt->dinv, &fail));
       if (fail >= 0) PetscCall(PCKOPTFail(pc, "zero or non-finite diagonal of L in column", fail));
     }
     PetscCall(PetscTime(&t1));
@@ -171,7 +171,7 @@ static PetscErrorCode PCApply_KOPT(PC pc, Vec x, Vec y)
   PetscCall(PetscLogEventBegin(KGNN_FactorApply, pc, x, y, 0));
   PetscCall(VecGetArrayRead(x, &xa));
   PetscCall(VecGetArrayWrite(y, &ya));
-  KGNNTriSolve(&kopt->S.L, kopt->idiag, xa, ya);
+  KGNNTriSolve(&kopt->S.L, kopt->w, kopt->dinv, xa, ya);
   PetscCall(VecRestoreArrayRead(x, &xa));
   PetscCall(VecRestoreArrayWrite(y, &ya));
   PetscCall(PetscLogFlops(4.0 * (PetscLogDouble)(kopt->S.L.colptr[kopt->S.L.n] - kopt->S.L.n) + 2.0 * (PetscLogDouble)kopt->S.L.n));

@@ -1,0 +1,113 @@
+/* kgnn-perf: the performance ratios of `make bench`, each against a peer measured in the same
+   run on the same matrix (2D 5-point Poisson, m x m grid):
+     - KOPT setup (MUMPS selected-inverse path) / MUMPS Cholesky factorization (PCCHOLESKY)
+     - KOPT apply / PCICC(0) apply (same nnz in the factor), best of several repetitions */
+static const char help[] = "kgnn-perf [-grids 100,200,400] [-applies 200] [-reps 5]\n";
+
+#include <kgnn.h>
+
+static PetscErrorCode Poisson(PetscInt m, Mat *A)
+{
+  PetscInt N = m * m;
+
+  PetscFunctionBegin;
+  PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, N, N, 5, NULL, A));
+  for (PetscInt k = 0; k < N; k++) {
+    PetscInt i = k / m, j = k % m;
+    PetscCall(MatSetValue(*A, k, k, 4.0, INSERT_VALUES));
+    if (i > 0) PetscCall(MatSetValue(*A, k, k - m, -1.0, INSERT_VALUES));
+    if (i < m - 1) PetscCall(MatSetValue(*A, k, k + m, -1.0, INSERT_VALUES));
+    if (j > 0) PetscCall(MatSetValue(*A, k, k - 1, -1.0, INSERT_VALUES));
+    if (j < m - 1) PetscCall(MatSetValue(*A, k, k + 1, -1.0, INSERT_VALUES));
+  }
+  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A PC of the given type on A, set up; *t = setup seconds */
+static PetscErrorCode MakePC(Mat A, const char *type, PetscBool mumps, PC *pc, PetscLogDouble *t)
+{
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBegin;
+  PetscCall(PCCreate(PETSC_COMM_SELF, pc));
+  PetscCall(PCSetType(*pc, type));
+  PetscCall(PCSetOperators(*pc, A, A));
+  if (mumps) PetscCall(PCFactorSetMatSolverType(*pc, MATSOLVERMUMPS));
+  if (!strcmp(type, PCKOPT)) PetscCall(PCKOPTSetInverseMethod(*pc, KGNN_INVERSE_MUMPS));
+  PetscCall(PetscTime(&t0));
+  PetscCall(PCSetUp(*pc));
+  PetscCall(PetscTime(&t1));
+  *t = t1 - t0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* best over reps of (time of `applies` applies) / applies */
+static PetscErrorCode ApplyTime(PC pc, Vec x, Vec y, PetscInt applies, PetscInt reps, PetscLogDouble *t)
+{
+  PetscFunctionBegin;
+  *t = PETSC_MAX_REAL;
+  for (PetscInt r = 0; r < reps; r++) {
+    PetscLogDouble t0, t1;
+    PetscCall(PetscTime(&t0));
+    for (PetscInt k = 0; k < applies; k++) PetscCall(PCApply(pc, x, y));
+    PetscCall(PetscTime(&t1));
+    *t = PetscMin(*t, (t1 - t0) / applies);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  PetscInt    grids[8] = {100, 200, 400}, ngrids = 8, applies = 200, reps = 5;
+  PetscRandom rnd;
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(KGNNInitializePackage());
+  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-grids", grids, &ngrids, NULL));
+  if (ngrids == 8) ngrids = 3; /* not given */
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-applies", &applies, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-reps", &reps, NULL));
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "2D Poisson, one process; setup ratio = KOPT setup (MUMPS selected inverse) / MUMPS Cholesky; apply ratio = KOPT apply / PCICC(0) apply (best of %d x %d)\n", (int)reps, (int)applies));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "| n | nnz(L) | MUMPS Cholesky s | KOPT setup s | setup ratio | ICC apply ms | KOPT apply ms | apply ratio |\n|---|---|---|---|---|---|---|---|\n"));
+  for (PetscInt g = 0; g < ngrids; g++) {
+    Mat            A, L;
+    PC             chol, kopt, icc;
+    Vec            x, y;
+    PetscLogDouble tchol = 0, tkopt = 0, ticc = 0, aicc = 0, akopt = 0;
+    MatInfo        info;
+
+    PetscCall(Poisson(grids[g], &A));
+    PetscCall(MatCreateVecs(A, &x, &y));
+    PetscCall(VecSetRandom(x, rnd));
+    PetscCall(MakePC(A, PCCHOLESKY, PETSC_TRUE, &chol, &tchol));
+    PetscCall(PCDestroy(&chol));
+    PetscCall(MakePC(A, PCKOPT, PETSC_FALSE, &kopt, &tkopt));
+    PetscCall(MakePC(A, PCICC, PETSC_FALSE, &icc, &ticc));
+    PetscCall(PCKOPTGetFactor(kopt, &L));
+    PetscCall(MatGetInfo(L, MAT_LOCAL, &info));
+    /* interleave the two so that machine noise hits both alike */
+    PetscCall(ApplyTime(icc, x, y, applies, 1, &aicc));
+    PetscCall(ApplyTime(kopt, x, y, applies, 1, &akopt));
+    for (PetscInt r = 1; r < reps; r++) {
+      PetscLogDouble a, b;
+      PetscCall(ApplyTime(icc, x, y, applies, 1, &a));
+      PetscCall(ApplyTime(kopt, x, y, applies, 1, &b));
+      aicc  = PetscMin(aicc, a);
+      akopt = PetscMin(akopt, b);
+    }
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "| %d | %.0f | %.3f | %.3f | %.2f | %.4f | %.4f | %.3f |\n", (int)(grids[g] * grids[g]), (double)info.nz_used, tchol, tkopt, tkopt / tchol, 1e3 * aicc, 1e3 * akopt, akopt / aicc));
+    PetscCall(MatDestroy(&L));
+    PetscCall(PCDestroy(&kopt));
+    PetscCall(PCDestroy(&icc));
+    PetscCall(VecDestroy(&x));
+    PetscCall(VecDestroy(&y));
+    PetscCall(MatDestroy(&A));
+  }
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(PetscFinalize());
+  return 0;
+}
