@@ -83,7 +83,7 @@ expect petsc_ex2_dll_append_view "type: kopt" build/petsc-ex2 -dll_append lib/li
 expect example_link_and_register "reason=CONVERGED" $VG build/examples/link_and_register -malloc_dump
 
 # In parallel, under PETSc's own block machinery
-P=share/matrices/demo.mtx
+P=share/matrices/nos3.mtx.gz
 expect bjacobi_np2 "pc=bjacobi iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f $P -pc_type bjacobi -sub_pc_type kopt
 expect asm_basic_np2 "pc=asm iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f $P -pc_type asm -pc_asm_type basic -sub_pc_type kopt
 expect bjacobi_np2_poisson "Norm of error .* iterations" mpiexec -n 2 build/petsc-ex2 -dll_append lib/libkgnn.so -ksp_type cg -pc_type bjacobi -sub_pc_type kopt

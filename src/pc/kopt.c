@@ -110,7 +110,7 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
       PetscCall(KGNNKoptSymbolicCreate(&A, &kopt->S));
       PetscCall(PetscMalloc1(kopt->S.Pptr[n], &kopt->Pval));
       PetscCall(PetscMalloc2(kopt->S.L.colptr[n], &kopt->w, n, &kopt->dinv));
-      if (m == KGNN_INVERSE_MUMPS) {
+      if (m == KGNN_INVERSE_MUMPS && n > 0) { /* MUMPS refuses an empty matrix */
         PetscCall(PCGetOptionsPrefix(pc, &prefix));
         PetscCall(KGNNInverseMumpsSymbolic(Aseq, prefix, n, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &kopt->mumps));
       }
@@ -129,7 +129,7 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
   if (kopt->used == KGNN_INVERSE_DENSE) {
     PetscCall(KGNNInverseDense(&A, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &fail));
     if (fail >= 0) PetscCall(PCKOPTFail(pc, "dense Cholesky of A breaks down at row", fail));
-  } else {
+  } else if (n > 0) {
     PetscCall(KGNNInverseMumpsNumeric(Aseq, &kopt->mumps, &mfail));
     if (mfail) PetscCall(PCKOPTFail(pc, "MUMPS factorization of A failed", -1));
   }
