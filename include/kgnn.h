@@ -12,6 +12,9 @@
 
 #if PETSC_VERSION_LT(3, 19, 0) /* PetscErrorCode became an enum in 3.19 */
   #define PETSC_SUCCESS 0
+/* The 2D 5-point Laplacian on an m x m grid (natural ordering), AIJ over comm. */
+PETSC_EXTERN PetscErrorCode KGNNMatCreateLaplacian2D(MPI_Comm, PetscInt m, Mat *A);
+
 #endif
 
 #define KGNN_VERSION_MAJOR 0
@@ -56,5 +59,8 @@ PETSC_EXTERN PetscErrorCode KGNNFactorApply(Mat L, Vec x, Vec y);
 PETSC_EXTERN PetscErrorCode KGNNMatLoad(MPI_Comm, const char file[], Mat *A);
 /* A right-hand side from Matrix Market (array or coordinate, n x 1) or PETSc binary; layout of A. */
 PETSC_EXTERN PetscErrorCode KGNNVecLoad(Mat A, const char file[], Vec *b);
+
+/* The 2D 5-point Laplacian on an m x m grid (natural ordering), AIJ over comm. */
+PETSC_EXTERN PetscErrorCode KGNNMatCreateLaplacian2D(MPI_Comm, PetscInt m, Mat *A);
 
 #endif

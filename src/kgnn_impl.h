@@ -22,6 +22,7 @@ typedef struct {
 /* src/factor/lower.c: pattern of tril(A) with the diagonal always present */
 PETSC_INTERN PetscErrorCode KGNNLowerCreateFromCSR(const KGNNCSR *, PetscBool copy_values, KGNNLower *);
 PETSC_INTERN PetscErrorCode KGNNLowerDestroy(KGNNLower *);
+PETSC_INTERN PetscErrorCode KGNNLowerRows(const KGNNLower *, PetscInt **rp, PetscInt **ci, PetscScalar **v);
 PETSC_INTERN PetscErrorCode KGNNLowerToMat(const KGNNLower *, Mat *);
 PETSC_INTERN PetscErrorCode KGNNLowerFromMat(Mat, KGNNLower *);
 

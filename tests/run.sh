@@ -74,6 +74,7 @@ for m in dense mumps; do
   expect n0_$m "case=n0 reason=CONVERGED.* pcfailed=0" $VG $B -case n0 -pc_kopt_inverse $m -malloc_dump
   expect n1_$m "case=n1 reason=CONVERGED.* pcfailed=0 xnorm=0.25" $VG $B -case n1 -pc_kopt_inverse $m -malloc_dump
 done
+expect indefinite_bjacobi_np2 "reason=DIVERGED_PC_FAILED iterations=0 pcfailed=1" mpiexec -n 2 $B -case mpi_indefinite -pc_type bjacobi -sub_pc_type kopt
 error bad_parallel_direct "use it inside PETSc's block methods, -pc_type bjacobi -sub_pc_type kopt" mpiexec -n 2 $B -case mpi
 
 # Any PETSc program: PETSc's own tutorial ex2, compiled unmodified, loads us with -dll_append
@@ -92,6 +93,12 @@ expect bjacobi_np2_poisson "Norm of error .* iterations" mpiexec -n 2 build/pets
 expect solve_mtx "pc=kopt iterations=[0-9]+ reason=CONVERGED_RTOL" $VG bin/kgnn-solve -f $SS/bcsstk01.mtx -malloc_dump
 expect solve_mtx_gz "pc=kopt iterations=[0-9]+ reason=CONVERGED_RTOL" bin/kgnn-solve -f tests/data/mtx/small.mtx.gz -malloc_dump
 expect solve_rhs "reason=CONVERGED_RTOL" bin/kgnn-solve -f tests/data/mtx/small_sym.mtx -rhs tests/data/mtx/rhs_array.mtx -malloc_dump
+
+# PETSc binary: write the demo matrix with PETSc's own -mat_view, read it back, same solve
+rm -f build/tests/nos3.bin build/tests/nos3.bin.info
+expect solve_write_binary "iterations=37 reason=CONVERGED_RTOL" bin/kgnn-solve -f $P -mat_view binary:build/tests/nos3.bin
+expect solve_binary "iterations=37 reason=CONVERGED_RTOL" bin/kgnn-solve -f build/tests/nos3.bin -malloc_dump
+expect solve_binary_np2 "pc=bjacobi iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f build/tests/nos3.bin -sub_pc_type kopt
 
 # Malformed Matrix Market files: an error naming the file and line
 M=tests/data/mtx

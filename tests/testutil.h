@@ -36,25 +36,7 @@ static inline PetscErrorCode TestTridiag(PetscInt n, const PetscScalar *d, const
 }
 
 /* 2D 5-point Poisson on an m x m grid, natural (row-by-row) ordering, Dirichlet boundary. */
-static inline PetscErrorCode TestPoisson2D(MPI_Comm comm, PetscInt m, Mat *A)
-{
-  PetscInt N = m * m, rs, re;
-
-  PetscFunctionBegin;
-  PetscCall(MatCreateAIJ(comm, PETSC_DECIDE, PETSC_DECIDE, N, N, 5, NULL, 4, NULL, A));
-  PetscCall(MatGetOwnershipRange(*A, &rs, &re));
-  for (PetscInt k = rs; k < re; k++) {
-    PetscInt i = k / m, j = k % m;
-    PetscCall(MatSetValue(*A, k, k, 4.0, INSERT_VALUES));
-    if (i > 0) PetscCall(MatSetValue(*A, k, k - m, -1.0, INSERT_VALUES));
-    if (i < m - 1) PetscCall(MatSetValue(*A, k, k + m, -1.0, INSERT_VALUES));
-    if (j > 0) PetscCall(MatSetValue(*A, k, k - 1, -1.0, INSERT_VALUES));
-    if (j < m - 1) PetscCall(MatSetValue(*A, k, k + 1, -1.0, INSERT_VALUES));
-  }
-  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+#define TestPoisson2D(comm, m, A) KGNNMatCreateLaplacian2D(comm, m, A)
 
 /* Column-major dense copy (n x n) of a sequential matrix. */
 static inline PetscErrorCode TestDense(Mat A, PetscScalar **D)

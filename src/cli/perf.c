@@ -6,25 +6,6 @@ static const char help[] = "kgnn-perf [-grids 100,200,400] [-applies 200] [-reps
 
 #include <kgnn.h>
 
-static PetscErrorCode Poisson(PetscInt m, Mat *A)
-{
-  PetscInt N = m * m;
-
-  PetscFunctionBegin;
-  PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, N, N, 5, NULL, A));
-  for (PetscInt k = 0; k < N; k++) {
-    PetscInt i = k / m, j = k % m;
-    PetscCall(MatSetValue(*A, k, k, 4.0, INSERT_VALUES));
-    if (i > 0) PetscCall(MatSetValue(*A, k, k - m, -1.0, INSERT_VALUES));
-    if (i < m - 1) PetscCall(MatSetValue(*A, k, k + m, -1.0, INSERT_VALUES));
-    if (j > 0) PetscCall(MatSetValue(*A, k, k - 1, -1.0, INSERT_VALUES));
-    if (j < m - 1) PetscCall(MatSetValue(*A, k, k + 1, -1.0, INSERT_VALUES));
-  }
-  PetscCall(MatAssemblyBegin(*A, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(*A, MAT_FINAL_ASSEMBLY));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* A PC of the given type on A, set up; *t = setup seconds */
 static PetscErrorCode MakePC(Mat A, const char *type, PetscBool mumps, PC *pc, PetscLogDouble *t)
 {
@@ -80,7 +61,7 @@ int main(int argc, char **argv)
     PetscLogDouble tchol = 0, tkopt = 0, ticc = 0, aicc = 0, akopt = 0;
     MatInfo        info;
 
-    PetscCall(Poisson(grids[g], &A));
+    PetscCall(KGNNMatCreateLaplacian2D(PETSC_COMM_SELF, grids[g], &A));
     PetscCall(MatCreateVecs(A, &x, &y));
     PetscCall(VecSetRandom(x, rnd));
     PetscCall(MakePC(A, PCCHOLESKY, PETSC_TRUE, &chol, &tchol));

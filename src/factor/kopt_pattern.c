@@ -24,21 +24,13 @@ static int cmp_int(const void *a, const void *b)
 PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *A, KGNNKoptSymbolic *S)
 {
   KGNNLower *L = &S->L;
-  PetscInt   n = A->n, *rp, *rc, *next, *mark, nnzL;
+  PetscInt   n = A->n, *rp, *rc, *mark;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(S, sizeof(*S)));
   PetscCall(KGNNLowerCreateFromCSR(A, PETSC_FALSE, L));
-  nnzL = L->colptr[n];
   /* rows of L: row c lists the columns i <= c whose s_i contains c */
-  PetscCall(PetscCalloc1(n + 1, &rp));
-  PetscCall(PetscMalloc1(nnzL, &rc));
-  PetscCall(PetscMalloc1(n + 1, &next));
-  for (PetscInt p = 0; p < nnzL; p++) rp[L->rowidx[p] + 1]++;
-  for (PetscInt i = 0; i < n; i++) rp[i + 1] += rp[i];
-  for (PetscInt i = 0; i < n; i++) next[i] = rp[i];
-  for (PetscInt j = 0; j < n; j++)
-    for (PetscInt p = L->colptr[j]; p < L->colptr[j + 1]; p++) rc[next[L->rowidx[p]]++] = j;
+  PetscCall(KGNNLowerRows(L, &rp, &rc, NULL));
 
   /* Column c of P = union over i in row c of L of {r in s_i : r >= c}; two passes, count then fill */
   PetscCall(PetscMalloc1(n, &mark));
@@ -86,7 +78,6 @@ PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *A, KGNNKoptSymbolic *S)
   }
   PetscCall(PetscFree(rp));
   PetscCall(PetscFree(rc));
-  PetscCall(PetscFree(next));
   PetscCall(PetscFree(mark));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

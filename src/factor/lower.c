@@ -53,26 +53,37 @@ PetscErrorCode KGNNLowerDestroy(KGNNLower *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* CSC of L is CSR of L^T; transpose once more to hand PETSc a row-oriented SEQAIJ. */
+/* Row-oriented copy of L (CSR): rp (n+1), ci, and the values v when asked (v may be NULL).
+   Rows come out with ascending columns, since columns are visited in order. */
+PetscErrorCode KGNNLowerRows(const KGNNLower *L, PetscInt **rp, PetscInt **ci, PetscScalar **v)
+{
+  PetscInt n = L->n, nnz = L->colptr[n], *next;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(n + 1, rp));
+  PetscCall(PetscMalloc1(nnz, ci));
+  if (v) PetscCall(PetscMalloc1(nnz, v));
+  PetscCall(PetscMalloc1(n + 1, &next));
+  for (PetscInt p = 0; p < nnz; p++) (*rp)[L->rowidx[p] + 1]++;
+  for (PetscInt i = 0; i < n; i++) (*rp)[i + 1] += (*rp)[i];
+  for (PetscInt i = 0; i < n; i++) next[i] = (*rp)[i];
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt p = L->colptr[j]; p < L->colptr[j + 1]; p++) {
+      PetscInt q = next[L->rowidx[p]]++;
+      (*ci)[q]   = j;
+      if (v) (*v)[q] = L->val[p];
+    }
+  PetscCall(PetscFree(next));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode KGNNLowerToMat(const KGNNLower *L, Mat *M)
 {
-  PetscInt     n = L->n, nnz = L->colptr[n], *rp, *ci, *next;
+  PetscInt     n = L->n, *rp, *ci;
   PetscScalar *v;
 
   PetscFunctionBegin;
-  PetscCall(PetscCalloc1(n + 1, &rp));
-  PetscCall(PetscMalloc1(nnz, &ci));
-  PetscCall(PetscMalloc1(nnz, &v));
-  PetscCall(PetscMalloc1(n + 1, &next));
-  for (PetscInt p = 0; p < nnz; p++) rp[L->rowidx[p] + 1]++;
-  for (PetscInt i = 0; i < n; i++) rp[i + 1] += rp[i];
-  for (PetscInt i = 0; i < n; i++) next[i] = rp[i];
-  for (PetscInt j = 0; j < n; j++)
-    for (PetscInt p = L->colptr[j]; p < L->colptr[j + 1]; p++) {
-      PetscInt i = L->rowidx[p];
-      ci[next[i]]  = j;
-      v[next[i]++] = L->val[p];
-    }
+  PetscCall(KGNNLowerRows(L, &rp, &ci, &v));
   PetscCall(MatCreate(PETSC_COMM_SELF, M));
   PetscCall(MatSetSizes(*M, n, n, n, n));
   PetscCall(MatSetType(*M, MATSEQAIJ));
@@ -80,7 +91,6 @@ PetscErrorCode KGNNLowerToMat(const KGNNLower *L, Mat *M)
   PetscCall(PetscFree(rp));
   PetscCall(PetscFree(ci));
   PetscCall(PetscFree(v));
-  PetscCall(PetscFree(next));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
