@@ -104,7 +104,7 @@ expect solve_binary_np2 "pc=bjacobi iterations=[0-9]+ reason=CONVERGED_RTOL" mpi
 M=tests/data/mtx
 if [ -f $M/errors.txt ]; then
   while IFS='|' read -r f pat; do
-    [ -n "$f" ] && error "mtx_$f" "$pat" bin/kgnn-solve -f $M/$f.mtx
+    [ -n "$f" ] && error "mtx_$f" "$pat" bin/kgnn-solve -f $M/$f
   done < $M/errors.txt
 fi
 

@@ -23,13 +23,15 @@ typedef struct {
 static PetscErrorCode MMNextLine(MMReader *r, PetscBool *eof)
 {
   size_t len;
+  char  *got;
+  int    err;
 
   PetscFunctionBegin;
   *eof = PETSC_FALSE;
-  if (!gzgets(r->f, r->buf, sizeof(r->buf))) {
-    int err;
-    (void)gzerror(r->f, &err);
-    PetscCheck(err == Z_OK || err == Z_STREAM_END, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: read error after line %" PetscInt_FMT " (truncated or corrupt gzip file?)", r->file, r->line);
+  got  = gzgets(r->f, r->buf, sizeof(r->buf));
+  (void)gzerror(r->f, &err); /* a cut gzip stream still hands out the part it has */
+  PetscCheck(err == Z_OK || err == Z_STREAM_END, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: read error near line %" PetscInt_FMT ": zlib says '%s' (truncated or corrupt file)", r->file, r->line + 1, gzerror(r->f, &err));
+  if (!got) {
     *eof = PETSC_TRUE;
     PetscFunctionReturn(PETSC_SUCCESS);
   }
@@ -75,16 +77,26 @@ static PetscErrorCode MMHeader(MMReader *r, PetscBool *coordinate, PetscBool *sy
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the next whitespace-delimited token of s, for error messages */
+static const char *MMToken(const char *s, char tok[48])
+{
+  size_t k = 0;
+  while (*s && isspace((unsigned char)*s)) s++;
+  while (*s && !isspace((unsigned char)*s) && k < 47) tok[k++] = *s++;
+  tok[k] = 0;
+  return tok;
+}
+
 /* one integer token; *s advances past it */
 static PetscErrorCode MMInt(MMReader *r, char **s, const char *what, PetscInt *val)
 {
-  char     *end;
+  char     *end, tok[48];
   long long v;
 
   PetscFunctionBegin;
   errno = 0;
   v     = strtoll(*s, &end, 10);
-  PetscCheck(end != *s && errno == 0 && (*end == 0 || isspace((unsigned char)*end)), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": expected an integer %s, got '%.40s'", r->file, r->line, what, *s);
+  PetscCheck(end != *s && errno == 0 && (*end == 0 || isspace((unsigned char)*end)), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": expected an integer %s, got '%s'", r->file, r->line, what, MMToken(*s, tok));
   *val = (PetscInt)v;
   *s   = end;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -93,14 +105,14 @@ static PetscErrorCode MMInt(MMReader *r, char **s, const char *what, PetscInt *v
 /* one finite real token */
 static PetscErrorCode MMReal(MMReader *r, char **s, PetscScalar *val)
 {
-  char  *end, *p = *s;
+  char  *end, *p = *s, tok[48];
   double v;
 
   PetscFunctionBegin;
   while (*p && isspace((unsigned char)*p)) p++;
   v = strtod(p, &end);
-  PetscCheck(end != p && (*end == 0 || isspace((unsigned char)*end)), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": expected a number, got '%.40s'", r->file, r->line, p);
-  PetscCheck(!PetscIsInfOrNanReal(v), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": value '%.40s' is not finite", r->file, r->line, p);
+  PetscCheck(end != p && (*end == 0 || isspace((unsigned char)*end)), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": expected a number, got '%s'", r->file, r->line, MMToken(p, tok));
+  PetscCheck(!PetscIsInfOrNanReal(v), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": value '%s' is not finite", r->file, r->line, MMToken(p, tok));
   *val = v;
   *s   = end;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -109,8 +121,10 @@ static PetscErrorCode MMReal(MMReader *r, char **s, PetscScalar *val)
 /* after the last token: nothing but blanks */
 static PetscErrorCode MMEndOfLine(MMReader *r, const char *s)
 {
+  char tok[48];
+
   PetscFunctionBegin;
-  PetscCheck(MMBlank(s), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": unexpected text '%.40s'", r->file, r->line, s);
+  PetscCheck(MMBlank(s), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": unexpected text '%s'", r->file, r->line, MMToken(s, tok));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
