@@ -46,6 +46,8 @@ PETSC_EXTERN PetscErrorCode PCKOPTSetDenseMax(PC, PetscInt);
 PETSC_EXTERN PetscErrorCode PCKOPTGetDenseMax(PC, PetscInt *);
 PETSC_EXTERN PetscErrorCode PCKOPTSetCheckSymmetric(PC, PetscBool, PetscReal);
 PETSC_EXTERN PetscErrorCode PCKOPTGetCheckSymmetric(PC, PetscBool *, PetscReal *);
+PETSC_EXTERN PetscErrorCode PCKOPTSetDiagonalScale(PC, PetscBool);
+PETSC_EXTERN PetscErrorCode PCKOPTGetDiagonalScale(PC, PetscBool *);
 /* L (n x n SEQAIJ, lower triangular, A ~ L L^T) after PCSetUp; the caller destroys it. */
 PETSC_EXTERN PetscErrorCode PCKOPTGetFactor(PC, Mat *);
 

@@ -1,7 +1,8 @@
 /* The two ways of getting the entries of A^-1 (dense LAPACK inverse, MUMPS selected entries)
    are independent algorithms: on SuiteSparse matrices they must give the same K-optimal L,
    to 1e-10 on well-conditioned ones and to a tolerance that grows with the condition number
-   (from MANIFEST.tsv) on the others, max(1e-10, 100 eps cond). */
+   (from MANIFEST.tsv) on the others, max(1e-10, 100 eps cond). The same holds with and
+   without the diagonal scaling (-pc_kopt_diagonal_scale), which must not change the factor. */
 #include "testutil.h"
 
 #define SS "../shared/matrices/suitesparse/"
@@ -29,7 +30,7 @@ static PetscErrorCode ManifestCond(const char *name, PetscReal *cond)
 
 int main(int argc, char **argv)
 {
-  const char *names[] = {"mesh1e1", "nos4", "bcsstk02", "Trefethen_500", "Journals", "gr_30_30", "bcsstk09", "bcsstk01", "494_bus", "1138_bus"};
+  const char *names[] = {"mesh1e1", "nos4", "bcsstk02", "Trefethen_500", "Journals", "gr_30_30", "bcsstk09", "nos3", "bcsstk01", "494_bus", "1138_bus"};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(KGNNInitializePackage());
@@ -47,8 +48,16 @@ int main(int argc, char **argv)
     PetscCall(MatNorm(Ld, NORM_FROBENIUS, &nl));
     PetscCall(MatAXPY(Lm, -1.0, Ld, SAME_NONZERO_PATTERN));
     PetscCall(MatNorm(Lm, NORM_FROBENIUS, &e));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%-14s cond %.2e  |L_dense - L_mumps| / |L_dense| = %.2e (tol %.1e)\n", names[k], (double)cond, (double)(e / nl), (double)tol));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%-14s cond %.2e  |L_dense - L_mumps| / |L_dense| = %.2e (tol %.1e)", names[k], (double)cond, (double)(e / nl), (double)tol));
     CHECK(e <= tol * nl, "%s: dense and MUMPS factors differ by %.3e > %.1e", names[k], (double)(e / nl), (double)tol);
+    PetscCall(MatDestroy(&Lm));
+    PetscCall(PetscOptionsSetValue(NULL, "-pc_kopt_diagonal_scale", "false"));
+    PetscCall(TestKoptFactor(A, KGNN_INVERSE_DENSE, &Lm));
+    PetscCall(PetscOptionsClearValue(NULL, "-pc_kopt_diagonal_scale"));
+    PetscCall(MatAXPY(Lm, -1.0, Ld, SAME_NONZERO_PATTERN));
+    PetscCall(MatNorm(Lm, NORM_FROBENIUS, &e));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, ", unscaled vs scaled %.2e\n", (double)(e / nl)));
+    CHECK(e <= tol * nl, "%s: factors with and without diagonal scaling differ by %.3e > %.1e", names[k], (double)(e / nl), (double)tol);
     PetscCall(MatDestroy(&Ld));
     PetscCall(MatDestroy(&Lm));
     PetscCall(MatDestroy(&A));

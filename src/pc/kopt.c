@@ -7,9 +7,12 @@
 typedef struct {
   KGNNInverseMethod method, used; /* asked for; used by the current symbolic phase */
   PetscInt          dense_max;
-  PetscBool         check_symmetric;
+  PetscBool         check_symmetric, diagonal_scale;
   PetscReal         symmetric_tol;
 
+  Mat              As;     /* D^-1/2 A D^-1/2 (diagonal_scale) */
+  Vec              sqd;    /* diag(A)^1/2 */
+  PetscBool        scaled; /* the symbolic work was done on As */
   KGNNKoptSymbolic S;
   PetscBool        have_symbolic;
   KGNNInverseMumps mumps;
@@ -72,87 +75,169 @@ static PetscErrorCode PCKOPTViewFactorFromOptions(PC pc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode PCSetUp_KOPT(PC pc)
+/* auto: the dense inverse below this many rows, MUMPS' selected entries above; the crossover
+   measured by kgnn-bench on the SuiteSparse set (at n ~ 5000 the dense path is already ~3x
+   slower than MUMPS) */
+#define KOPT_AUTO_DENSE_N 2000
+
+static PetscErrorCode PCKOPTChooseMethod(PC_KOPT *kopt, PetscInt n, KGNNInverseMethod *m)
+{
+  PetscFunctionBegin;
+  *m = kopt->method;
+  if (*m == KGNN_INVERSE_AUTO) {
+#if defined(PETSC_HAVE_MUMPS)
+    *m = n <= PetscMin(kopt->dense_max, KOPT_AUTO_DENSE_N) ? KGNN_INVERSE_DENSE : KGNN_INVERSE_MUMPS;
+#else
+    *m = KGNN_INVERSE_DENSE;
+#endif
+  }
+  PetscCheck(*m != KGNN_INVERSE_DENSE || n <= kopt->dense_max, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "PCKOPT dense inverse refused: n = %" PetscInt_FMT " rows is above -pc_kopt_dense_max %" PetscInt_FMT " (it would need %.2g GB and O(n^3) work); use -pc_kopt_inverse mumps, or raise -pc_kopt_dense_max", n, kopt->dense_max, 8.0 * (double)n * (double)n / 1e9);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The K-optimal factor is equivariant under symmetric diagonal scaling: if L' is K-optimal for
+   A' = D^-1/2 A D^-1/2 (D = diag(A)), then D^1/2 L' is K-optimal for A, on the same pattern,
+   since K(L^T A^-1 L) = K(L'^T A'^-1 L'). Computing A'^-1 instead of A^-1 loses far less to
+   round-off on badly scaled matrices (structural problems). As = A', sqd = diag(A)^1/2. */
+static PetscErrorCode PCKOPTScale(PC_KOPT *kopt, Mat Aseq, PetscBool reuse)
+{
+  Vec isqd;
+
+  PetscFunctionBegin;
+  if (reuse) PetscCall(MatCopy(Aseq, kopt->As, SAME_NONZERO_PATTERN));
+  else {
+    PetscCall(MatDestroy(&kopt->As));
+    PetscCall(VecDestroy(&kopt->sqd));
+    PetscCall(MatDuplicate(Aseq, MAT_COPY_VALUES, &kopt->As));
+    PetscCall(MatCreateVecs(Aseq, &kopt->sqd, NULL));
+  }
+  PetscCall(MatGetDiagonal(Aseq, kopt->sqd)); /* positive: checked before */
+  PetscCall(VecSqrtAbs(kopt->sqd));
+  PetscCall(VecDuplicate(kopt->sqd, &isqd));
+  PetscCall(VecCopy(kopt->sqd, isqd));
+  PetscCall(VecReciprocal(isqd));
+  PetscCall(MatDiagonalScale(kopt->As, isqd, isqd));
+  PetscCall(VecDestroy(&isqd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* L = D^1/2 L': row i times sqrt(a_ii) */
+static PetscErrorCode PCKOPTUnscale(PC_KOPT *kopt)
+{
+  KGNNLower         *L = &kopt->S.L;
+  const PetscScalar *d;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetArrayRead(kopt->sqd, &d));
+  for (PetscInt p = 0; p < L->colptr[L->n]; p++) L->val[p] *= d[L->rowidx[p]];
+  PetscCall(VecRestoreArrayRead(kopt->sqd, &d));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* pattern, index maps and MUMPS analysis: kept across SAME_NONZERO_PATTERN re-setups */
+static PetscErrorCode PCKOPTSymbolic(PC pc, Mat Aw, const KGNNCSR *A, KGNNInverseMethod m)
 {
   PC_KOPT       *kopt = (PC_KOPT *)pc->data;
-  Mat            Aseq;
-  KGNNCSR        A;
-  PetscInt       n, fail;
-  PetscBool      mfail;
+  PetscInt       n    = A->n;
   PetscLogDouble t0, t1;
   const char    *prefix;
+
+  PetscFunctionBegin;
+  PetscCall(PCKOPTResetSymbolic(kopt));
+  kopt->used = m;
+  PetscCall(PetscLogEventBegin(KGNN_KOPT_Symbolic, pc, 0, 0, 0));
+  PetscCall(PetscTime(&t0));
+  PetscCall(KGNNKoptSymbolicCreate(A, &kopt->S));
+  PetscCall(PetscMalloc1(kopt->S.Pptr[n], &kopt->Pval));
+  PetscCall(PetscMalloc2(kopt->S.L.colptr[n], &kopt->w, n, &kopt->dinv));
+  if (m == KGNN_INVERSE_MUMPS && n > 0) { /* MUMPS refuses an empty matrix */
+    PetscCall(PCGetOptionsPrefix(pc, &prefix));
+    PetscCall(KGNNInverseMumpsSymbolic(Aw, prefix, n, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &kopt->mumps));
+  }
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscLogEventEnd(KGNN_KOPT_Symbolic, pc, 0, 0, 0));
+  kopt->have_symbolic = PETSC_TRUE;
+  kopt->t_symbolic    = t1 - t0;
+  kopt->nsymbolic++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Algorithm 1, line 1: the entries of B = A^-1 on the pattern */
+static PetscErrorCode PCKOPTInverse(PC pc, Mat Aw)
+{
+  PC_KOPT       *kopt = (PC_KOPT *)pc->data;
+  KGNNCSR        A;
+  PetscInt       fail;
+  PetscBool      mfail;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(KGNN_KOPT_Inverse, pc, 0, 0, 0));
+  PetscCall(PetscTime(&t0));
+  if (kopt->used == KGNN_INVERSE_DENSE) {
+    PetscCall(KGNNMatGetCSR(Aw, &A));
+    PetscCall(KGNNInverseDense(&A, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &fail));
+    PetscCall(KGNNMatRestoreCSR(Aw, &A));
+    if (fail >= 0) PetscCall(PCKOPTFail(pc, "dense Cholesky of A breaks down at row", fail));
+  } else if (kopt->S.L.n > 0) {
+    PetscCall(KGNNInverseMumpsNumeric(Aw, &kopt->mumps, &mfail));
+    if (mfail) PetscCall(PCKOPTFail(pc, "MUMPS factorization of A failed", -1));
+  }
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscLogEventEnd(KGNN_KOPT_Inverse, pc, 0, 0, 0));
+  kopt->t_inverse = t1 - t0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* lines 2-7: one small SPD problem per column, then the unit form for the apply */
+static PetscErrorCode PCKOPTColumns(PC pc)
+{
+  PC_KOPT       *kopt = (PC_KOPT *)pc->data;
+  PetscInt       fail;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(KGNN_KOPT_Columns, pc, 0, 0, 0));
+  PetscCall(PetscTime(&t0));
+  PetscCall(KGNNKoptColumns(&kopt->S, kopt->Pval, &fail));
+  if (fail >= 0) PetscCall(PCKOPTFail(pc, "B_i = A^-1(s_i, s_i) is not positive definite for column", fail));
+  else {
+    if (kopt->diagonal_scale) PetscCall(PCKOPTUnscale(kopt));
+    PetscCall(KGNNTriSolveSetUp(&kopt->S.L, kopt->w, kopt->dinv, &fail));
+    if (fail >= 0) PetscCall(PCKOPTFail(pc, "zero or non-finite diagonal of L in column", fail));
+  }
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscLogEventEnd(KGNN_KOPT_Columns, pc, 0, 0, 0));
+  kopt->t_columns = t1 - t0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCSetUp_KOPT(PC pc)
+{
+  PC_KOPT          *kopt = (PC_KOPT *)pc->data;
+  Mat               Aseq, Aw;
+  KGNNCSR           A;
+  KGNNInverseMethod m;
+  PetscBool         reuse;
 
   PetscFunctionBegin;
   kopt->failed  = PETSC_FALSE;
   kopt->failcol = -1;
   PetscCall(KGNNMatGetSeqAIJ(pc, pc->pmat, &Aseq));
   PetscCall(KGNNMatGetCSR(Aseq, &A));
-  n = A.n;
   PetscCall(KGNNCheckSPDInput(Aseq, &A, kopt->check_symmetric, kopt->symmetric_tol));
-
-  {
-    KGNNInverseMethod m = kopt->method;
-    if (m == KGNN_INVERSE_AUTO) {
-#if defined(PETSC_HAVE_MUMPS)
-      m = n <= kopt->dense_max ? KGNN_INVERSE_DENSE : KGNN_INVERSE_MUMPS;
-#else
-      m = KGNN_INVERSE_DENSE;
-#endif
-    }
-    PetscCheck(m != KGNN_INVERSE_DENSE || n <= kopt->dense_max, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-               "PCKOPT dense inverse refused: n = %" PetscInt_FMT " rows is above -pc_kopt_dense_max %" PetscInt_FMT " (it would need %.2g GB and O(n^3) work); use -pc_kopt_inverse mumps, or raise -pc_kopt_dense_max", n, kopt->dense_max, 8.0 * (double)n * (double)n / 1e9);
-    /* symbolic work survives a numeric re-setup with the same pattern and method */
-    if (!(pc->setupcalled && pc->flag == SAME_NONZERO_PATTERN && kopt->have_symbolic && kopt->used == m && kopt->S.L.n == n)) {
-      PetscCall(PCKOPTResetSymbolic(kopt));
-      kopt->used = m;
-      PetscCall(PetscLogEventBegin(KGNN_KOPT_Symbolic, pc, 0, 0, 0));
-      PetscCall(PetscTime(&t0));
-      PetscCall(KGNNKoptSymbolicCreate(&A, &kopt->S));
-      PetscCall(PetscMalloc1(kopt->S.Pptr[n], &kopt->Pval));
-      PetscCall(PetscMalloc2(kopt->S.L.colptr[n], &kopt->w, n, &kopt->dinv));
-      if (m == KGNN_INVERSE_MUMPS && n > 0) { /* MUMPS refuses an empty matrix */
-        PetscCall(PCGetOptionsPrefix(pc, &prefix));
-        PetscCall(KGNNInverseMumpsSymbolic(Aseq, prefix, n, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &kopt->mumps));
-      }
-      PetscCall(PetscTime(&t1));
-      PetscCall(PetscLogEventEnd(KGNN_KOPT_Symbolic, pc, 0, 0, 0));
-      kopt->have_symbolic = PETSC_TRUE;
-      kopt->t_symbolic    = t1 - t0;
-      kopt->nsymbolic++;
-    }
-  }
-  kopt->nnumeric++;
-
-  /* Algorithm 1, line 1: the entries of B = A^-1 on the pattern */
-  PetscCall(PetscLogEventBegin(KGNN_KOPT_Inverse, pc, 0, 0, 0));
-  PetscCall(PetscTime(&t0));
-  if (kopt->used == KGNN_INVERSE_DENSE) {
-    PetscCall(KGNNInverseDense(&A, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &fail));
-    if (fail >= 0) PetscCall(PCKOPTFail(pc, "dense Cholesky of A breaks down at row", fail));
-  } else if (n > 0) {
-    PetscCall(KGNNInverseMumpsNumeric(Aseq, &kopt->mumps, &mfail));
-    if (mfail) PetscCall(PCKOPTFail(pc, "MUMPS factorization of A failed", -1));
-  }
-  PetscCall(PetscTime(&t1));
-  PetscCall(PetscLogEventEnd(KGNN_KOPT_Inverse, pc, 0, 0, 0));
-  kopt->t_inverse = t1 - t0;
+  PetscCall(PCKOPTChooseMethod(kopt, A.n, &m));
+  reuse = (pc->setupcalled && pc->flag == SAME_NONZERO_PATTERN && kopt->have_symbolic && kopt->used == m && kopt->S.L.n == A.n && kopt->scaled == kopt->diagonal_scale) ? PETSC_TRUE : PETSC_FALSE;
+  if (kopt->diagonal_scale) PetscCall(PCKOPTScale(kopt, Aseq, reuse));
+  kopt->scaled = kopt->diagonal_scale;
+  Aw           = kopt->diagonal_scale ? kopt->As : Aseq;
+  if (!reuse) PetscCall(PCKOPTSymbolic(pc, Aw, &A, m));
   PetscCall(KGNNMatRestoreCSR(Aseq, &A));
+  kopt->nnumeric++;
+  PetscCall(PCKOPTInverse(pc, Aw));
   PetscCall(MatDestroy(&Aseq));
-
-  /* lines 2-7: one small SPD problem per column */
-  if (!kopt->failed) {
-    PetscCall(PetscLogEventBegin(KGNN_KOPT_Columns, pc, 0, 0, 0));
-    PetscCall(PetscTime(&t0));
-    PetscCall(KGNNKoptColumns(&kopt->S, kopt->Pval, &fail));
-    if (fail >= 0) PetscCall(PCKOPTFail(pc, "B_i = A^-1(s_i, s_i) is not positive definite for column", fail));
-    else {
-      PetscCall(KGNNTriSolveSetUp(&kopt->S.L, kopt->w, kopt->dinv, &fail));
-      if (fail >= 0) PetscCall(PCKOPTFail(pc, "zero or non-finite diagonal of L in column", fail));
-    }
-    PetscCall(PetscTime(&t1));
-    PetscCall(PetscLogEventEnd(KGNN_KOPT_Columns, pc, 0, 0, 0));
-    kopt->t_columns = t1 - t0;
-  }
+  if (!kopt->failed) PetscCall(PCKOPTColumns(pc));
   if (!kopt->failed) PetscCall(PCKOPTViewFactorFromOptions(pc));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -181,8 +266,12 @@ static PetscErrorCode PCApply_KOPT(PC pc, Vec x, Vec y)
 
 static PetscErrorCode PCReset_KOPT(PC pc)
 {
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
   PetscFunctionBegin;
-  PetscCall(PCKOPTResetSymbolic((PC_KOPT *)pc->data));
+  PetscCall(PCKOPTResetSymbolic(kopt));
+  PetscCall(MatDestroy(&kopt->As));
+  PetscCall(VecDestroy(&kopt->sqd));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -202,7 +291,7 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: symbolic %.3g s, inverse %.3g s, columns %.3g s\n", kopt->t_symbolic, kopt->t_inverse, kopt->t_columns));
     PetscCall(PetscViewerASCIIPrintf(viewer, "  symbolic setups %" PetscInt_FMT ", numeric setups %" PetscInt_FMT "\n", kopt->nsymbolic, kopt->nnumeric));
   }
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  symmetry check: %s (relative tolerance %g)\n", kopt->check_symmetric ? "on" : "off", (double)kopt->symmetric_tol));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  symmetry check: %s (relative tolerance %g); computed on D^-1/2 A D^-1/2: %s\n", kopt->check_symmetric ? "on" : "off", (double)kopt->symmetric_tol, kopt->diagonal_scale ? "yes" : "no"));
   if (kopt->failed) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED (column or row %" PetscInt_FMT "): A is not positive definite\n", kopt->failcol));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -216,7 +305,7 @@ static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems PetscOptions
   PC_KOPT          *kopt = (PC_KOPT *)pc->data;
   KGNNInverseMethod m    = kopt->method;
   PetscInt          dmax = kopt->dense_max;
-  PetscBool         chk = kopt->check_symmetric, flg;
+  PetscBool         chk = kopt->check_symmetric, scale = kopt->diagonal_scale, flg;
   PetscReal         tol = kopt->symmetric_tol;
 
   PetscFunctionBegin;
@@ -228,6 +317,8 @@ static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems PetscOptions
   PetscCall(PetscOptionsBool("-pc_kopt_check_symmetric", "Check that A is symmetric", "PCKOPTSetCheckSymmetric", chk, &chk, NULL));
   PetscCall(PetscOptionsReal("-pc_kopt_symmetric_tol", "Relative tolerance of the symmetry check", "PCKOPTSetCheckSymmetric", tol, &tol, NULL));
   PetscCall(PCKOPTSetCheckSymmetric(pc, chk, tol));
+  PetscCall(PetscOptionsBool("-pc_kopt_diagonal_scale", "Compute on D^-1/2 A D^-1/2 (same factor, less round-off)", "PCKOPTSetDiagonalScale", scale, &scale, &flg));
+  if (flg) PetscCall(PCKOPTSetDiagonalScale(pc, scale));
   PetscCall(PetscOptionsName("-pc_kopt_view_factor", "View L after each setup (viewer, e.g. binary:L.bin)", "PCKOPTGetFactor", NULL));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -277,6 +368,18 @@ static PetscErrorCode PCKOPTGetCheckSymmetric_KOPT(PC pc, PetscBool *chk, PetscR
   if (tol) *tol = kopt->symmetric_tol;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+static PetscErrorCode PCKOPTSetDiagonalScale_KOPT(PC pc, PetscBool scale)
+{
+  PetscFunctionBegin;
+  ((PC_KOPT *)pc->data)->diagonal_scale = scale;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetDiagonalScale_KOPT(PC pc, PetscBool *scale)
+{
+  PetscFunctionBegin;
+  *scale = ((PC_KOPT *)pc->data)->diagonal_scale;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 static PetscErrorCode PCKOPTGetFactor_KOPT(PC pc, Mat *L)
 {
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
@@ -297,6 +400,8 @@ static PetscErrorCode PCDestroy_KOPT(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDenseMax_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetCheckSymmetric_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetCheckSymmetric_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDiagonalScale_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDiagonalScale_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", NULL));
   PetscCall(PetscFree(pc->data));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -309,9 +414,10 @@ static PetscErrorCode PCDestroy_KOPT(PC pc)
 
    Options Database Keys:
 +  -pc_kopt_inverse <auto,dense,mumps> - how the entries of A^-1 are computed (auto: dense up to dense_max rows)
-.  -pc_kopt_dense_max <8000> - refuse the dense inverse above this many rows
+.  -pc_kopt_dense_max <8000> - refuse the dense inverse above this many rows (auto uses it up to 2000)
 .  -pc_kopt_check_symmetric <true> - check that A is symmetric before factoring
 .  -pc_kopt_symmetric_tol <1e-10> - relative tolerance of that check
+.  -pc_kopt_diagonal_scale <true> - compute on D^-1/2 A D^-1/2, D = diag(A): the same factor (K is invariant), less round-off
 -  -pc_kopt_view_factor <viewer> - view L after each setup, e.g. binary:L.bin
 
    Notes:
@@ -337,6 +443,7 @@ PetscErrorCode PCCreate_KOPT(PC pc)
   kopt->dense_max       = 8000;
   kopt->check_symmetric = PETSC_TRUE;
   kopt->symmetric_tol   = 1e-10;
+  kopt->diagonal_scale  = PETSC_TRUE;
   kopt->failcol         = -1;
   pc->data              = (void *)kopt;
 
@@ -354,6 +461,8 @@ PetscErrorCode PCCreate_KOPT(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDenseMax_C", PCKOPTGetDenseMax_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetCheckSymmetric_C", PCKOPTSetCheckSymmetric_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetCheckSymmetric_C", PCKOPTGetCheckSymmetric_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDiagonalScale_C", PCKOPTSetDiagonalScale_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDiagonalScale_C", PCKOPTGetDiagonalScale_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", PCKOPTGetFactor_KOPT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -399,6 +508,20 @@ PetscErrorCode PCKOPTGetCheckSymmetric(PC pc, PetscBool *chk, PetscReal *tol)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
   PetscUseMethod(pc, "PCKOPTGetCheckSymmetric_C", (PC, PetscBool *, PetscReal *), (pc, chk, tol));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetDiagonalScale(PC pc, PetscBool scale)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetDiagonalScale_C", (PC, PetscBool), (pc, scale));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetDiagonalScale(PC pc, PetscBool *scale)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetDiagonalScale_C", (PC, PetscBool *), (pc, scale));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 PetscErrorCode PCKOPTGetFactor(PC pc, Mat *L)

@@ -1,0 +1,329 @@
+/* kgnn-bench: the paper's Figure 2 as a command. CG with IC(0) and with KOPT on every matrix
+   of a list, b = ones, x0 = 0, rtol 1e-8 on the unpreconditioned residual, at most 10000
+   iterations; per matrix the iterations, times, reasons, true residuals and the category. */
+static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out results.csv [--png figure2.png] [--shifted] [--only a,b] [--maxn N]\n"
+                           "  IC(0) = PCICC with -pc_factor_shift_type none (the paper's); --shifted adds PETSc's default shifted ICC.\n"
+                           "  Options of each solver take the prefixes ic0_, icc_ and kopt_ (e.g. -kopt_pc_kopt_inverse mumps).\n";
+
+#include <kgnn.h>
+
+#define MAXMAT 4096
+
+typedef struct {
+  PetscInt           its;
+  PetscLogDouble     setup, solve;
+  KSPConvergedReason reason;
+  PetscReal          relres;
+  PetscBool          converged, error;
+} Result;
+
+typedef struct {
+  char     name[256], path[PETSC_MAX_PATH_LEN];
+  PetscInt n;
+  double   nnz;
+  Result   r[3]; /* ic0, kopt, shifted icc */
+  char     category[32];
+} Row;
+
+static const char *methods[3] = {"ic0", "kopt", "icc"};
+
+/* --name and -name both work (PETSc keeps the two spellings apart) */
+static PetscErrorCode GetString(const char *name, char *val, size_t len, PetscBool *set)
+{
+  char dd[64];
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, name, val, len, set));
+  if (!*set) {
+    PetscCall(PetscSNPrintf(dd, sizeof(dd), "-%s", name));
+    PetscCall(PetscOptionsGetString(NULL, NULL, dd, val, len, set));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* one CG solve; every object lives in *ksp, *x, *b so that the caller can free them after an
+   error caught by PetscReturnErrorHandler */
+static PetscErrorCode Solve(Mat A, int m, KSP *ksp, Vec *x, Vec *b, Result *r)
+{
+  PC             pc;
+  PetscLogDouble t0, t1, t2;
+  PetscReal      bn, rn;
+  Vec            res;
+
+  PetscFunctionBegin;
+  PetscCall(MatCreateVecs(A, x, b));
+  PetscCall(VecSet(*b, 1.0));
+  PetscCall(KSPCreate(PETSC_COMM_SELF, ksp));
+  PetscCall(KSPSetOptionsPrefix(*ksp, m == 0 ? "ic0_" : m == 1 ? "kopt_" : "icc_"));
+  PetscCall(KSPSetOperators(*ksp, A, A));
+  PetscCall(KSPSetType(*ksp, KSPCG));
+  PetscCall(KSPSetNormType(*ksp, KSP_NORM_UNPRECONDITIONED));
+  /* no divergence tolerance: as in the paper a run fails by breakdown or by 10000 iterations
+     (PETSc's default dtol 1e5 stops CG on the residual growth it shows on matrices with
+     condition ~1e12 before converging); the true-residual check below guards the rest */
+  PetscCall(KSPSetTolerances(*ksp, 1e-8, PETSC_DEFAULT, 1e30, 10000));
+  PetscCall(KSPGetPC(*ksp, &pc));
+  if (m == 1) PetscCall(PCSetType(pc, PCKOPT));
+  else {
+    PetscCall(PCSetType(pc, PCICC));
+    PetscCall(PCFactorSetShiftType(pc, m == 0 ? MAT_SHIFT_NONE : MAT_SHIFT_POSITIVE_DEFINITE));
+  }
+  PetscCall(KSPSetFromOptions(*ksp));
+  PetscCall(PetscTime(&t0));
+  PetscCall(KSPSetUp(*ksp));
+  PetscCall(PetscTime(&t1));
+  PetscCall(KSPSolve(*ksp, *b, *x));
+  PetscCall(PetscTime(&t2));
+  PetscCall(KSPGetIterationNumber(*ksp, &r->its));
+  PetscCall(KSPGetConvergedReason(*ksp, &r->reason));
+  PetscCall(VecDuplicate(*b, &res));
+  PetscCall(MatMult(A, *x, res));
+  PetscCall(VecAYPX(res, -1.0, *b));
+  PetscCall(VecNorm(res, NORM_2, &rn));
+  PetscCall(VecNorm(*b, NORM_2, &bn));
+  PetscCall(VecDestroy(&res));
+  r->setup  = t1 - t0;
+  r->solve  = t2 - t1;
+  r->relres = rn / bn;
+  /* CG can claim convergence it has not reached on the near-singular ones (cond ~ 1e15) */
+  r->converged = (r->reason > 0 && r->relres < 1e-6) ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode RunMethod(Mat A, int m, Result *r)
+{
+  KSP            ksp = NULL;
+  Vec            x = NULL, b = NULL;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(r, sizeof(*r)));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = Solve(A, m, &ksp, &x, &b, r);
+  PetscCall(PetscPopErrorHandler());
+  if (ierr) {
+    const char *text;
+    r->error     = PETSC_TRUE;
+    r->converged = PETSC_FALSE;
+    PetscCall(PetscErrorMessage(ierr, &text, NULL));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %s: PETSc error %d (%s); recorded as ERROR\n", methods[m], (int)ierr, text));
+  }
+  PetscCall(KSPDestroy(&ksp));
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&b));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static const char *Category(const Row *w)
+{
+  PetscBool ic = w->r[0].converged, ko = w->r[1].converged;
+  if (ko && !ic) return "kopt_only";
+  if (ic && !ko) return "ic0_only";
+  if (!ic && !ko) return "both_failed";
+  if (w->r[1].its < w->r[0].its) return "kopt_fewer";
+  if (w->r[0].its < w->r[1].its) return "ic0_fewer";
+  return "equal";
+}
+
+static const char *Reason(const Result *r)
+{
+  return r->error ? "ERROR" : KSPConvergedReasons[r->reason];
+}
+
+/* the CSV, rewritten after each matrix through a temporary file and rename(), so a run that is
+   stopped leaves the rows done so far and never a half-written file */
+static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows, PetscBool shifted)
+{
+  char  tmp[PETSC_MAX_PATH_LEN + 8];
+  FILE *f;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", out));
+  f = fopen(tmp, "w");
+  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
+  fprintf(f, "name,n,nnz");
+  for (int m = 0; m < (shifted ? 3 : 2); m++) fprintf(f, ",%s_iterations,%s_setup_s,%s_solve_s,%s_reason,%s_relres,%s_converged", methods[m], methods[m], methods[m], methods[m], methods[m], methods[m]);
+  fprintf(f, ",category\n");
+  for (PetscInt k = 0; k < nrows; k++) {
+    fprintf(f, "%s,%d,%.0f", rows[k].name, (int)rows[k].n, rows[k].nnz);
+    for (int m = 0; m < (shifted ? 3 : 2); m++) {
+      const Result *r = &rows[k].r[m];
+      fprintf(f, ",%d,%.6g,%.6g,%s,%.3e,%d", (int)r->its, r->setup, r->solve, Reason(r), (double)r->relres, (int)r->converged);
+    }
+    fprintf(f, ",%s\n", rows[k].category);
+  }
+  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", tmp);
+  PetscCheck(rename(tmp, out) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, out);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the table for the README: <out without .csv>.md, also atomically */
+static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt nrows, const char *const cats[], const PetscInt *count)
+{
+  char  md[PETSC_MAX_PATH_LEN + 8], tmp[PETSC_MAX_PATH_LEN + 16], *dot;
+  FILE *f;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(md, out, sizeof(md)));
+  dot = strrchr(md, '.');
+  if (dot && !strcmp(dot, ".csv")) *dot = 0;
+  PetscCall(PetscStrlcat(md, ".md", sizeof(md)));
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", md));
+  f = fopen(tmp, "w");
+  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
+  fprintf(f, "| category | matrices |\n|---|---|\n");
+  for (int c = 0; c < 6; c++) fprintf(f, "| %s | %d |\n", cats[c], (int)count[c]);
+  fprintf(f, "\n| matrix | n | nnz | IC(0) iterations | KOPT iterations | category |\n|---|---|---|---|---|---|\n");
+  for (PetscInt k = 0; k < nrows; k++) {
+    char a[64], b[64];
+    const Result *r0 = &rows[k].r[0], *r1 = &rows[k].r[1];
+    if (r0->converged) snprintf(a, sizeof(a), "%d", (int)r0->its);
+    else snprintf(a, sizeof(a), "fail (%s)", Reason(r0));
+    if (r1->converged) snprintf(b, sizeof(b), "%d", (int)r1->its);
+    else snprintf(b, sizeof(b), "fail (%s)", Reason(r1));
+    fprintf(f, "| %s | %d | %.0f | %s | %s | %s |\n", rows[k].name, (int)rows[k].n, rows[k].nnz, a, b, rows[k].category);
+  }
+  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", tmp);
+  PetscCheck(rename(tmp, md) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, md);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "wrote %s and %s\n", out, md));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the c-th tab-separated field of a line (empty fields count), or NULL; cut in place */
+static char *Field(char *line, int c)
+{
+  for (int k = 0; k < c && line; k++) {
+    line = strchr(line, '\t');
+    if (line) line++;
+  }
+  if (line) line[strcspn(line, "\t")] = 0;
+  return line;
+}
+
+/* MANIFEST.tsv (name ... file columns; paths relative to its folder) or a list of paths */
+static PetscErrorCode ReadList(const char *list, Row *rows, PetscInt *nrows)
+{
+  FILE *f = fopen(list, "r");
+  char  line[16384], dir[PETSC_MAX_PATH_LEN] = ".", *slash;
+  int   cname = -1, cfile = -1;
+
+  PetscFunctionBegin;
+  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open matrix list %s", list);
+  PetscCall(PetscStrncpy(dir, list, sizeof(dir)));
+  slash = strrchr(dir, '/');
+  if (slash) *slash = 0;
+  else PetscCall(PetscStrncpy(dir, ".", sizeof(dir)));
+  *nrows = 0;
+  while (fgets(line, sizeof(line), f)) {
+    line[strcspn(line, "\r\n")] = 0;
+    if (!line[0] || line[0] == '#') continue;
+    if (cname < 0 && !strncmp(line, "name\t", 5)) { /* manifest header */
+      int c = 0;
+      for (char *t = strtok(line, "\t"); t; t = strtok(NULL, "\t"), c++) {
+        if (!strcmp(t, "name")) cname = c;
+        if (!strcmp(t, "file")) cfile = c;
+      }
+      PetscCheck(cname >= 0 && cfile >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: manifest header without name and file columns", list);
+      continue;
+    }
+    PetscCheck(*nrows < MAXMAT, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: more than %d matrices", list, MAXMAT);
+    Row *w = &rows[(*nrows)++];
+    PetscCall(PetscMemzero(w, sizeof(*w)));
+    if (cname >= 0) {
+      char copy[sizeof(line)], *name, *file;
+      PetscCall(PetscStrncpy(copy, line, sizeof(copy)));
+      name = Field(line, cname);
+      file = Field(copy, cfile);
+      PetscCheck(name && file, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: a row without name or file", list);
+      PetscCall(PetscStrncpy(w->name, name, sizeof(w->name)));
+      PetscCall(PetscSNPrintf(w->path, sizeof(w->path), "%s/%s", dir, file));
+    } else {
+      const char *base = strrchr(line, '/') ? strrchr(line, '/') + 1 : line;
+      PetscCall(PetscStrncpy(w->path, line, sizeof(w->path)));
+      PetscCall(PetscStrncpy(w->name, base, sizeof(w->name)));
+      w->name[strcspn(w->name, ".")] = 0;
+    }
+  }
+  fclose(f);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  char           list[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN] = "results.csv", png[PETSC_MAX_PATH_LEN] = "", only[4096] = "";
+  PetscBool      flg, shifted = PETSC_FALSE, haspng;
+  PetscInt       maxn = PETSC_MAX_INT, nrows = 0, ndone = 0, count[6] = {0};
+  Row           *rows, *done;
+  PetscMPIInt    size;
+  PetscLogDouble t0, t1;
+  const char    *cats[6]  = {"kopt_only", "ic0_only", "kopt_fewer", "ic0_fewer", "equal", "both_failed"};
+  const char    *words[6] = {"K-optimal only", "IC(0) only", "K-optimal fewer iterations", "IC(0) fewer iterations", "Equal", "Both failed"};
+
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(KGNNInitializePackage());
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_SUP, "kgnn-bench runs on one process");
+  PetscCall(GetString("-matrices", list, sizeof(list), &flg));
+  PetscCheck(flg, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "kgnn-bench needs --matrices MANIFEST.tsv (or a file listing .mtx paths)");
+  PetscCall(GetString("-out", out, sizeof(out), &flg));
+  PetscCall(GetString("-png", png, sizeof(png), &haspng));
+  PetscCall(GetString("-only", only, sizeof(only), &flg));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-shifted", &shifted));
+  if (!shifted) PetscCall(PetscOptionsHasName(NULL, NULL, "--shifted", &shifted));
+  {
+    char nm[64] = "";
+    PetscCall(GetString("-maxn", nm, sizeof(nm), &flg));
+    if (flg) maxn = atoi(nm);
+  }
+  PetscCall(PetscMalloc2(MAXMAT, &rows, MAXMAT, &done));
+  PetscCall(ReadList(list, rows, &nrows));
+  PetscCall(PetscTime(&t0));
+
+  for (PetscInt k = 0; k < nrows; k++) {
+    Row    *w = &rows[k];
+    Mat     A;
+    MatInfo info;
+    if (only[0]) { /* comma-separated names */
+      char pat[300];
+      char wrapped[4100];
+      PetscCall(PetscSNPrintf(pat, sizeof(pat), ",%s,", w->name));
+      PetscCall(PetscSNPrintf(wrapped, sizeof(wrapped), ",%s,", only));
+      if (!strstr(wrapped, pat)) continue;
+    }
+    PetscCall(KGNNMatLoad(PETSC_COMM_SELF, w->path, &A));
+    PetscCall(MatGetSize(A, &w->n, NULL));
+    PetscCall(MatGetInfo(A, MAT_LOCAL, &info));
+    w->nnz = info.nz_used;
+    if (w->n > maxn) {
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %s n=%d: skipped (--maxn %d)\n", (int)k + 1, (int)nrows, w->name, (int)w->n, (int)maxn));
+      PetscCall(MatDestroy(&A));
+      continue;
+    }
+    for (int m = 0; m < (shifted ? 3 : 2); m++) PetscCall(RunMethod(A, m, &w->r[m]));
+    PetscCall(MatDestroy(&A));
+    PetscCall(PetscStrncpy(w->category, Category(w), sizeof(w->category)));
+    for (int c = 0; c < 6; c++)
+      if (!strcmp(w->category, cats[c])) count[c]++;
+    done[ndone++] = *w;
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].its, Reason(&w->r[0]), (double)w->r[0].relres,
+                          w->r[0].setup + w->r[0].solve, (int)w->r[1].its, Reason(&w->r[1]), (double)w->r[1].relres, w->r[1].setup + w->r[1].solve, w->category));
+    PetscCall(WriteCSV(out, done, ndone, shifted));
+  }
+  PetscCall(PetscTime(&t1));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n%d matrices in %.0f s (converged = KSP reason > 0 and true relative residual < 1e-6)\n", (int)ndone, t1 - t0));
+  for (int c = 0; c < 6; c++) PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-28s %d\n", words[c], (int)count[c]));
+  if (ndone) {
+    PetscCall(WriteCSV(out, done, ndone, shifted));
+    PetscCall(WriteMarkdown(out, done, ndone, cats, count));
+  }
+  if (haspng && ndone) {
+    char cmd[3 * PETSC_MAX_PATH_LEN];
+    int  rc;
+    PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "/usr/bin/python3 share/python/plot_categories.py '%s' '%s'", out, png));
+    rc = system(cmd);
+    if (rc) PetscCall(PetscPrintf(PETSC_COMM_SELF, "warning: '%s' failed (status %d); the CSV is complete\n", cmd, rc));
+  }
+  PetscCall(PetscFree2(rows, done));
+  PetscCall(PetscFinalize());
+  return 0;
+}
