@@ -97,6 +97,8 @@ static PetscErrorCode MMInt(MMReader *r, char **s, const char *what, PetscInt *v
   errno = 0;
   v     = strtoll(*s, &end, 10);
   PetscCheck(end != *s && errno == 0 && (*end == 0 || isspace((unsigned char)*end)), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": expected an integer %s, got '%s'", r->file, r->line, what, MMToken(*s, tok));
+  /* with 32-bit PetscInt a larger index would wrap around into the valid range */
+  PetscCheck(v >= PETSC_MIN_INT && v <= PETSC_MAX_INT, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": %s %s does not fit in PetscInt (%d-byte indices)", r->file, r->line, what, MMToken(*s, tok), (int)sizeof(PetscInt));
   *val = (PetscInt)v;
   *s   = end;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -146,10 +148,10 @@ static int CmpTriplet(const void *a, const void *b)
   return (x->line > y->line) - (x->line < y->line);
 }
 
-/* size line and entries of a coordinate file; symmetric files are expanded to both triangles */
-static PetscErrorCode MMReadTriplets(MMReader *r, PetscBool symmetric, PetscInt *M, Triplet **T, PetscInt *nt)
+/* "M N NNZ" of a square coordinate matrix */
+static PetscErrorCode MMSizeLine(MMReader *r, PetscBool symmetric, PetscInt *M, PetscInt *nnz)
 {
-  PetscInt  N, nnz, k = 0;
+  PetscInt  N;
   PetscBool eof;
   char     *s;
 
@@ -159,10 +161,25 @@ static PetscErrorCode MMReadTriplets(MMReader *r, PetscBool symmetric, PetscInt 
   s = r->buf;
   PetscCall(MMInt(r, &s, "row count", M));
   PetscCall(MMInt(r, &s, "column count", &N));
-  PetscCall(MMInt(r, &s, "entry count", &nnz));
+  PetscCall(MMInt(r, &s, "entry count", nnz));
   PetscCall(MMEndOfLine(r, s));
   PetscCheck(*M == N, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": the matrix is %" PetscInt_FMT " x %" PetscInt_FMT ", it must be square", r->file, r->line, *M, N);
-  PetscCheck(*M >= 0 && nnz >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": negative size", r->file, r->line);
+  PetscCheck(*M >= 0 && *nnz >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": negative size", r->file, r->line);
+  /* more entries than places means duplicates; checked here so an absurd count cannot size the allocation */
+  PetscCheck((PetscInt64)*nnz <= (symmetric ? (PetscInt64)*M * (*M + 1) / 2 : (PetscInt64)*M * *M), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": %" PetscInt_FMT " entries do not fit in %s%" PetscInt_FMT " x %" PetscInt_FMT " matrix", r->file, r->line, *nnz, symmetric ? "one triangle of a " : "a ", *M, *M);
+  PetscCheck(!symmetric || *nnz <= PETSC_MAX_INT / 2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": %" PetscInt_FMT " entries, both triangles do not fit in PetscInt", r->file, r->line, *nnz);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* entries of a coordinate file, sorted by (row, column); symmetric files expanded to both triangles */
+static PetscErrorCode MMReadTriplets(MMReader *r, PetscBool symmetric, PetscInt *M, Triplet **T, PetscInt *nt)
+{
+  PetscInt  nnz, k = 0;
+  PetscBool eof;
+  char     *s;
+
+  PetscFunctionBegin;
+  PetscCall(MMSizeLine(r, symmetric, M, &nnz));
   PetscCall(PetscMalloc1(symmetric ? 2 * nnz : nnz, T));
   for (PetscInt e = 0; e < nnz; e++) {
     Triplet t;
@@ -184,11 +201,11 @@ static PetscErrorCode MMReadTriplets(MMReader *r, PetscBool symmetric, PetscInt 
   }
   PetscCall(MMNextDataLine(r, &eof));
   PetscCheck(eof, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": more entries than the %" PetscInt_FMT " the header promises", r->file, r->line, nnz);
+  *nt = k;
   qsort(*T, (size_t)k, sizeof(Triplet), CmpTriplet);
   for (PetscInt e = 1; e < k; e++)
     PetscCheck((*T)[e].i != (*T)[e - 1].i || (*T)[e].j != (*T)[e - 1].j, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": duplicate entry (%" PetscInt_FMT ", %" PetscInt_FMT "), already given on line %" PetscInt_FMT "%s", r->file, (*T)[e].line,
                (*T)[e].i + 1, (*T)[e].j + 1, (*T)[e - 1].line, symmetric ? " (a symmetric file stores one triangle)" : "");
-  *nt = k;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -232,86 +249,143 @@ static PetscBool IsMatrixMarket(const char file[])
   return (n > 4 && !strcmp(file + n - 4, ".mtx")) || (n > 7 && !strcmp(file + n - 7, ".mtx.gz")) ? PETSC_TRUE : PETSC_FALSE;
 }
 
-PetscErrorCode KGNNMatLoad(MPI_Comm comm, const char file[], Mat *A)
+static PetscErrorCode MMReadMatrix(MMReader *r, PetscInt *M, Triplet **T, PetscInt *nt)
 {
-  PetscFunctionBegin;
-  if (IsMatrixMarket(file)) {
-    MMReader  r;
-    PetscBool coordinate, symmetric;
-    Triplet  *T = NULL;
-    PetscInt  M, nt = 0;
+  PetscBool coordinate, symmetric;
 
-    PetscCall(MMOpen(file, &r));
-    PetscCall(MMHeader(&r, &coordinate, &symmetric));
-    PetscCheck(coordinate, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s, line 1: a matrix must be in coordinate format ('array' is read for right-hand sides only)", file);
-    PetscCall(MMReadTriplets(&r, symmetric, &M, &T, &nt));
-    gzclose(r.f);
-    PetscCall(MMAssemble(comm, M, T, nt, A));
-    PetscCall(PetscFree(T));
-  } else {
-    PetscViewer v;
-    PetscCall(PetscViewerBinaryOpen(comm, file, FILE_MODE_READ, &v));
-    PetscCall(MatCreate(comm, A));
-    PetscCall(MatSetType(*A, MATAIJ));
-    PetscCall(MatLoad(*A, v));
-    PetscCall(PetscViewerDestroy(&v));
-  }
+  PetscFunctionBegin;
+  PetscCall(MMHeader(r, &coordinate, &symmetric));
+  PetscCheck(coordinate, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s, line 1: a matrix must be in coordinate format ('array' is read for right-hand sides only)", r->file);
+  PetscCall(MMReadTriplets(r, symmetric, M, T, nt));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* n x 1, "array" (one value a line) or "coordinate" (i 1 v); entries not given are 0 */
-PetscErrorCode KGNNVecLoad(Mat A, const char file[], Vec *b)
+static PetscErrorCode MMLoadMatrix(MPI_Comm comm, const char file[], Mat *A)
 {
-  PetscInt n;
+  MMReader       r;
+  Triplet       *T = NULL;
+  PetscInt       M = 0, nt = 0;
+  PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCall(MatGetSize(A, &n, NULL));
-  PetscCall(MatCreateVecs(A, NULL, b));
-  if (IsMatrixMarket(file)) {
-    MMReader     r;
-    PetscBool    coordinate, symmetric, eof;
-    PetscInt     m, one, cnt, rs, re;
-    PetscScalar *x;
-    char        *s;
+  PetscCall(MMOpen(file, &r));
+  /* the file is closed and the entries freed on an error too: a caller may handle it and go on */
+  ierr = MMReadMatrix(&r, &M, &T, &nt);
+  gzclose(r.f);
+  if (!ierr) ierr = MMAssemble(comm, M, T, nt, A);
+  PetscCall(PetscFree(T));
+  PetscCall(ierr);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
-    PetscCall(MMOpen(file, &r));
-    PetscCall(MMHeader(&r, &coordinate, &symmetric));
-    PetscCall(MMNextDataLine(&r, &eof));
-    PetscCheck(!eof, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no size line after the header", file);
-    s = r.buf;
-    PetscCall(MMInt(&r, &s, "row count", &m));
-    PetscCall(MMInt(&r, &s, "column count", &one));
-    cnt = m;
-    if (coordinate) PetscCall(MMInt(&r, &s, "entry count", &cnt));
-    PetscCall(MMEndOfLine(&r, s));
-    PetscCheck(one == 1 && m == n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": right-hand side is %" PetscInt_FMT " x %" PetscInt_FMT ", the matrix needs %" PetscInt_FMT " x 1", file, r.line, m, one, n);
-    PetscCall(VecGetOwnershipRange(*b, &rs, &re));
-    PetscCall(VecSet(*b, 0.0));
-    PetscCall(VecGetArray(*b, &x));
-    for (PetscInt e = 0; e < cnt; e++) {
-      PetscInt    i = e + 1, j = 1;
-      PetscScalar v;
-      PetscCall(MMNextDataLine(&r, &eof));
-      PetscCheck(!eof, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: the header promises %" PetscInt_FMT " entries, the file ends after %" PetscInt_FMT " (line %" PetscInt_FMT ")", file, cnt, e, r.line);
-      s = r.buf;
-      if (coordinate) {
-        PetscCall(MMInt(&r, &s, "row index", &i));
-        PetscCall(MMInt(&r, &s, "column index", &j));
-      }
-      PetscCall(MMReal(&r, &s, &v));
-      PetscCall(MMEndOfLine(&r, s));
-      PetscCheck(i >= 1 && i <= n && j == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": index (%" PetscInt_FMT ", %" PetscInt_FMT ") out of range", file, r.line, i, j);
-      if (i - 1 >= rs && i - 1 < re) x[i - 1 - rs] = v;
-    }
-    PetscCall(MMNextDataLine(&r, &eof));
-    PetscCheck(eof, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": more entries than the %" PetscInt_FMT " the header promises", file, r.line, cnt);
-    gzclose(r.f);
-    PetscCall(VecRestoreArray(*b, &x));
-  } else {
-    PetscViewer v;
-    PetscCall(PetscViewerBinaryOpen(PetscObjectComm((PetscObject)A), file, FILE_MODE_READ, &v));
-    PetscCall(VecLoad(*b, v));
-    PetscCall(PetscViewerDestroy(&v));
+PetscErrorCode KGNNMatLoad(MPI_Comm comm, const char file[], Mat *A)
+{
+  PetscViewer v;
+
+  PetscFunctionBegin;
+  if (IsMatrixMarket(file)) {
+    PetscCall(MMLoadMatrix(comm, file, A));
+    PetscFunctionReturn(PETSC_SUCCESS);
   }
+  PetscCall(PetscViewerBinaryOpen(comm, file, FILE_MODE_READ, &v));
+  PetscCall(MatCreate(comm, A));
+  PetscCall(MatSetType(*A, MATAIJ));
+  PetscCall(MatLoad(*A, v));
+  PetscCall(PetscViewerDestroy(&v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* "n 1" (array) or "n 1 NNZ" (coordinate); n must be the row count of the matrix */
+static PetscErrorCode MMVecSizeLine(MMReader *r, PetscBool coordinate, PetscInt n, PetscInt *cnt)
+{
+  PetscInt  m, one;
+  PetscBool eof;
+  char     *s;
+
+  PetscFunctionBegin;
+  PetscCall(MMNextDataLine(r, &eof));
+  PetscCheck(!eof, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no size line after the header", r->file);
+  s = r->buf;
+  PetscCall(MMInt(r, &s, "row count", &m));
+  PetscCall(MMInt(r, &s, "column count", &one));
+  *cnt = m;
+  if (coordinate) PetscCall(MMInt(r, &s, "entry count", cnt));
+  PetscCall(MMEndOfLine(r, s));
+  PetscCheck(one == 1 && m == n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": right-hand side is %" PetscInt_FMT " x %" PetscInt_FMT ", the matrix needs %" PetscInt_FMT " x 1", r->file, r->line, m, one, n);
+  PetscCheck(*cnt >= 0 && *cnt <= n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": %" PetscInt_FMT " entries do not fit in %" PetscInt_FMT " rows", r->file, r->line, *cnt, n);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the whole vector is read and checked on every rank, which keeps x = rows [rs, re);
+   seen[i] is the line that gave row i (0: not given, the entry stays 0) */
+static PetscErrorCode MMReadVector(MMReader *r, PetscInt n, PetscInt rs, PetscInt re, PetscInt *seen, PetscScalar *x)
+{
+  PetscBool coordinate, symmetric, eof;
+  PetscInt  cnt;
+  char     *s;
+
+  PetscFunctionBegin;
+  PetscCall(MMHeader(r, &coordinate, &symmetric));
+  PetscCall(MMVecSizeLine(r, coordinate, n, &cnt));
+  for (PetscInt e = 0; e < cnt; e++) {
+    PetscInt    i = e + 1, j = 1;
+    PetscScalar v;
+    PetscCall(MMNextDataLine(r, &eof));
+    PetscCheck(!eof, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: the header promises %" PetscInt_FMT " entries, the file ends after %" PetscInt_FMT " (line %" PetscInt_FMT ")", r->file, cnt, e, r->line);
+    s = r->buf;
+    if (coordinate) {
+      PetscCall(MMInt(r, &s, "row index", &i));
+      PetscCall(MMInt(r, &s, "column index", &j));
+    }
+    PetscCall(MMReal(r, &s, &v));
+    PetscCall(MMEndOfLine(r, s));
+    PetscCheck(i >= 1 && i <= n && j == 1, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": index (%" PetscInt_FMT ", %" PetscInt_FMT ") out of range 1..%" PetscInt_FMT " x 1", r->file, r->line, i, j, n);
+    PetscCheck(!seen[i - 1], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": duplicate entry (%" PetscInt_FMT ", 1), already given on line %" PetscInt_FMT, r->file, r->line, i, seen[i - 1]);
+    seen[i - 1] = r->line;
+    if (i - 1 >= rs && i - 1 < re) x[i - 1 - rs] = v;
+  }
+  PetscCall(MMNextDataLine(r, &eof));
+  PetscCheck(eof, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": more entries than the %" PetscInt_FMT " the header promises", r->file, r->line, cnt);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode MMLoadVector(const char file[], Vec b)
+{
+  MMReader       r;
+  PetscInt       n, rs, re, *seen;
+  PetscScalar   *x;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetSize(b, &n));
+  PetscCall(VecGetOwnershipRange(b, &rs, &re));
+  PetscCall(VecSet(b, 0.0));
+  PetscCall(PetscCalloc1(n, &seen));
+  PetscCall(MMOpen(file, &r));
+  PetscCall(VecGetArray(b, &x));
+  ierr = MMReadVector(&r, n, rs, re, seen, x); /* as for matrices: clean up on an error too */
+  gzclose(r.f);
+  PetscCall(VecRestoreArray(b, &x));
+  PetscCall(PetscFree(seen));
+  PetscCall(ierr);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* n x 1, "array" (one value a line) or "coordinate" (i 1 v; entries not given are 0) */
+PetscErrorCode KGNNVecLoad(Mat A, const char file[], Vec *b)
+{
+  PetscViewer v;
+
+  PetscFunctionBegin;
+  PetscCall(MatCreateVecs(A, NULL, b)); /* the row layout of A: b as in A x = b */
+  if (IsMatrixMarket(file)) {
+    PetscErrorCode ierr = MMLoadVector(file, *b);
+    if (ierr) PetscCall(VecDestroy(b));
+    PetscCall(ierr);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(PetscViewerBinaryOpen(PetscObjectComm((PetscObject)A), file, FILE_MODE_READ, &v));
+  PetscCall(VecLoad(*b, v));
+  PetscCall(PetscViewerDestroy(&v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
