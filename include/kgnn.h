@@ -30,7 +30,7 @@ typedef enum {
 } KGNNInverseMethod;
 PETSC_EXTERN const char *const KGNNInverseMethods[];
 
-PETSC_EXTERN PetscClassId KGNN_CLASSID;
+PETSC_EXTERN PetscClassId  KGNN_CLASSID;
 PETSC_EXTERN PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
 
 /* Registers the PC types, the class id and the log events. Idempotent. */

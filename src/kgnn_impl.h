@@ -49,7 +49,7 @@ PETSC_INTERN PetscErrorCode KGNNKoptSymbolicDestroy(KGNNKoptSymbolic *);
 PETSC_INTERN PetscErrorCode KGNNKoptColumns(KGNNKoptSymbolic *, const PetscScalar *Pval, PetscInt *failcol);
 
 /* src/factor/inverse_dense.c: A^-1 on the pattern P through a dense LAPACK Cholesky + inverse.
-   *failrow = -1 on success, else the leading minor at which A is not positive definite. */
+   On return failrow = -1 on success, else the leading minor at which A is not positive definite. */
 PETSC_INTERN PetscErrorCode KGNNInverseDense(const KGNNCSR *, const PetscInt *Pptr, const PetscInt *Pidx, PetscScalar *Pval, PetscInt *failrow);
 
 /* src/factor/inverse_mumps.c: A^-1 on P through MUMPS' selected-entries inverse.

@@ -6,8 +6,8 @@
 
 static PetscErrorCode Build(const char *c, Mat *A)
 {
-  PetscBool is;
-  PetscInt  n = 6;
+  PetscBool   is;
+  PetscInt    n    = 6;
   PetscScalar d[6] = {4, 4, 4, 4, 4, 4}, e[6] = {-1, -1, -1, -1, -1, -1};
 
   PetscFunctionBegin;

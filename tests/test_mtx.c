@@ -10,18 +10,12 @@
 
 int main(int argc, char **argv)
 {
-  const PetscScalar ref[5][5] = {
-    {4,  -1, 0,  0,  -1},
-    {-1, 4,  -1, 0,  0 },
-    {0,  -1, 4,  -1, 0 },
-    {0,  0,  -1, 4,  -1},
-    {-1, 0,  0,  -1, 4 }
-  };
-  const char *files[] = {D "small_sym.mtx", D "small_gen.mtx", D "small.mtx.gz"};
-  Mat         A[3], B;
-  PetscBool   eq, haszero;
-  MatInfo     info;
-  PetscInt    n, nc;
+  const PetscScalar ref[5][5] = {{4, -1, 0, 0, -1}, {-1, 4, -1, 0, 0}, {0, -1, 4, -1, 0}, {0, 0, -1, 4, -1}, {-1, 0, 0, -1, 4}};
+  const char       *files[]   = {D "small_sym.mtx", D "small_gen.mtx", D "small.mtx.gz"};
+  Mat               A[3], B;
+  PetscBool         eq, haszero;
+  MatInfo           info;
+  PetscInt          n, nc;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(KGNNInitializePackage());
@@ -59,8 +53,8 @@ int main(int argc, char **argv)
 
   /* right-hand sides */
   {
-    const char  *rhs[]    = {D "rhs_array.mtx", D "rhs_coord.mtx"};
-    PetscScalar  want[][5] = {{1, 2, 3, 4, 5}, {1, 0, 3, 0, 5}};
+    const char *rhs[]     = {D "rhs_array.mtx", D "rhs_coord.mtx"};
+    PetscScalar want[][5] = {{1, 2, 3, 4, 5}, {1, 0, 3, 0, 5}};
     for (int f = 0; f < 2; f++) {
       Vec                b;
       const PetscScalar *x;
@@ -75,7 +69,10 @@ int main(int argc, char **argv)
   /* errors returned rather than aborting: the reader must close the file and free its arrays */
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   {
-    const char *bad[] = {D "bad_header.mtx", D "no_banner.mtx", D "pattern.mtx", D "complex.mtx", D "array_matrix.mtx", D "out_of_range.mtx", D "too_few.mtx", D "too_many.mtx", D "non_numeric.mtx", D "nan_value.mtx", D "duplicate.mtx", D "symmetric_both_triangles.mtx", D "nonsquare.mtx", D "bad_size.mtx", D "missing_value.mtx", D "extra_column.mtx", D "truncated.mtx.gz", D "index_overflow.mtx", D "too_many_declared.mtx", D "missing_file.mtx"};
+    const char *bad[] = {D "bad_header.mtx",        D "no_banner.mtx",   D "pattern.mtx",       D "complex.mtx",      D "array_matrix.mtx", D "out_of_range.mtx",
+                         D "too_few.mtx",           D "too_many.mtx",    D "non_numeric.mtx",   D "nan_value.mtx",    D "duplicate.mtx",    D "symmetric_both_triangles.mtx",
+                         D "nonsquare.mtx",         D "bad_size.mtx",    D "missing_value.mtx", D "extra_column.mtx", D "truncated.mtx.gz", D "index_overflow.mtx",
+                         D "too_many_declared.mtx", D "missing_file.mtx"};
     for (size_t f = 0; f < sizeof(bad) / sizeof(bad[0]); f++) {
       Mat            E   = NULL;
       PetscErrorCode err = KGNNMatLoad(PETSC_COMM_SELF, bad[f], &E);

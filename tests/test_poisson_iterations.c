@@ -21,7 +21,7 @@ int main(int argc, char **argv)
       PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
       PetscCall(PCSetType(pc, PCKOPT));
       PetscCall(PCKOPTSetInverseMethod(pc, (KGNNInverseMethod)meth));
-    PetscCall(TestCGIterations(A, pc, NULL, &its, &reason));
+      PetscCall(TestCGIterations(A, pc, NULL, &its, &reason));
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "poisson %dx%d kopt (%s): %d iterations, %s\n", (int)m[c], (int)m[c], KGNNInverseMethods[meth], (int)its, KSPConvergedReasons[reason]));
       CHECK(reason > 0 && PetscAbsInt(its - kopt_ref[c]) <= 1, "KOPT on %dx%d: %d iterations (%s), expected %d", (int)m[c], (int)m[c], (int)its, KSPConvergedReasons[reason], (int)kopt_ref[c]);
       PetscCall(PCDestroy(&pc));

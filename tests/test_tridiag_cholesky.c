@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     PetscCall(PetscMalloc2(n, &d, n, &e));
     PetscCall(PetscCalloc1(n * n, &Lx));
     for (PetscInt i = 0; i < n; i++) {
-      PetscReal ii = (PetscReal)(i + 1);
+      PetscReal ii  = (PetscReal)(i + 1);
       d[i]          = (i == 0 ? 0.0 : 1.0) + 1.0 / (ii * ii);
       e[i]          = 1.0 / ii;
       Lx[i + i * n] = 1.0 / ii;

@@ -8,14 +8,14 @@
 
 static int test_failures = 0;
 
-#define CHECK(cond, ...) \
-  do { \
-    if (!(cond)) { \
-      test_failures++; \
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "FAIL %s:%d: ", __FILE__, __LINE__)); \
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, __VA_ARGS__)); \
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "\n")); \
-    } \
+#define CHECK(cond, ...)                                                                                                                                                                                                                                 \
+  do {                                                                                                                                                                                                                                                   \
+    if (!(cond)) {                                                                                                                                                                                                                                       \
+      test_failures++;                                                                                                                                                                                                                                   \
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "FAIL %s:%d: ", __FILE__, __LINE__));                                                                                                                                                                      \
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, __VA_ARGS__));                                                                                                                                                                                             \
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "\n"));                                                                                                                                                                                                    \
+    }                                                                                                                                                                                                                                                    \
   } while (0)
 
 /* Tridiagonal n x n with diagonal d[i] and sub/super-diagonal e[i] = A(i+1, i). */
@@ -41,8 +41,8 @@ static inline PetscErrorCode TestTridiag(PetscInt n, const PetscScalar *d, const
 /* Column-major dense copy (n x n) of a sequential matrix. */
 static inline PetscErrorCode TestDense(Mat A, PetscScalar **D)
 {
-  PetscInt n, ncols;
-  const PetscInt *cols;
+  PetscInt           n, ncols;
+  const PetscInt    *cols;
   const PetscScalar *vals;
 
   PetscFunctionBegin;
@@ -162,11 +162,11 @@ static inline PetscErrorCode TestRandomSPD(PetscInt n, PetscInt nper, PetscRando
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-#define TEST_END() \
-  do { \
-    if (test_failures) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d check(s) failed\n", test_failures)); \
-    PetscCall(PetscFinalize()); \
-    return test_failures ? 1 : 0; \
+#define TEST_END()                                                                                                                                                                                                                                       \
+  do {                                                                                                                                                                                                                                                   \
+    if (test_failures) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d check(s) failed\n", test_failures));                                                                                                                                                  \
+    PetscCall(PetscFinalize());                                                                                                                                                                                                                          \
+    return test_failures ? 1 : 0;                                                                                                                                                                                                                        \
   } while (0)
 
 #endif

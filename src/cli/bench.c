@@ -175,7 +175,7 @@ static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt n
   for (int c = 0; c < 6; c++) fprintf(f, "| %s | %d |\n", cats[c], (int)count[c]);
   fprintf(f, "\n| matrix | n | nnz | IC(0) iterations | KOPT iterations | category |\n|---|---|---|---|---|---|\n");
   for (PetscInt k = 0; k < nrows; k++) {
-    char a[64], b[64];
+    char          a[64], b[64];
     const Result *r0 = &rows[k].r[0], *r1 = &rows[k].r[1];
     if (r0->converged) snprintf(a, sizeof(a), "%d", (int)r0->its);
     else snprintf(a, sizeof(a), "fail (%s)", Reason(r0));
@@ -305,8 +305,8 @@ int main(int argc, char **argv)
     for (int c = 0; c < 6; c++)
       if (!strcmp(w->category, cats[c])) count[c]++;
     done[ndone++] = *w;
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].its, Reason(&w->r[0]), (double)w->r[0].relres,
-                          w->r[0].setup + w->r[0].solve, (int)w->r[1].its, Reason(&w->r[1]), (double)w->r[1].relres, w->r[1].setup + w->r[1].solve, w->category));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].its, Reason(&w->r[0]),
+                          (double)w->r[0].relres, w->r[0].setup + w->r[0].solve, (int)w->r[1].its, Reason(&w->r[1]), (double)w->r[1].relres, w->r[1].setup + w->r[1].solve, w->category));
     PetscCall(WriteCSV(out, done, ndone, shifted));
   }
   PetscCall(PetscTime(&t1));

@@ -65,8 +65,8 @@ int main(int argc, char **argv)
   PetscCall(VecNorm(b, NORM_2, &bnorm));
   PetscCall(KSPGetType(ksp, &ktype));
   PetscCall(PCGetType(pc, &ptype));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: n=%" PetscInt_FMT " nnz=%.0f ksp=%s pc=%s iterations=%" PetscInt_FMT " reason=%s true_relres=%.3e setup=%.4g s solve=%.4g s\n", file, n, (double)info.nz_used, ktype, ptype, its, KSPConvergedReasons[reason],
-                        (double)(bnorm > 0 ? rnorm / bnorm : rnorm), t1 - t0, t2 - t1));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: n=%" PetscInt_FMT " nnz=%.0f ksp=%s pc=%s iterations=%" PetscInt_FMT " reason=%s true_relres=%.3e setup=%.4g s solve=%.4g s\n", file, n, (double)info.nz_used, ktype, ptype, its,
+                        KSPConvergedReasons[reason], (double)(bnorm > 0 ? rnorm / bnorm : rnorm), t1 - t0, t2 - t1));
 
   PetscCall(KSPDestroy(&ksp));
   PetscCall(VecDestroy(&b));

@@ -6,7 +6,7 @@
 PetscErrorCode KGNNIC0Factor(KGNNLower *L, PetscInt *failcol)
 {
   const PetscInt *cp = L->colptr, *ri = L->rowidx;
-  PetscScalar    *v  = L->val;
+  PetscScalar    *v = L->val;
 
   PetscFunctionBegin;
   *failcol = -1;
@@ -16,7 +16,7 @@ PetscErrorCode KGNNIC0Factor(KGNNLower *L, PetscInt *failcol)
       *failcol = k;
       break;
     }
-    d         = PetscSqrtReal(d);
+    d        = PetscSqrtReal(d);
     v[cp[k]] = d;
     for (PetscInt p = cp[k] + 1; p < cp[k + 1]; p++) v[p] /= d;
     /* A(i,j) -= L(i,k) L(j,k) for i >= j > k, both in the pattern: merge column k (from row j

@@ -5,7 +5,7 @@
 
 PetscErrorCode KGNNInverseDense(const KGNNCSR *A, const PetscInt *Pptr, const PetscInt *Pidx, PetscScalar *Pval, PetscInt *failrow)
 {
-  PetscInt     n = A->n;
+  PetscInt     n  = A->n;
   size_t       ld = (size_t)n;
   PetscScalar *D;
   PetscBLASInt bn, info;

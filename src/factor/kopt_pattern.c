@@ -61,7 +61,7 @@ PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *A, KGNNKoptSymbolic *S)
   /* map: lower triangle of each B_i, column-major, as positions in P */
   PetscCall(PetscCalloc1(n + 1, &S->mapptr));
   for (PetscInt i = 0; i < n; i++) {
-    PetscInt k = L->colptr[i + 1] - L->colptr[i];
+    PetscInt k       = L->colptr[i + 1] - L->colptr[i];
     S->mapptr[i + 1] = S->mapptr[i] + k * (k + 1) / 2;
     S->maxcol        = PetscMax(S->maxcol, k);
   }

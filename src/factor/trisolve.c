@@ -15,7 +15,7 @@
 #endif
 
 /* w = L with columns scaled to a unit diagonal, dinv = 1 / diag(L)^2;
-   *badcol = first zero or non-finite diagonal, or -1 */
+   badcol = the first zero or non-finite diagonal, or -1 */
 PetscErrorCode KGNNTriSolveSetUp(const KGNNLower *L, PetscScalar *w, PetscScalar *dinv, PetscInt *badcol)
 {
   PetscFunctionBegin;
@@ -35,7 +35,7 @@ PetscErrorCode KGNNTriSolveSetUp(const KGNNLower *L, PetscScalar *w, PetscScalar
 void KGNNTriSolve(const KGNNLower *L, const PetscScalar *restrict w, const PetscScalar *restrict dinv, const PetscScalar *x, PetscScalar *y)
 {
   const PetscInt *restrict cp = L->colptr, *restrict ri = L->rowidx;
-  PetscInt n                  = L->n;
+  PetscInt n = L->n;
 
   if (y != x) memcpy(y, x, (size_t)n * sizeof(*y));
   /* W z = x column by column, then y = D^-1 z: z_j is final once the columns before it are in */

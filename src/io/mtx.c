@@ -68,7 +68,8 @@ static PetscErrorCode MMHeader(MMReader *r, PetscBool *coordinate, PetscBool *sy
   nw = eof ? 0 : sscanf(r->buf, "%63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4]);
   for (int k = 0; k < 5; k++)
     for (char *c = w[k]; *c; c++) *c = (char)tolower((unsigned char)*c);
-  PetscCheck(nw == 5 && !strcmp(w[0], "%%matrixmarket") && !strcmp(w[1], "matrix"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line 1: not a Matrix Market header; expected '%%%%MatrixMarket matrix coordinate real symmetric' (or general, integer)", r->file);
+  PetscCheck(nw == 5 && !strcmp(w[0], "%%matrixmarket") && !strcmp(w[1], "matrix"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s, line 1: not a Matrix Market header; expected '%%%%MatrixMarket matrix coordinate real symmetric' (or general, integer)", r->file);
   PetscCheck(!strcmp(w[2], "coordinate") || !strcmp(w[2], "array"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line 1: unknown format '%s' (supported: coordinate, and array for right-hand sides)", r->file, w[2]);
   PetscCheck(!strcmp(w[3], "real") || !strcmp(w[3], "integer") || !strcmp(w[3], "double"), PETSC_COMM_SELF, PETSC_ERR_SUP, "%s, line 1: field '%s' is not supported (supported: real, integer)", r->file, w[3]);
   PetscCheck(!strcmp(w[4], "general") || !strcmp(w[4], "symmetric"), PETSC_COMM_SELF, PETSC_ERR_SUP, "%s, line 1: symmetry '%s' is not supported (supported: symmetric, general)", r->file, w[4]);
@@ -166,7 +167,8 @@ static PetscErrorCode MMSizeLine(MMReader *r, PetscBool symmetric, PetscInt *M, 
   PetscCheck(*M == N, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": the matrix is %" PetscInt_FMT " x %" PetscInt_FMT ", it must be square", r->file, r->line, *M, N);
   PetscCheck(*M >= 0 && *nnz >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": negative size", r->file, r->line);
   /* more entries than places means duplicates; checked here so an absurd count cannot size the allocation */
-  PetscCheck((PetscInt64)*nnz <= (symmetric ? (PetscInt64)*M * (*M + 1) / 2 : (PetscInt64)*M * *M), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": %" PetscInt_FMT " entries do not fit in %s%" PetscInt_FMT " x %" PetscInt_FMT " matrix", r->file, r->line, *nnz, symmetric ? "one triangle of a " : "a ", *M, *M);
+  PetscCheck((PetscInt64)*nnz <= (symmetric ? (PetscInt64)*M * (*M + 1) / 2 : (PetscInt64)*M * *M), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s, line %" PetscInt_FMT ": %" PetscInt_FMT " entries do not fit in %s%" PetscInt_FMT " x %" PetscInt_FMT " matrix", r->file, r->line, *nnz, symmetric ? "one triangle of a " : "a ", *M, *M);
   PetscCheck(!symmetric || *nnz <= PETSC_MAX_INT / 2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": %" PetscInt_FMT " entries, both triangles do not fit in PetscInt", r->file, r->line, *nnz);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -204,8 +206,8 @@ static PetscErrorCode MMReadTriplets(MMReader *r, PetscBool symmetric, PetscInt 
   *nt = k;
   qsort(*T, (size_t)k, sizeof(Triplet), CmpTriplet);
   for (PetscInt e = 1; e < k; e++)
-    PetscCheck((*T)[e].i != (*T)[e - 1].i || (*T)[e].j != (*T)[e - 1].j, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": duplicate entry (%" PetscInt_FMT ", %" PetscInt_FMT "), already given on line %" PetscInt_FMT "%s", r->file, (*T)[e].line,
-               (*T)[e].i + 1, (*T)[e].j + 1, (*T)[e - 1].line, symmetric ? " (a symmetric file stores one triangle)" : "");
+    PetscCheck((*T)[e].i != (*T)[e - 1].i || (*T)[e].j != (*T)[e - 1].j, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": duplicate entry (%" PetscInt_FMT ", %" PetscInt_FMT "), already given on line %" PetscInt_FMT "%s",
+               r->file, (*T)[e].line, (*T)[e].i + 1, (*T)[e].j + 1, (*T)[e - 1].line, symmetric ? " (a symmetric file stores one triangle)" : "");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

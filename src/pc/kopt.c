@@ -92,7 +92,8 @@ static PetscErrorCode PCKOPTChooseMethod(PC_KOPT *kopt, PetscInt n, KGNNInverseM
 #endif
   }
   PetscCheck(*m != KGNN_INVERSE_DENSE || n <= kopt->dense_max, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "PCKOPT dense inverse refused: n = %" PetscInt_FMT " rows is above -pc_kopt_dense_max %" PetscInt_FMT " (it would need %.2g GB and O(n^3) work); use -pc_kopt_inverse mumps, or raise -pc_kopt_dense_max", n, kopt->dense_max, 8.0 * (double)n * (double)n / 1e9);
+             "PCKOPT dense inverse refused: n = %" PetscInt_FMT " rows is above -pc_kopt_dense_max %" PetscInt_FMT " (it would need %.2g GB and O(n^3) work); use -pc_kopt_inverse mumps, or raise -pc_kopt_dense_max", n, kopt->dense_max,
+             8.0 * (double)n * (double)n / 1e9);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -284,7 +285,8 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &iascii));
   if (!iascii) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscViewerASCIIPrintf(viewer, "  K-optimal factor L L^T ~ A on the pattern of tril(A)\n"));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  inverse entries: %s (asked %s, dense max %" PetscInt_FMT " rows)\n", kopt->have_symbolic ? (kopt->used == KGNN_INVERSE_DENSE ? "dense LAPACK Cholesky + inverse" : "MUMPS selected entries") : "not set up", KGNNInverseMethods[kopt->method], kopt->dense_max));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  inverse entries: %s (asked %s, dense max %" PetscInt_FMT " rows)\n", kopt->have_symbolic ? (kopt->used == KGNN_INVERSE_DENSE ? "dense LAPACK Cholesky + inverse" : "MUMPS selected entries") : "not set up",
+                                   KGNNInverseMethods[kopt->method], kopt->dense_max));
   if (kopt->have_symbolic) {
     PetscInt n = kopt->S.L.n;
     PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT ", entries of A^-1 used = %" PetscInt_FMT ", largest column = %" PetscInt_FMT "\n", n, kopt->S.L.colptr[n], kopt->S.Pptr[n], kopt->S.maxcol));

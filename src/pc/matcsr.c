@@ -16,7 +16,8 @@ PetscErrorCode KGNNMatGetSeqAIJ(PC pc, Mat A, Mat *Aseq)
   PetscCheck(M == N, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "PC %s needs a square matrix, got %" PetscInt_FMT " x %" PetscInt_FMT, pctype, M, N);
   PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)A), &size));
   PetscCheck(size == 1, PetscObjectComm((PetscObject)pc), PETSC_ERR_SUP,
-             "PC %s is a sequential (block) preconditioner and the matrix lives on %d ranks: use it inside PETSc's block methods, -pc_type bjacobi -sub_pc_type %s, or -pc_type asm -pc_asm_type basic -sub_pc_type %s", pctype, (int)size, pctype, pctype);
+             "PC %s is a sequential (block) preconditioner and the matrix lives on %d ranks: use it inside PETSc's block methods, -pc_type bjacobi -sub_pc_type %s, or -pc_type asm -pc_asm_type basic -sub_pc_type %s", pctype, (int)size, pctype,
+             pctype);
   PetscCall(PetscObjectBaseTypeCompare((PetscObject)A, MATSEQAIJ, &isseqaij));
   PetscCall(PetscObjectBaseTypeCompare((PetscObject)A, MATMPIAIJ, &ismpiaij));
   if (isseqaij) {
@@ -72,8 +73,9 @@ PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *A, PetscBool check_sym
   if (check_symmetric) {
     KGNNCheckSymmetric(A, tol, &row, &col, &a, &b);
     PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-               "Matrix is not symmetric: A(%" PetscInt_FMT ", %" PetscInt_FMT ") = %.17g but A(%" PetscInt_FMT ", %" PetscInt_FMT ") = %.17g (relative tolerance %g; set it with -pc_kopt_symmetric_tol or skip the check with -pc_kopt_check_symmetric false)", row, col,
-               (double)PetscRealPart(a), col, row, (double)PetscRealPart(b), (double)tol);
+               "Matrix is not symmetric: A(%" PetscInt_FMT ", %" PetscInt_FMT ") = %.17g but A(%" PetscInt_FMT ", %" PetscInt_FMT
+               ") = %.17g (relative tolerance %g; set it with -pc_kopt_symmetric_tol or skip the check with -pc_kopt_check_symmetric false)",
+               row, col, (double)PetscRealPart(a), col, row, (double)PetscRealPart(b), (double)tol);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
