@@ -16,7 +16,7 @@ export PETSC_DIR
 KGNN_CFLAGS = $(PCC_FLAGS) -O3 -Wall -Wextra -Wno-unused-parameter -Iinclude $(PETSC_CC_INCLUDES)
 KGNN_LINK   = -Llib -lkgnn -Wl,-rpath,$(CURDIR)/lib $(PETSC_LIB)
 
-LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c)
+LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c)
 LIB_OBJ   = $(patsubst src/%.c,build/%.o,$(LIB_SRC))
 HEADERS   = include/kgnn.h src/kgnn_impl.h
 BINS      = $(patsubst src/cli/%.c,bin/kgnn-%,$(wildcard src/cli/*.c))

@@ -65,4 +65,10 @@ PETSC_EXTERN PetscErrorCode KGNNVecLoad(Mat A, const char file[], Vec *b);
 /* The 2D 5-point Laplacian on an m x m grid (natural ordering), AIJ over comm. */
 PETSC_EXTERN PetscErrorCode KGNNMatCreateLaplacian2D(MPI_Comm, PetscInt m, Mat *A);
 
+/* The synthetic benchmark (Sec. 5.1, Eq. 8): the bidiagonal L with (L^-1)_ij = u_i v_j (i >= j),
+   A = L L^T, and the Cholesky factor of a tridiagonal matrix. d = diagonal, e[j] = entry (j+1, j). */
+PETSC_EXTERN PetscErrorCode KGNNSemiseparableBidiagonal(PetscInt n, const PetscReal *u, const PetscReal *v, PetscReal *d, PetscReal *e);
+PETSC_EXTERN void           KGNNTridiagFromBidiagonal(PetscInt n, const PetscReal *d, const PetscReal *e, PetscReal *ad, PetscReal *ae);
+PETSC_EXTERN void           KGNNTridiagCholesky(PetscInt n, const PetscReal *ad, const PetscReal *ae, PetscReal *d, PetscReal *e, PetscInt *fail);
+
 #endif
