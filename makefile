@@ -13,8 +13,11 @@ export OMPI_ALLOW_RUN_AS_ROOT = 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM = 1
 export PETSC_DIR
 
-KGNN_CFLAGS = $(PCC_FLAGS) -O3 -Wall -Wextra -Wno-unused-parameter -Iinclude $(PETSC_CC_INCLUDES)
-KGNN_LINK   = -Llib -lkgnn -Wl,-rpath,$(CURDIR)/lib $(PETSC_LIB)
+# HDF5 of the same (OpenMPI) flavour PETSc links
+HDF5_CFLAGS = $(shell pkg-config --cflags hdf5 2>/dev/null)
+HDF5_LIBS   = $(shell pkg-config --libs hdf5 2>/dev/null)
+KGNN_CFLAGS = $(PCC_FLAGS) -O3 -Wall -Wextra -Wno-unused-parameter -Iinclude $(PETSC_CC_INCLUDES) $(HDF5_CFLAGS)
+KGNN_LINK   = -Llib -lkgnn -Wl,-rpath,$(CURDIR)/lib $(PETSC_LIB) $(HDF5_LIBS)
 
 LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c)
 LIB_OBJ   = $(patsubst src/%.c,build/%.o,$(LIB_SRC))
@@ -51,7 +54,7 @@ build/%.o: src/%.c $(HEADERS)
 lib/libkgnn.so: $(LIB_OBJ)
 	@mkdir -p lib
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) -shared -o $@ $^ $(PETSC_LIB)
+	$(Q)$(CC) -shared -o $@ $^ $(PETSC_LIB) $(HDF5_LIBS)
 
 bin/kgnn-%: build/cli/%.o lib/libkgnn.so
 	@mkdir -p bin

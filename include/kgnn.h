@@ -71,4 +71,26 @@ PETSC_EXTERN PetscErrorCode KGNNSemiseparableBidiagonal(PetscInt n, const PetscR
 PETSC_EXTERN void           KGNNTridiagFromBidiagonal(PetscInt n, const PetscReal *d, const PetscReal *e, PetscReal *ad, PetscReal *ae);
 PETSC_EXTERN void           KGNNTridiagCholesky(PetscInt n, const PetscReal *ad, const PetscReal *ae, PetscReal *d, PetscReal *e, PetscInt *fail);
 
+/* Dataset files (share/doc/dataset-format.md): one HDF5 file, one sample per matrix. */
+#define KGNN_DATASET_SCHEMA_VERSION 1
+typedef struct _n_KGNNDataset *KGNNDataset;
+typedef struct {
+  PetscInt   n, nnz;
+  PetscInt  *row, *col; /* every stored entry of A, both triangles, row by row, columns ascending */
+  PetscReal *a, *y;     /* A_ij, and L_ij for i >= j (0 above the diagonal) */
+  char       name[64], source[64];
+  char       split[8], method[8]; /* "train"/"test"; "exact" (synthetic), "kopt" or "ic0" */
+  PetscInt   iterations[2];       /* CG iterations with KOPT and IC(0), -1 if not run */
+  PetscReal  cond[2];             /* condition numbers of L^-1 A L^-T for both, NaN if not computed */
+} KGNNSample;
+PETSC_EXTERN PetscErrorCode KGNNDatasetCreate(const char path[], const char generator[], const char options[], PetscInt64 seed, KGNNDataset *);
+PETSC_EXTERN PetscErrorCode KGNNDatasetWriteSample(KGNNDataset, const KGNNSample *);
+PETSC_EXTERN PetscErrorCode KGNNDatasetOpen(const char path[], KGNNDataset *);
+PETSC_EXTERN PetscErrorCode KGNNDatasetGetSize(KGNNDataset, PetscInt *);
+PETSC_EXTERN PetscErrorCode KGNNDatasetReadSample(KGNNDataset, PetscInt, KGNNSample *);
+PETSC_EXTERN PetscErrorCode KGNNDatasetClose(KGNNDataset *);
+PETSC_EXTERN PetscErrorCode KGNNSampleDestroy(KGNNSample *);
+/* One synthetic pair (A^m, L^m) of Eq. 8 of size n, u and v uniform in [umin, umax] from rnd. */
+PETSC_EXTERN PetscErrorCode KGNNSyntheticSample(PetscInt n, PetscReal umin, PetscReal umax, PetscRandom rnd, KGNNSample *);
+
 #endif

@@ -55,6 +55,21 @@ for t in build/tests/test_*; do
   run "$(basename "$t")" $VG "$t" -malloc_dump
 done
 
+# Dataset files: the Python loader reads what C wrote (files left by test_dataset), the same
+# seed gives the same bytes, and every bad file gives an error naming it
+run dataset_python_loader /usr/bin/python3 tests/test_dataset_loader.py
+D=build/tests
+rm -f $D/syn1.h5 $D/syn2.h5
+run dataset_synthetic_seed $VG bin/kgnn-dataset synthetic -out $D/syn1.h5 -train 8 -test 2 -n 32 -seed 7 -malloc_dump
+run dataset_synthetic_seed_again bin/kgnn-dataset synthetic -out $D/syn2.h5 -train 8 -test 2 -n 32 -seed 7
+run dataset_same_seed_same_bytes cmp $D/syn1.h5 $D/syn2.h5
+expect dataset_info "9 synthetic_000009 +synthetic +test +n=32 +nnz=94 +method=exact" bin/kgnn-dataset info $D/syn1.h5 -malloc_dump
+error dataset_missing_file "Cannot open dataset file $D/dataset_missing.h5" bin/kgnn-dataset info $D/dataset_missing.h5
+error dataset_not_hdf5 "dataset_text.h5 is not an HDF5 file" bin/kgnn-dataset info $D/dataset_text.h5
+error dataset_not_ours "dataset_foreign.h5: attribute 'format' missing: not a kgnn dataset" bin/kgnn-dataset info $D/dataset_foreign.h5
+error dataset_newer_schema "dataset_newer.h5: schema version 2 is newer than this kgnn reads \(1\)" bin/kgnn-dataset info $D/dataset_newer.h5
+error dataset_truncated "dataset_truncated.h5: HDF5 cannot open it \(truncated or damaged\?\)" bin/kgnn-dataset info $D/dataset_truncated.h5
+
 # Bad input: an error that says what and where, or DIVERGED_PC_FAILED; never a crash or NaN
 B=build/tests/bad_input
 error bad_nonsquare "needs a square matrix, got 3 x 4" $B -case nonsquare

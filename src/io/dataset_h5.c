@@ -1,0 +1,306 @@
+/* The dataset file (share/doc/dataset-format.md): one HDF5 file, one group per sample under
+   /samples, written to a temporary name and renamed when closed, byte-identical for the same
+   content (no object timestamps, pinned library version bounds). */
+#include "../kgnn_impl.h"
+#include <hdf5.h>
+
+#define KGNN_DATASET_FORMAT "kgnn-dataset"
+
+struct _n_KGNNDataset {
+  hid_t    file;
+  char     path[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 8];
+  PetscInt nsamples;
+  hid_t    ocpl; /* dataset creation: no timestamps; -1 when opened for reading */
+};
+
+static PetscErrorCode AttrString(hid_t obj, const char *name, const char *val)
+{
+  hid_t t = H5Tcopy(H5T_C_S1), s = H5Screate(H5S_SCALAR), a;
+
+  PetscFunctionBegin;
+  H5Tset_size(t, strlen(val) + 1);
+  H5Tset_strpad(t, H5T_STR_NULLTERM);
+  a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(a >= 0 && H5Awrite(a, t, val) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write HDF5 attribute %s", name);
+  H5Aclose(a);
+  H5Sclose(s);
+  H5Tclose(t);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode AttrNumber(hid_t obj, const char *name, hid_t filetype, hid_t memtype, const void *val)
+{
+  hid_t s = H5Screate(H5S_SCALAR), a = H5Acreate2(obj, name, filetype, s, H5P_DEFAULT, H5P_DEFAULT);
+
+  PetscFunctionBegin;
+  PetscCheck(a >= 0 && H5Awrite(a, memtype, val) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write HDF5 attribute %s", name);
+  H5Aclose(a);
+  H5Sclose(s);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode WriteArray(KGNNDataset ds, hid_t g, const char *name, hid_t filetype, hid_t memtype, int rank, const hsize_t *dims, const void *buf)
+{
+  hid_t s = H5Screate_simple(rank, dims, NULL), d = H5Dcreate2(g, name, filetype, s, H5P_DEFAULT, ds->ocpl, H5P_DEFAULT);
+
+  PetscFunctionBegin;
+  PetscCheck(d >= 0 && H5Dwrite(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot write dataset %s", ds->path, name);
+  H5Dclose(d);
+  H5Sclose(s);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNDatasetCreate(const char path[], const char generator[], const char options[], PetscInt64 seed, KGNNDataset *ds)
+{
+  hid_t       fcpl, fapl, g;
+  long long   ver = KGNN_DATASET_SCHEMA_VERSION;
+  KGNNDataset d;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&d));
+  PetscCall(PetscStrncpy(d->path, path, sizeof(d->path)));
+  PetscCall(PetscSNPrintf(d->tmp, sizeof(d->tmp), "%s.tmp", path));
+  d->ocpl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_obj_track_times(d->ocpl, 0);
+  fcpl = H5Pcreate(H5P_FILE_CREATE);
+  H5Pset_obj_track_times(fcpl, 0);
+  fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18); /* the same bytes with any 1.10+ library */
+  d->file = H5Fcreate(d->tmp, H5F_ACC_TRUNC, fcpl, fapl);
+  H5Pclose(fcpl);
+  H5Pclose(fapl);
+  PetscCheck(d->file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create dataset file %s", d->tmp);
+  PetscCall(AttrString(d->file, "format", KGNN_DATASET_FORMAT));
+  PetscCall(AttrNumber(d->file, "schema_version", H5T_STD_I64LE, H5T_NATIVE_LLONG, &ver));
+  PetscCall(AttrString(d->file, "generator", generator));
+  PetscCall(AttrString(d->file, "options", options));
+  PetscCall(AttrNumber(d->file, "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, &seed));
+  {
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_obj_track_times(gcpl, 0);
+    g = H5Gcreate2(d->file, "samples", H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+  }
+  PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot create /samples", d->tmp);
+  H5Gclose(g);
+  *ds = d;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* /samples/NNNNNN: edge_index (2 x nnz), edge_attr (nnz), y (nnz) and the sample's attributes */
+PetscErrorCode KGNNDatasetWriteSample(KGNNDataset ds, const KGNNSample *s)
+{
+  char        name[64];
+  hid_t       g, gcpl;
+  hsize_t     dims2[2] = {2, (hsize_t)s->nnz}, dims1[1] = {(hsize_t)s->nnz};
+  PetscInt64 *ei, n = s->n, its[2] = {s->iterations[0], s->iterations[1]};
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(name, sizeof(name), "samples/%06d", (int)ds->nsamples));
+  gcpl = H5Pcreate(H5P_GROUP_CREATE);
+  H5Pset_obj_track_times(gcpl, 0);
+  g = H5Gcreate2(ds->file, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  H5Pclose(gcpl);
+  PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: cannot create group %s", ds->tmp, name);
+  PetscCall(PetscMalloc1(2 * s->nnz, &ei));
+  for (PetscInt k = 0; k < s->nnz; k++) ei[k] = s->row[k], ei[s->nnz + k] = s->col[k];
+  PetscCall(WriteArray(ds, g, "edge_index", H5T_STD_I64LE, H5T_NATIVE_INT64, 2, dims2, ei));
+  PetscCall(PetscFree(ei));
+  PetscCall(WriteArray(ds, g, "edge_attr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dims1, s->a));
+  PetscCall(WriteArray(ds, g, "y", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dims1, s->y));
+  PetscCall(AttrNumber(g, "n", H5T_STD_I64LE, H5T_NATIVE_INT64, &n));
+  PetscCall(AttrString(g, "name", s->name));
+  PetscCall(AttrString(g, "source", s->source));
+  PetscCall(AttrString(g, "split", s->split));
+  PetscCall(AttrString(g, "method", s->method));
+  PetscCall(AttrNumber(g, "kopt_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[0]));
+  PetscCall(AttrNumber(g, "ic0_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[1]));
+  PetscCall(AttrNumber(g, "kopt_cond", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &s->cond[0]));
+  PetscCall(AttrNumber(g, "ic0_cond", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &s->cond[1]));
+  H5Gclose(g);
+  ds->nsamples++;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Writing: close and rename the temporary file into place. Reading: close. */
+PetscErrorCode KGNNDatasetClose(KGNNDataset *ds)
+{
+  KGNNDataset d = *ds;
+
+  PetscFunctionBegin;
+  if (!d) PetscFunctionReturn(PETSC_SUCCESS);
+  if (d->ocpl >= 0) {
+    long long cnt = d->nsamples;
+    PetscCall(AttrNumber(d->file, "num_samples", H5T_STD_I64LE, H5T_NATIVE_LLONG, &cnt));
+    H5Pclose(d->ocpl);
+    PetscCheck(H5Fclose(d->file) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot close %s", d->tmp);
+    PetscCheck(rename(d->tmp, d->path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", d->tmp, d->path);
+  } else H5Fclose(d->file);
+  PetscCall(PetscFree(*ds));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ReadAttrString(KGNNDataset ds, hid_t obj, const char *name, char *val, size_t len)
+{
+  hid_t a, t, mt;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Aexists(obj, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute '%s' missing: not a kgnn dataset, or damaged", ds->path, name);
+  a = H5Aopen(obj, name, H5P_DEFAULT);
+  t = H5Aget_type(a);
+  PetscCheck(H5Tget_class(t) == H5T_STRING && H5Tget_size(t) < len, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute '%s' is not a short string", ds->path, name);
+  mt = H5Tcopy(H5T_C_S1);
+  H5Tset_size(mt, len);
+  PetscCheck(H5Aread(a, mt, val) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read attribute '%s'", ds->path, name);
+  H5Tclose(mt);
+  H5Tclose(t);
+  H5Aclose(a);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ReadAttrNumber(KGNNDataset ds, hid_t obj, const char *name, hid_t memtype, void *val)
+{
+  hid_t a;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Aexists(obj, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute '%s' missing: not a kgnn dataset, or damaged", ds->path, name);
+  a = H5Aopen(obj, name, H5P_DEFAULT);
+  PetscCheck(H5Aread(a, memtype, val) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read attribute '%s'", ds->path, name);
+  H5Aclose(a);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode DatasetCheckHeader(KGNNDataset d)
+{
+  char      fmt[64];
+  long long ver, cnt;
+
+  PetscFunctionBegin;
+  PetscCall(ReadAttrString(d, d->file, "format", fmt, sizeof(fmt)));
+  PetscCheck(!strcmp(fmt, KGNN_DATASET_FORMAT), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: format is '%s', not a kgnn dataset", d->path, fmt);
+  PetscCall(ReadAttrNumber(d, d->file, "schema_version", H5T_NATIVE_LLONG, &ver));
+  PetscCheck(ver <= KGNN_DATASET_SCHEMA_VERSION, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: schema version %lld is newer than this kgnn reads (%d): update kgnn", d->path, ver, KGNN_DATASET_SCHEMA_VERSION);
+  PetscCall(ReadAttrNumber(d, d->file, "num_samples", H5T_NATIVE_LLONG, &cnt));
+  d->nsamples = (PetscInt)cnt;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNDatasetOpen(const char path[], KGNNDataset *ds)
+{
+  KGNNDataset    d;
+  FILE          *f = fopen(path, "rb");
+  htri_t         ish5;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *ds = NULL;
+  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open dataset file %s", path);
+  fclose(f);
+  H5E_BEGIN_TRY
+  {
+    ish5 = H5Fis_hdf5(path);
+  }
+  H5E_END_TRY;
+  PetscCheck(ish5 > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s is not an HDF5 file (or is truncated)", path);
+  PetscCall(PetscNew(&d));
+  PetscCall(PetscStrncpy(d->path, path, sizeof(d->path)));
+  d->ocpl = -1;
+  H5E_BEGIN_TRY
+  {
+    d->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  }
+  H5E_END_TRY;
+  if (d->file < 0) PetscCall(PetscFree(d));
+  PetscCheck(d, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: HDF5 cannot open it (truncated or damaged?)", path);
+  ierr = DatasetCheckHeader(d); /* on a bad header close and free before passing the error on */
+  if (ierr) {
+    H5Fclose(d->file);
+    PetscCall(PetscFree(d));
+  }
+  PetscCall(ierr);
+  *ds = d;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNDatasetGetSize(KGNNDataset ds, PetscInt *n)
+{
+  PetscFunctionBegin;
+  *n = ds->nsamples;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ReadArray(KGNNDataset ds, hid_t g, const char *gname, const char *name, hid_t memtype, hsize_t expect, void **buf, size_t elsize)
+{
+  hid_t   d, s;
+  hsize_t dims[2] = {0, 0}, total;
+  int     rank;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Lexists(g, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: %s/%s missing", ds->path, gname, name);
+  d     = H5Dopen2(g, name, H5P_DEFAULT);
+  s     = H5Dget_space(d);
+  rank  = H5Sget_simple_extent_dims(s, dims, NULL);
+  total = rank == 2 ? dims[0] * dims[1] : dims[0];
+  PetscCheck(total == expect, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: %s/%s has %llu values, expected %llu", ds->path, gname, name, (unsigned long long)total, (unsigned long long)expect);
+  PetscCall(PetscMalloc(elsize * (total ? total : 1), buf));
+  PetscCheck(H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read %s/%s", ds->path, gname, name);
+  H5Sclose(s);
+  H5Dclose(d);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNDatasetReadSample(KGNNDataset ds, PetscInt k, KGNNSample *s)
+{
+  char       name[64];
+  hid_t      g, d, sp;
+  hsize_t    dims[2];
+  PetscInt64 n, its[2], *ei;
+
+  PetscFunctionBegin;
+  PetscCheck(k >= 0 && k < ds->nsamples, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%s: sample %d out of range 0..%d", ds->path, (int)k, (int)ds->nsamples - 1);
+  PetscCall(PetscMemzero(s, sizeof(*s)));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "samples/%06d", (int)k));
+  PetscCheck(H5Lexists(ds->file, "samples", H5P_DEFAULT) > 0 && H5Lexists(ds->file, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s missing", ds->path, name);
+  g = H5Gopen2(ds->file, name, H5P_DEFAULT);
+  PetscCheck(H5Lexists(g, "edge_attr", H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s/edge_attr missing", ds->path, name);
+  d  = H5Dopen2(g, "edge_attr", H5P_DEFAULT);
+  sp = H5Dget_space(d);
+  H5Sget_simple_extent_dims(sp, dims, NULL);
+  H5Sclose(sp);
+  H5Dclose(d);
+  s->nnz = (PetscInt)dims[0];
+  PetscCall(ReadAttrNumber(ds, g, "n", H5T_NATIVE_INT64, &n));
+  s->n = (PetscInt)n;
+  PetscCall(ReadArray(ds, g, name, "edge_index", H5T_NATIVE_INT64, 2 * (hsize_t)s->nnz, (void **)&ei, sizeof(PetscInt64)));
+  PetscCall(ReadArray(ds, g, name, "edge_attr", H5T_NATIVE_DOUBLE, (hsize_t)s->nnz, (void **)&s->a, sizeof(PetscReal)));
+  PetscCall(ReadArray(ds, g, name, "y", H5T_NATIVE_DOUBLE, (hsize_t)s->nnz, (void **)&s->y, sizeof(PetscReal)));
+  PetscCall(PetscMalloc2(s->nnz, &s->row, s->nnz, &s->col));
+  for (PetscInt e = 0; e < s->nnz; e++) {
+    s->row[e] = (PetscInt)ei[e];
+    s->col[e] = (PetscInt)ei[s->nnz + e];
+    PetscCheck(s->row[e] >= 0 && s->row[e] < s->n && s->col[e] >= 0 && s->col[e] < s->n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s edge %d = (%d, %d) out of range for n = %d", ds->path, name, (int)e, (int)s->row[e], (int)s->col[e],
+               (int)s->n);
+  }
+  PetscCall(PetscFree(ei));
+  PetscCall(ReadAttrString(ds, g, "name", s->name, sizeof(s->name)));
+  PetscCall(ReadAttrString(ds, g, "source", s->source, sizeof(s->source)));
+  PetscCall(ReadAttrString(ds, g, "split", s->split, sizeof(s->split)));
+  PetscCall(ReadAttrString(ds, g, "method", s->method, sizeof(s->method)));
+  PetscCall(ReadAttrNumber(ds, g, "kopt_iterations", H5T_NATIVE_INT64, &its[0]));
+  PetscCall(ReadAttrNumber(ds, g, "ic0_iterations", H5T_NATIVE_INT64, &its[1]));
+  s->iterations[0] = (PetscInt)its[0];
+  s->iterations[1] = (PetscInt)its[1];
+  PetscCall(ReadAttrNumber(ds, g, "kopt_cond", H5T_NATIVE_DOUBLE, &s->cond[0]));
+  PetscCall(ReadAttrNumber(ds, g, "ic0_cond", H5T_NATIVE_DOUBLE, &s->cond[1]));
+  H5Gclose(g);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNSampleDestroy(KGNNSample *s)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree2(s->row, s->col));
+  PetscCall(PetscFree(s->a));
+  PetscCall(PetscFree(s->y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
