@@ -56,6 +56,21 @@ PETSC_EXTERN PetscErrorCode PCKOPTGetFactor(PC, Mat *);
 PETSC_EXTERN PetscErrorCode KGNNComputeIC0(Mat A, Mat *L, PetscInt *failrow);
 /* y = (L L^T)^-1 x for a lower-triangular SEQAIJ L with its diagonal stored. */
 PETSC_EXTERN PetscErrorCode KGNNFactorApply(Mat L, Vec x, Vec y);
+/* Make pc a PCSHELL that applies (L L^T)^-1 of a given factor (copied). */
+PETSC_EXTERN PetscErrorCode KGNNPCSetFactor(PC pc, Mat L);
+
+/* The CG comparison of the benchmark and the dataset: b = ones, x0 = 0, rtol 1e-8 on the
+   unpreconditioned residual, <= 10000 iterations, no divergence tolerance; converged = reason > 0
+   and true relative residual < 1e-6. */
+typedef struct {
+  PetscInt           its;
+  KSPConvergedReason reason;
+  PetscReal          relres;
+  PetscBool          converged;
+  PetscLogDouble     setup, solve;
+} KGNNCGResult;
+PETSC_EXTERN PetscErrorCode KGNNCGSetDefaults(KSP);
+PETSC_EXTERN PetscErrorCode KGNNCGRun(KSP, KGNNCGResult *);
 
 /* Matrix Market (coordinate real/integer, symmetric or general, plain or .gz) or PETSc binary. */
 PETSC_EXTERN PetscErrorCode KGNNMatLoad(MPI_Comm, const char file[], Mat *A);

@@ -10,11 +10,8 @@ static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out re
 #define MAXMAT 4096
 
 typedef struct {
-  PetscInt           its;
-  PetscLogDouble     setup, solve;
-  KSPConvergedReason reason;
-  PetscReal          relres;
-  PetscBool          converged, error;
+  KGNNCGResult cg;
+  PetscBool    error; /* a PETSc error, caught: recorded, the run goes on */
 } Result;
 
 typedef struct {
@@ -41,27 +38,17 @@ static PetscErrorCode GetString(const char *name, char *val, size_t len, PetscBo
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* one CG solve; every object lives in *ksp, *x, *b so that the caller can free them after an
-   error caught by PetscReturnErrorHandler */
-static PetscErrorCode Solve(Mat A, int m, KSP *ksp, Vec *x, Vec *b, Result *r)
+/* one CG solve; the KSP lives in *ksp so that the caller can free it after an error caught by
+   PetscReturnErrorHandler */
+static PetscErrorCode Solve(Mat A, int m, KSP *ksp, Result *r)
 {
-  PC             pc;
-  PetscLogDouble t0, t1, t2;
-  PetscReal      bn, rn;
-  Vec            res;
+  PC pc;
 
   PetscFunctionBegin;
-  PetscCall(MatCreateVecs(A, x, b));
-  PetscCall(VecSet(*b, 1.0));
   PetscCall(KSPCreate(PETSC_COMM_SELF, ksp));
   PetscCall(KSPSetOptionsPrefix(*ksp, m == 0 ? "ic0_" : m == 1 ? "kopt_" : "icc_"));
   PetscCall(KSPSetOperators(*ksp, A, A));
-  PetscCall(KSPSetType(*ksp, KSPCG));
-  PetscCall(KSPSetNormType(*ksp, KSP_NORM_UNPRECONDITIONED));
-  /* no divergence tolerance: as in the paper a run fails by breakdown or by 10000 iterations
-     (PETSc's default dtol 1e5 stops CG on the residual growth it shows on matrices with
-     condition ~1e12 before converging); the true-residual check below guards the rest */
-  PetscCall(KSPSetTolerances(*ksp, 1e-8, PETSC_DEFAULT, 1e30, 10000));
+  PetscCall(KGNNCGSetDefaults(*ksp));
   PetscCall(KSPGetPC(*ksp, &pc));
   if (m == 1) PetscCall(PCSetType(pc, PCKOPT));
   else {
@@ -69,65 +56,45 @@ static PetscErrorCode Solve(Mat A, int m, KSP *ksp, Vec *x, Vec *b, Result *r)
     PetscCall(PCFactorSetShiftType(pc, m == 0 ? MAT_SHIFT_NONE : MAT_SHIFT_POSITIVE_DEFINITE));
   }
   PetscCall(KSPSetFromOptions(*ksp));
-  PetscCall(PetscTime(&t0));
-  PetscCall(KSPSetUp(*ksp));
-  PetscCall(PetscTime(&t1));
-  PetscCall(KSPSolve(*ksp, *b, *x));
-  PetscCall(PetscTime(&t2));
-  PetscCall(KSPGetIterationNumber(*ksp, &r->its));
-  PetscCall(KSPGetConvergedReason(*ksp, &r->reason));
-  PetscCall(VecDuplicate(*b, &res));
-  PetscCall(MatMult(A, *x, res));
-  PetscCall(VecAYPX(res, -1.0, *b));
-  PetscCall(VecNorm(res, NORM_2, &rn));
-  PetscCall(VecNorm(*b, NORM_2, &bn));
-  PetscCall(VecDestroy(&res));
-  r->setup  = t1 - t0;
-  r->solve  = t2 - t1;
-  r->relres = rn / bn;
-  /* CG can claim convergence it has not reached on the near-singular ones (cond ~ 1e15) */
-  r->converged = (r->reason > 0 && r->relres < 1e-6) ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(KGNNCGRun(*ksp, &r->cg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode RunMethod(Mat A, int m, Result *r)
 {
   KSP            ksp = NULL;
-  Vec            x = NULL, b = NULL;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(r, sizeof(*r)));
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = Solve(A, m, &ksp, &x, &b, r);
+  ierr = Solve(A, m, &ksp, r);
   PetscCall(PetscPopErrorHandler());
   if (ierr) {
     const char *text;
-    r->error     = PETSC_TRUE;
-    r->converged = PETSC_FALSE;
+    r->error        = PETSC_TRUE;
+    r->cg.converged = PETSC_FALSE;
     PetscCall(PetscErrorMessage(ierr, &text, NULL));
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %s: PETSc error %d (%s); recorded as ERROR\n", methods[m], (int)ierr, text));
   }
   PetscCall(KSPDestroy(&ksp));
-  PetscCall(VecDestroy(&x));
-  PetscCall(VecDestroy(&b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static const char *Category(const Row *w)
 {
-  PetscBool ic = w->r[0].converged, ko = w->r[1].converged;
+  PetscBool ic = w->r[0].cg.converged, ko = w->r[1].cg.converged;
   if (ko && !ic) return "kopt_only";
   if (ic && !ko) return "ic0_only";
   if (!ic && !ko) return "both_failed";
-  if (w->r[1].its < w->r[0].its) return "kopt_fewer";
-  if (w->r[0].its < w->r[1].its) return "ic0_fewer";
+  if (w->r[1].cg.its < w->r[0].cg.its) return "kopt_fewer";
+  if (w->r[0].cg.its < w->r[1].cg.its) return "ic0_fewer";
   return "equal";
 }
 
 static const char *Reason(const Result *r)
 {
-  return r->error ? "ERROR" : KSPConvergedReasons[r->reason];
+  return r->error ? "ERROR" : KSPConvergedReasons[r->cg.reason];
 }
 
 /* the CSV, rewritten after each matrix through a temporary file and rename(), so a run that is
@@ -148,7 +115,7 @@ static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows,
     fprintf(f, "%s,%d,%.0f", rows[k].name, (int)rows[k].n, rows[k].nnz);
     for (int m = 0; m < (shifted ? 3 : 2); m++) {
       const Result *r = &rows[k].r[m];
-      fprintf(f, ",%d,%.6g,%.6g,%s,%.3e,%d", (int)r->its, r->setup, r->solve, Reason(r), (double)r->relres, (int)r->converged);
+      fprintf(f, ",%d,%.6g,%.6g,%s,%.3e,%d", (int)r->cg.its, r->cg.setup, r->cg.solve, Reason(r), (double)r->cg.relres, (int)r->cg.converged);
     }
     fprintf(f, ",%s\n", rows[k].category);
   }
@@ -177,9 +144,9 @@ static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt n
   for (PetscInt k = 0; k < nrows; k++) {
     char          a[64], b[64];
     const Result *r0 = &rows[k].r[0], *r1 = &rows[k].r[1];
-    if (r0->converged) snprintf(a, sizeof(a), "%d", (int)r0->its);
+    if (r0->cg.converged) snprintf(a, sizeof(a), "%d", (int)r0->cg.its);
     else snprintf(a, sizeof(a), "fail (%s)", Reason(r0));
-    if (r1->converged) snprintf(b, sizeof(b), "%d", (int)r1->its);
+    if (r1->cg.converged) snprintf(b, sizeof(b), "%d", (int)r1->cg.its);
     else snprintf(b, sizeof(b), "fail (%s)", Reason(r1));
     fprintf(f, "| %s | %d | %.0f | %s | %s | %s |\n", rows[k].name, (int)rows[k].n, rows[k].nnz, a, b, rows[k].category);
   }
@@ -305,8 +272,8 @@ int main(int argc, char **argv)
     for (int c = 0; c < 6; c++)
       if (!strcmp(w->category, cats[c])) count[c]++;
     done[ndone++] = *w;
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].its, Reason(&w->r[0]),
-                          (double)w->r[0].relres, w->r[0].setup + w->r[0].solve, (int)w->r[1].its, Reason(&w->r[1]), (double)w->r[1].relres, w->r[1].setup + w->r[1].solve, w->category));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].cg.its,
+                          Reason(&w->r[0]), (double)w->r[0].cg.relres, w->r[0].cg.setup + w->r[0].cg.solve, (int)w->r[1].cg.its, Reason(&w->r[1]), (double)w->r[1].cg.relres, w->r[1].cg.setup + w->r[1].cg.solve, w->category));
     PetscCall(WriteCSV(out, done, ndone, shifted));
   }
   PetscCall(PetscTime(&t1));
