@@ -72,6 +72,13 @@ typedef struct {
 PETSC_EXTERN PetscErrorCode KGNNCGSetDefaults(KSP);
 PETSC_EXTERN PetscErrorCode KGNNCGRun(KSP, KGNNCGResult *);
 
+/* A list of matrices: a SuiteSparse MANIFEST.tsv (name and file columns) or one path a line. */
+typedef struct {
+  char name[256], path[PETSC_MAX_PATH_LEN];
+} KGNNMatrixEntry;
+PETSC_EXTERN PetscErrorCode KGNNMatrixListRead(const char list[], KGNNMatrixEntry **entries, PetscInt *count);
+PETSC_EXTERN PetscBool      KGNNNameInList(const char name[], const char commalist[]);
+
 /* Matrix Market (coordinate real/integer, symmetric or general, plain or .gz) or PETSc binary. */
 PETSC_EXTERN PetscErrorCode KGNNMatLoad(MPI_Comm, const char file[], Mat *A);
 /* A right-hand side from Matrix Market (array or coordinate, n x 1) or PETSc binary; layout of A. */
@@ -100,6 +107,9 @@ typedef struct {
 } KGNNSample;
 PETSC_EXTERN PetscErrorCode KGNNDatasetCreate(const char path[], const char generator[], const char options[], PetscInt64 seed, KGNNDataset *);
 PETSC_EXTERN PetscErrorCode KGNNDatasetWriteSample(KGNNDataset, const KGNNSample *);
+PETSC_EXTERN PetscErrorCode KGNNDatasetSetString(KGNNDataset, const char name[], const char value[]);
+/* A sample from a matrix and its factor: every stored entry of A an edge, y = L on and below the diagonal. */
+PETSC_EXTERN PetscErrorCode KGNNSampleFromFactor(Mat A, Mat L, KGNNSample *);
 PETSC_EXTERN PetscErrorCode KGNNDatasetOpen(const char path[], KGNNDataset *);
 PETSC_EXTERN PetscErrorCode KGNNDatasetGetSize(KGNNDataset, PetscInt *);
 PETSC_EXTERN PetscErrorCode KGNNDatasetReadSample(KGNNDataset, PetscInt, KGNNSample *);

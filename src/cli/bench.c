@@ -7,15 +7,13 @@ static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out re
 
 #include <kgnn.h>
 
-#define MAXMAT 4096
-
 typedef struct {
   KGNNCGResult cg;
   PetscBool    error; /* a PETSc error, caught: recorded, the run goes on */
 } Result;
 
 typedef struct {
-  char     name[256], path[PETSC_MAX_PATH_LEN];
+  char     name[256];
   PetscInt n;
   double   nnz;
   Result   r[3]; /* ic0, kopt, shifted icc */
@@ -156,75 +154,17 @@ static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt n
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the c-th tab-separated field of a line (empty fields count), or NULL; cut in place */
-static char *Field(char *line, int c)
-{
-  for (int k = 0; k < c && line; k++) {
-    line = strchr(line, '\t');
-    if (line) line++;
-  }
-  if (line) line[strcspn(line, "\t")] = 0;
-  return line;
-}
-
-/* MANIFEST.tsv (name ... file columns; paths relative to its folder) or a list of paths */
-static PetscErrorCode ReadList(const char *list, Row *rows, PetscInt *nrows)
-{
-  FILE *f = fopen(list, "r");
-  char  line[16384], dir[PETSC_MAX_PATH_LEN] = ".", *slash;
-  int   cname = -1, cfile = -1;
-
-  PetscFunctionBegin;
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open matrix list %s", list);
-  PetscCall(PetscStrncpy(dir, list, sizeof(dir)));
-  slash = strrchr(dir, '/');
-  if (slash) *slash = 0;
-  else PetscCall(PetscStrncpy(dir, ".", sizeof(dir)));
-  *nrows = 0;
-  while (fgets(line, sizeof(line), f)) {
-    line[strcspn(line, "\r\n")] = 0;
-    if (!line[0] || line[0] == '#') continue;
-    if (cname < 0 && !strncmp(line, "name\t", 5)) { /* manifest header */
-      int c = 0;
-      for (char *t = strtok(line, "\t"); t; t = strtok(NULL, "\t"), c++) {
-        if (!strcmp(t, "name")) cname = c;
-        if (!strcmp(t, "file")) cfile = c;
-      }
-      PetscCheck(cname >= 0 && cfile >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: manifest header without name and file columns", list);
-      continue;
-    }
-    PetscCheck(*nrows < MAXMAT, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: more than %d matrices", list, MAXMAT);
-    Row *w = &rows[(*nrows)++];
-    PetscCall(PetscMemzero(w, sizeof(*w)));
-    if (cname >= 0) {
-      char copy[sizeof(line)], *name, *file;
-      PetscCall(PetscStrncpy(copy, line, sizeof(copy)));
-      name = Field(line, cname);
-      file = Field(copy, cfile);
-      PetscCheck(name && file, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: a row without name or file", list);
-      PetscCall(PetscStrncpy(w->name, name, sizeof(w->name)));
-      PetscCall(PetscSNPrintf(w->path, sizeof(w->path), "%s/%s", dir, file));
-    } else {
-      const char *base = strrchr(line, '/') ? strrchr(line, '/') + 1 : line;
-      PetscCall(PetscStrncpy(w->path, line, sizeof(w->path)));
-      PetscCall(PetscStrncpy(w->name, base, sizeof(w->name)));
-      w->name[strcspn(w->name, ".")] = 0;
-    }
-  }
-  fclose(f);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 int main(int argc, char **argv)
 {
-  char           list[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN] = "results.csv", png[PETSC_MAX_PATH_LEN] = "", only[4096] = "";
-  PetscBool      flg, shifted = PETSC_FALSE, haspng;
-  PetscInt       maxn = PETSC_MAX_INT, nrows = 0, ndone = 0, count[6] = {0};
-  Row           *rows, *done;
-  PetscMPIInt    size;
-  PetscLogDouble t0, t1;
-  const char    *cats[6]  = {"kopt_only", "ic0_only", "kopt_fewer", "ic0_fewer", "equal", "both_failed"};
-  const char    *words[6] = {"K-optimal only", "IC(0) only", "K-optimal fewer iterations", "IC(0) fewer iterations", "Equal", "Both failed"};
+  char             list[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN] = "results.csv", png[PETSC_MAX_PATH_LEN] = "", only[4096] = "";
+  PetscBool        flg, shifted = PETSC_FALSE, haspng;
+  PetscInt         maxn = PETSC_MAX_INT, nrows = 0, ndone = 0, count[6] = {0};
+  KGNNMatrixEntry *list_entries;
+  Row             *done;
+  PetscMPIInt      size;
+  PetscLogDouble   t0, t1;
+  const char      *cats[6]  = {"kopt_only", "ic0_only", "kopt_fewer", "ic0_fewer", "equal", "both_failed"};
+  const char      *words[6] = {"K-optimal only", "IC(0) only", "K-optimal fewer iterations", "IC(0) fewer iterations", "Equal", "Both failed"};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(KGNNInitializePackage());
@@ -242,22 +182,18 @@ int main(int argc, char **argv)
     PetscCall(GetString("-maxn", nm, sizeof(nm), &flg));
     if (flg) maxn = atoi(nm);
   }
-  PetscCall(PetscMalloc2(MAXMAT, &rows, MAXMAT, &done));
-  PetscCall(ReadList(list, rows, &nrows));
+  PetscCall(KGNNMatrixListRead(list, &list_entries, &nrows));
+  PetscCall(PetscCalloc1(nrows + 1, &done));
   PetscCall(PetscTime(&t0));
 
   for (PetscInt k = 0; k < nrows; k++) {
-    Row    *w = &rows[k];
+    Row    *w = &done[ndone];
     Mat     A;
     MatInfo info;
-    if (only[0]) { /* comma-separated names */
-      char pat[300];
-      char wrapped[4100];
-      PetscCall(PetscSNPrintf(pat, sizeof(pat), ",%s,", w->name));
-      PetscCall(PetscSNPrintf(wrapped, sizeof(wrapped), ",%s,", only));
-      if (!strstr(wrapped, pat)) continue;
-    }
-    PetscCall(KGNNMatLoad(PETSC_COMM_SELF, w->path, &A));
+    if (!KGNNNameInList(list_entries[k].name, only)) continue;
+    PetscCall(PetscMemzero(w, sizeof(*w)));
+    PetscCall(PetscStrncpy(w->name, list_entries[k].name, sizeof(w->name)));
+    PetscCall(KGNNMatLoad(PETSC_COMM_SELF, list_entries[k].path, &A));
     PetscCall(MatGetSize(A, &w->n, NULL));
     PetscCall(MatGetInfo(A, MAT_LOCAL, &info));
     w->nnz = info.nz_used;
@@ -271,7 +207,7 @@ int main(int argc, char **argv)
     PetscCall(PetscStrncpy(w->category, Category(w), sizeof(w->category)));
     for (int c = 0; c < 6; c++)
       if (!strcmp(w->category, cats[c])) count[c]++;
-    done[ndone++] = *w;
+    ndone++;
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].cg.its,
                           Reason(&w->r[0]), (double)w->r[0].cg.relres, w->r[0].cg.setup + w->r[0].cg.solve, (int)w->r[1].cg.its, Reason(&w->r[1]), (double)w->r[1].cg.relres, w->r[1].cg.setup + w->r[1].cg.solve, w->category));
     PetscCall(WriteCSV(out, done, ndone, shifted));
@@ -290,7 +226,8 @@ int main(int argc, char **argv)
     rc = system(cmd);
     if (rc) PetscCall(PetscPrintf(PETSC_COMM_SELF, "warning: '%s' failed (status %d); the CSV is complete\n", cmd, rc));
   }
-  PetscCall(PetscFree2(rows, done));
+  PetscCall(PetscFree(done));
+  PetscCall(PetscFree(list_entries));
   PetscCall(PetscFinalize());
   return 0;
 }

@@ -87,6 +87,15 @@ PetscErrorCode KGNNDatasetCreate(const char path[], const char generator[], cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* a string attribute on the file's root (e.g. the matrices a generator excluded) */
+PetscErrorCode KGNNDatasetSetString(KGNNDataset ds, const char name[], const char value[])
+{
+  PetscFunctionBegin;
+  PetscCheck(ds->ocpl >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "%s is open for reading", ds->path);
+  PetscCall(AttrString(ds->file, name, value));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* /samples/NNNNNN: edge_index (2 x nnz), edge_attr (nnz), y (nnz) and the sample's attributes */
 PetscErrorCode KGNNDatasetWriteSample(KGNNDataset ds, const KGNNSample *s)
 {
