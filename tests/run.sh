@@ -70,6 +70,17 @@ error dataset_not_ours "dataset_foreign.h5: attribute 'format' missing: not a kg
 error dataset_newer_schema "dataset_newer.h5: schema version 2 is newer than this kgnn reads \(1\)" bin/kgnn-dataset info $D/dataset_newer.h5
 error dataset_truncated "dataset_truncated.h5: HDF5 cannot open it \(truncated or damaged\?\)" bin/kgnn-dataset info $D/dataset_truncated.h5
 
+# SuiteSparse pairs: targets against numpy (Algorithm 1 from a dense inverse, IC(0)), both-failed
+# matrices excluded, and an interrupted run resumed to the same file
+rm -rf $D/ss1.h5 $D/ss1.h5.parts $D/ss2.h5
+ONLY=mesh1e1,nos4,bcsstk03,494_bus,msc01050
+expect dataset_suitesparse "wrote $D/ss1.h5: 4 samples; excluded \(both failed\): msc01050" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $D/ss1.h5 -only $ONLY -malloc_dump
+run dataset_suitesparse_vs_numpy /usr/bin/python3 tests/test_dataset_suitesparse.py $D/ss1.h5
+expect dataset_suitesparse_split "494_bus +SuiteSparse +train .*method=ic0" bin/kgnn-dataset info $D/ss1.h5
+rm -f $D/ss1.h5.parts/bcsstk03.h5
+expect dataset_suitesparse_resume "mesh1e1 +resumed" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $D/ss2.h5 -parts $D/ss1.h5.parts -only $ONLY -resume
+run dataset_suitesparse_resume_same_file cmp $D/ss1.h5 $D/ss2.h5
+
 # Bad input: an error that says what and where, or DIVERGED_PC_FAILED; never a crash or NaN
 B=build/tests/bad_input
 error bad_nonsquare "needs a square matrix, got 3 x 4" $B -case nonsquare

@@ -1,6 +1,10 @@
 /* kgnn-dataset: the paper's benchmark data (Sec. 5) as HDF5 files (share/doc/dataset-format.md). */
 static const char help[] = "kgnn-dataset synthetic -out FILE [-train 1000] [-test 200] [-n 128] [-seed 1] [-umin 0.5] [-umax 1.5]\n"
                            "  the synthetic pairs (A^m, L^m) of Sec. 5.1 / Eq. 8: train samples first, then test\n"
+                           "kgnn-dataset suitesparse -matrices MANIFEST.tsv -out FILE [-parts DIR] [-resume] [-only a,b] [-maxn N] [-test_percent 20]\n"
+                           "  per matrix the K-optimal and the IC(0) factor, CG with each (as kgnn-bench), and the pair (A, L)\n"
+                           "  of the one with fewer iterations (K-optimal on a tie); matrices where both fail are excluded.\n"
+                           "  Each matrix is kept in DIR (default FILE.parts) as it finishes: -resume skips those done.\n"
                            "kgnn-dataset info FILE\n"
                            "  the file's attributes and a line per sample\n";
 
@@ -45,6 +49,183 @@ static PetscErrorCode Synthetic(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* fixed train/test split by a hash of the name (FNV-1a, 32 bit): the same on every machine */
+static PetscBool IsTest(const char *name, PetscInt percent)
+{
+  unsigned int h = 2166136261u;
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++) h = (h ^ *c) * 16777619u;
+  return (PetscInt)(h % 100u) < percent ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* CG with a factor, as kgnn-bench runs it */
+static PetscErrorCode CGWithFactor(Mat A, Mat L, KGNNCGResult *r)
+{
+  KSP ksp;
+  PC  pc;
+
+  PetscFunctionBegin;
+  PetscCall(KSPCreate(PETSC_COMM_SELF, &ksp));
+  PetscCall(KSPSetOperators(ksp, A, A));
+  PetscCall(KGNNCGSetDefaults(ksp));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(KGNNPCSetFactor(pc, L));
+  PetscCall(KGNNCGRun(ksp, r));
+  PetscCall(KSPDestroy(&ksp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the K-optimal factor, or NULL if PCKOPT fails (or errs: a matrix it refuses) */
+static PetscErrorCode KoptFactor(Mat A, Mat *L)
+{
+  PC             pc;
+  PCFailedReason reason = PC_NOERROR;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *L = NULL;
+  PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
+  PetscCall(PCSetType(pc, PCKOPT));
+  PetscCall(PCSetOperators(pc, A, A));
+  PetscCall(PCSetFromOptions(pc));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PCSetUp(pc);
+  PetscCall(PetscPopErrorHandler());
+  if (!ierr) PetscCall(PCGetFailedReason(pc, &reason));
+  if (!ierr && reason == PC_NOERROR) PetscCall(PCKOPTGetFactor(pc, L));
+  PetscCall(PCDestroy(&pc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* one matrix: DIR/NAME.h5 with its sample, or DIR/NAME.excluded when both fail */
+static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part, const char *excluded, PetscInt test_percent, char *line, size_t len)
+{
+  Mat          A, Lk = NULL, Li = NULL, Lbest;
+  KGNNCGResult rk = {0}, ri = {0};
+  PetscInt     failrow;
+  KGNNSample   s;
+  KGNNDataset  ds;
+  PetscBool    kok, iok, usek;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNMatLoad(PETSC_COMM_SELF, e->path, &A));
+  PetscCall(KoptFactor(A, &Lk));
+  if (Lk) PetscCall(CGWithFactor(A, Lk, &rk));
+  PetscCall(KGNNComputeIC0(A, &Li, &failrow));
+  if (Li) PetscCall(CGWithFactor(A, Li, &ri));
+  kok  = Lk && rk.converged;
+  iok  = Li && ri.converged;
+  usek = kok && (!iok || rk.its <= ri.its);
+  if (!kok && !iok) {
+    FILE *f = fopen(excluded, "w");
+    PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", excluded);
+    fprintf(f, "%s: K-optimal %s, IC(0) %s\n", e->name, Lk ? KSPConvergedReasons[rk.reason] : "factor failed", Li ? KSPConvergedReasons[ri.reason] : "factor failed");
+    fclose(f);
+    PetscCall(PetscSNPrintf(line, len, "excluded: both failed (K-optimal %s, IC(0) %s)", Lk ? KSPConvergedReasons[rk.reason] : "factor failed", Li ? KSPConvergedReasons[ri.reason] : "factor failed"));
+  } else {
+    Lbest = usek ? Lk : Li;
+    PetscCall(KGNNSampleFromFactor(A, Lbest, &s));
+    PetscCall(PetscStrncpy(s.name, e->name, sizeof(s.name)));
+    PetscCall(PetscStrncpy(s.source, "SuiteSparse", sizeof(s.source)));
+    PetscCall(PetscStrncpy(s.method, usek ? "kopt" : "ic0", sizeof(s.method)));
+    PetscCall(PetscStrncpy(s.split, IsTest(e->name, test_percent) ? "test" : "train", sizeof(s.split)));
+    s.iterations[0] = kok ? rk.its : -1;
+    s.iterations[1] = iok ? ri.its : -1;
+    PetscCall(KGNNDatasetCreate(part, "kgnn-dataset suitesparse", e->path, 0, &ds));
+    PetscCall(KGNNDatasetWriteSample(ds, &s));
+    PetscCall(KGNNDatasetClose(&ds));
+    PetscCall(PetscSNPrintf(line, len, "n=%d nnz=%d K-optimal %s, IC(0) %s -> %s (%s)", (int)s.n, (int)s.nnz, Lk ? KSPConvergedReasons[rk.reason] : "factor failed", Li ? KSPConvergedReasons[ri.reason] : "factor failed", s.method, s.split));
+    if (Lk) PetscCall(PetscSNPrintf(line + strlen(line), len - strlen(line), ", K-optimal %d its", (int)rk.its));
+    if (Li) PetscCall(PetscSNPrintf(line + strlen(line), len - strlen(line), ", IC(0) %d its", (int)ri.its));
+    PetscCall(KGNNSampleDestroy(&s));
+  }
+  PetscCall(MatDestroy(&Lk));
+  PetscCall(MatDestroy(&Li));
+  PetscCall(MatDestroy(&A));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscBool Exists(const char *path)
+{
+  FILE *f = fopen(path, "r");
+  if (f) fclose(f);
+  return f ? PETSC_TRUE : PETSC_FALSE;
+}
+
+static PetscErrorCode SuiteSparse(void)
+{
+  char             list[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], parts[PETSC_MAX_PATH_LEN + 8] = "", only[4096] = "", *excl;
+  PetscBool        flg, resume = PETSC_FALSE;
+  PetscInt         count, maxn = PETSC_MAX_INT, test_percent = 20, nsamples = 0;
+  KGNNMatrixEntry *m;
+  KGNNDataset      ds;
+  size_t           exclen = 1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-matrices", list, sizeof(list), &flg));
+  PetscCheck(flg, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-dataset suitesparse needs -matrices MANIFEST.tsv (or a list of .mtx paths)");
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), &flg));
+  PetscCheck(flg, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-dataset suitesparse needs -out FILE");
+  PetscCall(PetscSNPrintf(parts, sizeof(parts), "%s.parts", out));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-parts", parts, sizeof(parts), NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-resume", &resume, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-only", only, sizeof(only), NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-maxn", &maxn, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-test_percent", &test_percent, NULL));
+  PetscCall(PetscMkdir(parts));
+  PetscCall(KGNNMatrixListRead(list, &m, &count));
+  PetscCall(PetscCalloc1(count * 258 + 1, &excl));
+  for (PetscInt k = 0; k < count; k++) {
+    char part[PETSC_MAX_PATH_LEN + 300], excluded[PETSC_MAX_PATH_LEN + 300], line[512] = "resumed";
+    if (!KGNNNameInList(m[k].name, only)) continue;
+    PetscCall(PetscSNPrintf(part, sizeof(part), "%s/%s.h5", parts, m[k].name));
+    PetscCall(PetscSNPrintf(excluded, sizeof(excluded), "%s/%s.excluded", parts, m[k].name));
+    if (!(resume && (Exists(part) || Exists(excluded)))) {
+      Mat      A;
+      PetscInt n;
+      PetscCall(KGNNMatLoad(PETSC_COMM_SELF, m[k].path, &A));
+      PetscCall(MatGetSize(A, &n, NULL));
+      PetscCall(MatDestroy(&A));
+      if (n > maxn) {
+        PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%d: skipped (-maxn %d)\n", (int)k + 1, (int)count, m[k].name, (int)n, (int)maxn));
+        continue;
+      }
+      (void)remove(part);
+      (void)remove(excluded);
+      PetscCall(SuiteSparseOne(&m[k], part, excluded, test_percent, line, sizeof(line)));
+    }
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s %s\n", (int)k + 1, (int)count, m[k].name, line));
+  }
+  /* assemble the parts in list order */
+  PetscCall(KGNNDatasetCreate(out, "kgnn-dataset suitesparse", list, 0, &ds));
+  for (PetscInt k = 0; k < count; k++) {
+    char        part[PETSC_MAX_PATH_LEN + 300], excluded[PETSC_MAX_PATH_LEN + 300];
+    KGNNDataset p;
+    KGNNSample  s;
+    if (!KGNNNameInList(m[k].name, only)) continue;
+    PetscCall(PetscSNPrintf(part, sizeof(part), "%s/%s.h5", parts, m[k].name));
+    PetscCall(PetscSNPrintf(excluded, sizeof(excluded), "%s/%s.excluded", parts, m[k].name));
+    if (Exists(excluded)) {
+      if (exclen > 1) PetscCall(PetscStrlcat(excl, ",", count * 258 + 1));
+      PetscCall(PetscStrlcat(excl, m[k].name, count * 258 + 1));
+      exclen++;
+      continue;
+    }
+    if (!Exists(part)) continue; /* skipped by -maxn */
+    PetscCall(KGNNDatasetOpen(part, &p));
+    PetscCall(KGNNDatasetReadSample(p, 0, &s));
+    PetscCall(KGNNDatasetWriteSample(ds, &s));
+    PetscCall(KGNNSampleDestroy(&s));
+    PetscCall(KGNNDatasetClose(&p));
+    nsamples++;
+  }
+  PetscCall(KGNNDatasetSetString(ds, "excluded", excl));
+  PetscCall(KGNNDatasetClose(&ds));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "wrote %s: %d samples; excluded (both failed): %s\n", out, (int)nsamples, excl[0] ? excl : "none"));
+  PetscCall(PetscFree(excl));
+  PetscCall(PetscFree(m));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Info(const char *file)
 {
   KGNNDataset ds;
@@ -66,15 +247,17 @@ static PetscErrorCode Info(const char *file)
 
 int main(int argc, char **argv)
 {
-  PetscBool syn, info;
+  PetscBool syn, info, ss;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(KGNNInitializePackage());
   PetscCheck(argc >= 2, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "usage:\n%s", help);
   PetscCall(PetscStrcmp(argv[1], "synthetic", &syn));
   PetscCall(PetscStrcmp(argv[1], "info", &info));
-  PetscCheck(syn || (info && argc >= 3), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "usage:\n%s", help);
+  PetscCall(PetscStrcmp(argv[1], "suitesparse", &ss));
+  PetscCheck(syn || ss || (info && argc >= 3), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "usage:\n%s", help);
   if (syn) PetscCall(Synthetic());
+  else if (ss) PetscCall(SuiteSparse());
   else PetscCall(Info(argv[2]));
   PetscCall(PetscFinalize());
   return 0;
