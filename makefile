@@ -1,6 +1,7 @@
 # kgnn: build, tests, demo, benchmarks. Compilers, flags and libraries come from PETSc's own
 # configuration (PETSC_DIR, Debian's /usr/lib/petsc by default), never from hand-written paths.
 PETSC_DIR ?= /usr/lib/petsc
+SLEPC_DIR ?= /usr/lib/slepc
 PYTHON    ?= /usr/bin/python3
 DEBIAN_PACKAGES = make gcc pkg-config petsc-dev slepc-dev libhdf5-dev libopenblas-dev \
   libpetsc3.18-dev-examples zlib1g-dev valgrind python3-numpy python3-scipy python3-matplotlib python3-h5py
@@ -13,11 +14,14 @@ export OMPI_ALLOW_RUN_AS_ROOT = 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM = 1
 export PETSC_DIR
 
-# HDF5 of the same (OpenMPI) flavour PETSc links
-HDF5_CFLAGS = $(shell pkg-config --cflags hdf5 2>/dev/null)
-HDF5_LIBS   = $(shell pkg-config --libs hdf5 2>/dev/null)
-KGNN_CFLAGS = $(PCC_FLAGS) -O3 -Wall -Wextra -Wno-unused-parameter -Iinclude $(PETSC_CC_INCLUDES) $(HDF5_CFLAGS)
-KGNN_LINK   = -Llib -lkgnn -Wl,-rpath,$(CURDIR)/lib $(PETSC_LIB) $(HDF5_LIBS)
+# HDF5 of the same (OpenMPI) flavour PETSc links; SLEPc from its pkg-config file (the library
+# names in Debian's slepc_variables are broken)
+HDF5_CFLAGS  = $(shell pkg-config --cflags hdf5 2>/dev/null)
+HDF5_LIBS    = $(shell pkg-config --libs hdf5 2>/dev/null)
+SLEPC_CFLAGS = $(shell PKG_CONFIG_PATH=$(SLEPC_DIR)/lib/pkgconfig pkg-config --cflags slepc 2>/dev/null)
+SLEPC_LIBS   = $(shell PKG_CONFIG_PATH=$(SLEPC_DIR)/lib/pkgconfig pkg-config --libs slepc 2>/dev/null)
+KGNN_CFLAGS  = $(PCC_FLAGS) -O3 -Wall -Wextra -Wno-unused-parameter -Iinclude $(PETSC_CC_INCLUDES) $(SLEPC_CFLAGS) $(HDF5_CFLAGS)
+KGNN_LINK    = -Llib -lkgnn -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
 
 LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c)
 LIB_OBJ   = $(patsubst src/%.c,build/%.o,$(LIB_SRC))
@@ -54,7 +58,7 @@ build/%.o: src/%.c $(HEADERS)
 lib/libkgnn.so: $(LIB_OBJ)
 	@mkdir -p lib
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) -shared -o $@ $^ $(PETSC_LIB) $(HDF5_LIBS)
+	$(Q)$(CC) -shared -o $@ $^ $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
 
 bin/kgnn-%: build/cli/%.o lib/libkgnn.so
 	@mkdir -p bin

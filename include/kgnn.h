@@ -118,4 +118,8 @@ PETSC_EXTERN PetscErrorCode KGNNSampleDestroy(KGNNSample *);
 /* One synthetic pair (A^m, L^m) of Eq. 8 of size n, u and v uniform in [umin, umax] from rnd. */
 PETSC_EXTERN PetscErrorCode KGNNSyntheticSample(PetscInt n, PetscReal umin, PetscReal umax, PetscRandom rnd, KGNNSample *);
 
+/* Extreme eigenvalues of the preconditioned operator L^-1 A L^-T (SLEPc): the largest by
+   Krylov-Schur on the operator, the smallest as 1 / the largest of L^T A^-1 L (Cholesky of A). */
+PETSC_EXTERN PetscErrorCode KGNNFactorSpectrum(Mat A, Mat L, PetscReal *lmin, PetscReal *lmax);
+
 #endif

@@ -66,6 +66,8 @@ PETSC_INTERN PetscErrorCode KGNNInverseMumpsDestroy(KGNNInverseMumps *);
    values on L's pattern) and dinv = diag(L)^-2 (n values) */
 PETSC_INTERN PetscErrorCode KGNNTriSolveSetUp(const KGNNLower *, PetscScalar *w, PetscScalar *dinv, PetscInt *badcol);
 PETSC_INTERN void           KGNNTriSolve(const KGNNLower *, const PetscScalar *w, const PetscScalar *dinv, const PetscScalar *x, PetscScalar *y);
+PETSC_INTERN void           KGNNTriSolveLower(const KGNNLower *, const PetscScalar *x, PetscScalar *y);
+PETSC_INTERN void           KGNNTriSolveUpper(const KGNNLower *, const PetscScalar *x, PetscScalar *y);
 
 /* src/factor/ic0.c: IC(0) without shift, in place on L holding tril(A). *failcol = -1 on success. */
 PETSC_INTERN PetscErrorCode KGNNIC0Factor(KGNNLower *, PetscInt *failcol);

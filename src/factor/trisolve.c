@@ -57,3 +57,25 @@ void KGNNTriSolve(const KGNNLower *L, const PetscScalar *restrict w, const Petsc
     y[j] = s;
   }
 }
+
+/* The two halves on their own, for operators such as L^-1 A L^-T (spectra): L y = x and
+   L^T y = x, with the diagonal of L itself (not a hot path). */
+void KGNNTriSolveLower(const KGNNLower *L, const PetscScalar *x, PetscScalar *y)
+{
+  if (y != x) memcpy(y, x, (size_t)L->n * sizeof(*y));
+  for (PetscInt j = 0; j < L->n; j++) {
+    PetscScalar t = y[j] / L->val[L->colptr[j]];
+    y[j]          = t;
+    for (PetscInt p = L->colptr[j] + 1; p < L->colptr[j + 1]; p++) y[L->rowidx[p]] -= L->val[p] * t;
+  }
+}
+
+void KGNNTriSolveUpper(const KGNNLower *L, const PetscScalar *x, PetscScalar *y)
+{
+  if (y != x) memcpy(y, x, (size_t)L->n * sizeof(*y));
+  for (PetscInt j = L->n - 1; j >= 0; j--) {
+    PetscScalar s = y[j];
+    for (PetscInt p = L->colptr[j] + 1; p < L->colptr[j + 1]; p++) s -= L->val[p] * y[L->rowidx[p]];
+    y[j] = s / L->val[L->colptr[j]];
+  }
+}
