@@ -1,7 +1,7 @@
 /* kgnn-dataset: the paper's benchmark data (Sec. 5) as HDF5 files (share/doc/dataset-format.md). */
 static const char help[] = "kgnn-dataset synthetic -out FILE [-train 1000] [-test 200] [-n 128] [-seed 1] [-umin 0.5] [-umax 1.5]\n"
                            "  the synthetic pairs (A^m, L^m) of Sec. 5.1 / Eq. 8: train samples first, then test\n"
-                           "kgnn-dataset suitesparse -matrices MANIFEST.tsv -out FILE [-parts DIR] [-resume] [-only a,b] [-maxn N] [-test_percent 20]\n"
+                           "kgnn-dataset suitesparse -matrices MANIFEST.tsv -out FILE [-parts DIR] [-resume] [-only a,b] [-maxn N] [-test_percent 20] [-spectrum false]\n"
                            "  per matrix the K-optimal and the IC(0) factor, CG with each (as kgnn-bench), and the pair (A, L)\n"
                            "  of the one with fewer iterations (K-optimal on a tie); matrices where both fail are excluded.\n"
                            "  Each matrix is kept in DIR (default FILE.parts) as it finishes: -resume skips those done.\n"
@@ -9,6 +9,7 @@ static const char help[] = "kgnn-dataset synthetic -out FILE [-train 1000] [-tes
                            "  the file's attributes and a line per sample\n";
 
 #include <kgnn.h>
+#include <math.h>
 
 static PetscErrorCode Synthetic(void)
 {
@@ -96,8 +97,24 @@ static PetscErrorCode KoptFactor(Mat A, Mat *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* condition number of L^-1 A L^-T (SLEPc), NaN if it cannot be had */
+static PetscErrorCode Condition(Mat A, Mat L, PetscReal *cond)
+{
+  PetscReal      lmin = 0, lmax = 0;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *cond = (PetscReal)NAN;
+  if (!L) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = KGNNFactorSpectrum(A, L, &lmin, &lmax);
+  PetscCall(PetscPopErrorHandler());
+  if (!ierr && lmin > 0) *cond = lmax / lmin;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* one matrix: DIR/NAME.h5 with its sample, or DIR/NAME.excluded when both fail */
-static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part, const char *excluded, PetscInt test_percent, char *line, size_t len)
+static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part, const char *excluded, PetscInt test_percent, PetscBool spectrum, char *line, size_t len)
 {
   Mat          A, Lk = NULL, Li = NULL, Lbest;
   KGNNCGResult rk = {0}, ri = {0};
@@ -130,12 +147,17 @@ static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part,
     PetscCall(PetscStrncpy(s.split, IsTest(e->name, test_percent) ? "test" : "train", sizeof(s.split)));
     s.iterations[0] = kok ? rk.its : -1;
     s.iterations[1] = iok ? ri.its : -1;
+    if (spectrum) {
+      PetscCall(Condition(A, Lk, &s.cond[0]));
+      PetscCall(Condition(A, Li, &s.cond[1]));
+    }
     PetscCall(KGNNDatasetCreate(part, "kgnn-dataset suitesparse", e->path, 0, &ds));
     PetscCall(KGNNDatasetWriteSample(ds, &s));
     PetscCall(KGNNDatasetClose(&ds));
     PetscCall(PetscSNPrintf(line, len, "n=%d nnz=%d K-optimal %s, IC(0) %s -> %s (%s)", (int)s.n, (int)s.nnz, Lk ? KSPConvergedReasons[rk.reason] : "factor failed", Li ? KSPConvergedReasons[ri.reason] : "factor failed", s.method, s.split));
     if (Lk) PetscCall(PetscSNPrintf(line + strlen(line), len - strlen(line), ", K-optimal %d its", (int)rk.its));
     if (Li) PetscCall(PetscSNPrintf(line + strlen(line), len - strlen(line), ", IC(0) %d its", (int)ri.its));
+    if (spectrum) PetscCall(PetscSNPrintf(line + strlen(line), len - strlen(line), ", cond %.2e / %.2e", (double)s.cond[0], (double)s.cond[1]));
     PetscCall(KGNNSampleDestroy(&s));
   }
   PetscCall(MatDestroy(&Lk));
@@ -154,7 +176,7 @@ static PetscBool Exists(const char *path)
 static PetscErrorCode SuiteSparse(void)
 {
   char             list[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], parts[PETSC_MAX_PATH_LEN + 8] = "", only[4096] = "", *excl;
-  PetscBool        flg, resume = PETSC_FALSE;
+  PetscBool        flg, resume = PETSC_FALSE, spectrum = PETSC_TRUE;
   PetscInt         count, maxn = PETSC_MAX_INT, test_percent = 20, nsamples = 0;
   KGNNMatrixEntry *m;
   KGNNDataset      ds;
@@ -168,6 +190,7 @@ static PetscErrorCode SuiteSparse(void)
   PetscCall(PetscSNPrintf(parts, sizeof(parts), "%s.parts", out));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-parts", parts, sizeof(parts), NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-resume", &resume, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-spectrum", &spectrum, NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-only", only, sizeof(only), NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-maxn", &maxn, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-test_percent", &test_percent, NULL));
@@ -191,7 +214,7 @@ static PetscErrorCode SuiteSparse(void)
       }
       (void)remove(part);
       (void)remove(excluded);
-      PetscCall(SuiteSparseOne(&m[k], part, excluded, test_percent, line, sizeof(line)));
+      PetscCall(SuiteSparseOne(&m[k], part, excluded, test_percent, spectrum, line, sizeof(line)));
     }
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s %s\n", (int)k + 1, (int)count, m[k].name, line));
   }
