@@ -81,6 +81,14 @@ rm -f $D/ss1.h5.parts/bcsstk03.h5
 expect dataset_suitesparse_resume "mesh1e1 +resumed" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $D/ss2.h5 -parts $D/ss1.h5.parts -only $ONLY -resume
 run dataset_suitesparse_resume_same_file cmp $D/ss1.h5 $D/ss2.h5
 
+# kgnn-bench on a few matrices: categories (bcsstk03: IC(0) without shift breaks down), the
+# Markdown table, and the spectra columns
+rm -f $D/bench.csv $D/bench.md
+expect bench_categories "K-optimal only +1" bin/kgnn-bench --matrices $SS/MANIFEST.tsv --out $D/bench.csv --only mesh1e1,bcsstk03 --spectrum -malloc_dump
+expect bench_csv "^bcsstk03,112,640,.*,kopt_only$" cat $D/bench.csv
+expect bench_csv_spectrum "ic0_lmin,ic0_lmax,ic0_cond,kopt_lmin,kopt_lmax,kopt_cond,category" cat $D/bench.csv
+expect bench_markdown "\| bcsstk03 \| 112 \| 640 \| fail \(DIVERGED_INDEFINITE_PC\) \| [0-9]+ \| kopt_only \|" cat $D/bench.md
+
 # Bad input: an error that says what and where, or DIVERGED_PC_FAILED; never a crash or NaN
 B=build/tests/bad_input
 error bad_nonsquare "needs a square matrix, got 3 x 4" $B -case nonsquare

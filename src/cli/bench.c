@@ -1,11 +1,13 @@
 /* kgnn-bench: the paper's Figure 2 as a command. CG with IC(0) and with KOPT on every matrix
    of a list, b = ones, x0 = 0, rtol 1e-8 on the unpreconditioned residual, at most 10000
    iterations; per matrix the iterations, times, reasons, true residuals and the category. */
-static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out results.csv [--png figure2.png] [--shifted] [--only a,b] [--maxn N]\n"
+static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out results.csv [--png figure2.png] [--shifted] [--spectrum] [--only a,b] [--maxn N]\n"
+                           "  --spectrum adds the extreme eigenvalues and condition number of L^-1 A L^-T for both factors (SLEPc).\n"
                            "  IC(0) = PCICC with -pc_factor_shift_type none (the paper's); --shifted adds PETSc's default shifted ICC.\n"
                            "  Options of each solver take the prefixes ic0_, icc_ and kopt_ (e.g. -kopt_pc_kopt_inverse mumps).\n";
 
 #include <kgnn.h>
+#include <math.h>
 
 typedef struct {
   KGNNCGResult cg;
@@ -13,11 +15,12 @@ typedef struct {
 } Result;
 
 typedef struct {
-  char     name[256];
-  PetscInt n;
-  double   nnz;
-  Result   r[3]; /* ic0, kopt, shifted icc */
-  char     category[32];
+  char      name[256];
+  PetscInt  n;
+  double    nnz;
+  Result    r[3];             /* ic0, kopt, shifted icc */
+  PetscReal lmin[2], lmax[2]; /* spectrum of L^-1 A L^-T: ic0, kopt (NaN: none) */
+  char      category[32];
 } Row;
 
 static const char *methods[3] = {"ic0", "kopt", "icc"};
@@ -79,6 +82,36 @@ static PetscErrorCode RunMethod(Mat A, int m, Result *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the extreme eigenvalues of L^-1 A L^-T for the IC(0) and the K-optimal factor (NaN where a
+   factor does not exist or SLEPc fails) */
+static PetscErrorCode Spectra(Mat A, Row *w)
+{
+  Mat            L[2] = {NULL, NULL};
+  PC             pc;
+  PetscInt       fail;
+  PCFailedReason reason = PC_NOERROR;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = KGNNComputeIC0(A, &L[0], &fail);
+  if (!ierr) ierr = PCCreate(PETSC_COMM_SELF, &pc);
+  if (!ierr) ierr = PCSetType(pc, PCKOPT);
+  if (!ierr) ierr = PCSetOperators(pc, A, A);
+  if (!ierr) ierr = PCSetUp(pc);
+  if (!ierr) ierr = PCGetFailedReason(pc, &reason);
+  if (!ierr && reason == PC_NOERROR) ierr = PCKOPTGetFactor(pc, &L[1]);
+  for (int m = 0; m < 2; m++) {
+    w->lmin[m] = w->lmax[m] = (PetscReal)NAN;
+    if (!ierr && L[m] && KGNNFactorSpectrum(A, L[m], &w->lmin[m], &w->lmax[m])) w->lmin[m] = w->lmax[m] = (PetscReal)NAN;
+  }
+  PetscCall(PetscPopErrorHandler());
+  PetscCall(PCDestroy(&pc));
+  PetscCall(MatDestroy(&L[0]));
+  PetscCall(MatDestroy(&L[1]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static const char *Category(const Row *w)
 {
   PetscBool ic = w->r[0].cg.converged, ko = w->r[1].cg.converged;
@@ -97,7 +130,7 @@ static const char *Reason(const Result *r)
 
 /* the CSV, rewritten after each matrix through a temporary file and rename(), so a run that is
    stopped leaves the rows done so far and never a half-written file */
-static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows, PetscBool shifted)
+static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows, PetscBool shifted, PetscBool spectrum)
 {
   char  tmp[PETSC_MAX_PATH_LEN + 8];
   FILE *f;
@@ -108,6 +141,7 @@ static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows,
   PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
   fprintf(f, "name,n,nnz");
   for (int m = 0; m < (shifted ? 3 : 2); m++) fprintf(f, ",%s_iterations,%s_setup_s,%s_solve_s,%s_reason,%s_relres,%s_converged", methods[m], methods[m], methods[m], methods[m], methods[m], methods[m]);
+  if (spectrum) fprintf(f, ",ic0_lmin,ic0_lmax,ic0_cond,kopt_lmin,kopt_lmax,kopt_cond");
   fprintf(f, ",category\n");
   for (PetscInt k = 0; k < nrows; k++) {
     fprintf(f, "%s,%d,%.0f", rows[k].name, (int)rows[k].n, rows[k].nnz);
@@ -115,6 +149,8 @@ static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows,
       const Result *r = &rows[k].r[m];
       fprintf(f, ",%d,%.6g,%.6g,%s,%.3e,%d", (int)r->cg.its, r->cg.setup, r->cg.solve, Reason(r), (double)r->cg.relres, (int)r->cg.converged);
     }
+    if (spectrum)
+      for (int m = 0; m < 2; m++) fprintf(f, ",%.6e,%.6e,%.6e", (double)rows[k].lmin[m], (double)rows[k].lmax[m], (double)(rows[k].lmax[m] / rows[k].lmin[m]));
     fprintf(f, ",%s\n", rows[k].category);
   }
   PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", tmp);
@@ -157,7 +193,7 @@ static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt n
 int main(int argc, char **argv)
 {
   char             list[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN] = "results.csv", png[PETSC_MAX_PATH_LEN] = "", only[4096] = "";
-  PetscBool        flg, shifted = PETSC_FALSE, haspng;
+  PetscBool        flg, shifted = PETSC_FALSE, spectrum = PETSC_FALSE, haspng;
   PetscInt         maxn = PETSC_MAX_INT, nrows = 0, ndone = 0, count[6] = {0};
   KGNNMatrixEntry *list_entries;
   Row             *done;
@@ -177,6 +213,8 @@ int main(int argc, char **argv)
   PetscCall(GetString("-only", only, sizeof(only), &flg));
   PetscCall(PetscOptionsHasName(NULL, NULL, "-shifted", &shifted));
   if (!shifted) PetscCall(PetscOptionsHasName(NULL, NULL, "--shifted", &shifted));
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-spectrum", &spectrum));
+  if (!spectrum) PetscCall(PetscOptionsHasName(NULL, NULL, "--spectrum", &spectrum));
   {
     char nm[64] = "";
     PetscCall(GetString("-maxn", nm, sizeof(nm), &flg));
@@ -203,6 +241,7 @@ int main(int argc, char **argv)
       continue;
     }
     for (int m = 0; m < (shifted ? 3 : 2); m++) PetscCall(RunMethod(A, m, &w->r[m]));
+    if (spectrum) PetscCall(Spectra(A, w));
     PetscCall(MatDestroy(&A));
     PetscCall(PetscStrncpy(w->category, Category(w), sizeof(w->category)));
     for (int c = 0; c < 6; c++)
@@ -210,13 +249,13 @@ int main(int argc, char **argv)
     ndone++;
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].cg.its,
                           Reason(&w->r[0]), (double)w->r[0].cg.relres, w->r[0].cg.setup + w->r[0].cg.solve, (int)w->r[1].cg.its, Reason(&w->r[1]), (double)w->r[1].cg.relres, w->r[1].cg.setup + w->r[1].cg.solve, w->category));
-    PetscCall(WriteCSV(out, done, ndone, shifted));
+    PetscCall(WriteCSV(out, done, ndone, shifted, spectrum));
   }
   PetscCall(PetscTime(&t1));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n%d matrices in %.0f s (converged = KSP reason > 0 and true relative residual < 1e-6)\n", (int)ndone, t1 - t0));
   for (int c = 0; c < 6; c++) PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-28s %d\n", words[c], (int)count[c]));
   if (ndone) {
-    PetscCall(WriteCSV(out, done, ndone, shifted));
+    PetscCall(WriteCSV(out, done, ndone, shifted, spectrum));
     PetscCall(WriteMarkdown(out, done, ndone, cats, count));
   }
   if (haspng && ndone) {
