@@ -78,6 +78,8 @@ typedef struct {
 } KGNNMatrixEntry;
 PETSC_EXTERN PetscErrorCode KGNNMatrixListRead(const char list[], KGNNMatrixEntry **entries, PetscInt *count);
 PETSC_EXTERN PetscBool      KGNNNameInList(const char name[], const char commalist[]);
+/* Command-line programs: turn --option into -option before PetscInitialize(). */
+PETSC_EXTERN void KGNNArgsSingleDash(int argc, char **argv);
 
 /* Matrix Market (coordinate real/integer, symmetric or general, plain or .gz) or PETSc binary. */
 PETSC_EXTERN PetscErrorCode KGNNMatLoad(MPI_Comm, const char file[], Mat *A);
@@ -102,6 +104,7 @@ typedef struct {
   PetscReal *a, *y;     /* A_ij, and L_ij for i >= j (0 above the diagonal) */
   char       name[64], source[64];
   char       split[8], method[8]; /* "train"/"test"; "exact" (synthetic), "kopt" or "ic0" */
+  char       category[16];       /* Figure 2: kopt_only, ic0_only, kopt_fewer, ic0_fewer, equal; none (synthetic) */
   PetscInt   iterations[2];       /* CG iterations with KOPT and IC(0), -1 if not run */
   PetscReal  cond[2];             /* condition numbers of L^-1 A L^-T for both, NaN if not computed */
 } KGNNSample;

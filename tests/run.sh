@@ -63,7 +63,7 @@ rm -f $D/syn1.h5 $D/syn2.h5
 run dataset_synthetic_seed $VG bin/kgnn-dataset synthetic -out $D/syn1.h5 -train 8 -test 2 -n 32 -seed 7 -malloc_dump
 run dataset_synthetic_seed_again bin/kgnn-dataset synthetic -out $D/syn2.h5 -train 8 -test 2 -n 32 -seed 7
 run dataset_same_seed_same_bytes cmp $D/syn1.h5 $D/syn2.h5
-expect dataset_info "9 synthetic_000009 +synthetic +test +n=32 +nnz=94 +method=exact" bin/kgnn-dataset info $D/syn1.h5 -malloc_dump
+expect dataset_info "9 synthetic_000009 +synthetic +test +n=32 +nnz=94 +method=exact category=none" bin/kgnn-dataset info $D/syn1.h5 -malloc_dump
 error dataset_missing_file "Cannot open dataset file $D/dataset_missing.h5" bin/kgnn-dataset info $D/dataset_missing.h5
 error dataset_not_hdf5 "dataset_text.h5 is not an HDF5 file" bin/kgnn-dataset info $D/dataset_text.h5
 error dataset_not_ours "dataset_foreign.h5: attribute 'format' missing: not a kgnn dataset" bin/kgnn-dataset info $D/dataset_foreign.h5
@@ -76,7 +76,7 @@ rm -rf $D/ss1.h5 $D/ss1.h5.parts $D/ss2.h5
 ONLY=mesh1e1,nos4,bcsstk03,494_bus,msc01050
 expect dataset_suitesparse "wrote $D/ss1.h5: 4 samples; excluded \(both failed\): msc01050" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $D/ss1.h5 -only $ONLY -malloc_dump
 run dataset_suitesparse_vs_numpy /usr/bin/python3 tests/test_dataset_suitesparse.py $D/ss1.h5
-expect dataset_suitesparse_split "494_bus +SuiteSparse +train .*method=ic0" bin/kgnn-dataset info $D/ss1.h5
+expect dataset_suitesparse_split "494_bus +SuiteSparse +train .*method=ic0 category=ic0_fewer" bin/kgnn-dataset info $D/ss1.h5
 rm -f $D/ss1.h5.parts/bcsstk03.h5
 expect dataset_suitesparse_resume "mesh1e1 +resumed" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $D/ss2.h5 -parts $D/ss1.h5.parts -only $ONLY -resume
 run dataset_suitesparse_resume_same_file cmp $D/ss1.h5 $D/ss2.h5

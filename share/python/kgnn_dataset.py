@@ -29,7 +29,7 @@ def _sample(path, f, k):
     g = f[name]
     s = {key: g[key][()] for key in ("edge_index", "edge_attr", "y")}
     s["n"] = int(g.attrs["n"])
-    for key in ("name", "source", "split", "method"):
+    for key in ("name", "source", "split", "method", "category"):
         s[key] = _str(g.attrs[key])
     for key in ("kopt_iterations", "ic0_iterations"):
         s[key] = int(g.attrs[key])

@@ -25,19 +25,6 @@ typedef struct {
 
 static const char *methods[3] = {"ic0", "kopt", "icc"};
 
-/* --name and -name both work (PETSc keeps the two spellings apart) */
-static PetscErrorCode GetString(const char *name, char *val, size_t len, PetscBool *set)
-{
-  char dd[64];
-
-  PetscFunctionBegin;
-  PetscCall(PetscOptionsGetString(NULL, NULL, name, val, len, set));
-  if (!*set) {
-    PetscCall(PetscSNPrintf(dd, sizeof(dd), "-%s", name));
-    PetscCall(PetscOptionsGetString(NULL, NULL, dd, val, len, set));
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 /* one CG solve; the KSP lives in *ksp so that the caller can free it after an error caught by
    PetscReturnErrorHandler */
@@ -202,24 +189,19 @@ int main(int argc, char **argv)
   const char      *cats[6]  = {"kopt_only", "ic0_only", "kopt_fewer", "ic0_fewer", "equal", "both_failed"};
   const char      *words[6] = {"K-optimal only", "IC(0) only", "K-optimal fewer iterations", "IC(0) fewer iterations", "Equal", "Both failed"};
 
+  KGNNArgsSingleDash(argc, argv);
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(KGNNInitializePackage());
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_SUP, "kgnn-bench runs on one process");
-  PetscCall(GetString("-matrices", list, sizeof(list), &flg));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-matrices", list, sizeof(list), &flg));
   PetscCheck(flg, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "kgnn-bench needs --matrices MANIFEST.tsv (or a file listing .mtx paths)");
-  PetscCall(GetString("-out", out, sizeof(out), &flg));
-  PetscCall(GetString("-png", png, sizeof(png), &haspng));
-  PetscCall(GetString("-only", only, sizeof(only), &flg));
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-shifted", &shifted));
-  if (!shifted) PetscCall(PetscOptionsHasName(NULL, NULL, "--shifted", &shifted));
-  PetscCall(PetscOptionsHasName(NULL, NULL, "-spectrum", &spectrum));
-  if (!spectrum) PetscCall(PetscOptionsHasName(NULL, NULL, "--spectrum", &spectrum));
-  {
-    char nm[64] = "";
-    PetscCall(GetString("-maxn", nm, sizeof(nm), &flg));
-    if (flg) maxn = atoi(nm);
-  }
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), &flg));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-png", png, sizeof(png), &haspng));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-only", only, sizeof(only), &flg));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-shifted", &shifted, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-spectrum", &spectrum, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-maxn", &maxn, NULL));
   PetscCall(KGNNMatrixListRead(list, &list_entries, &nrows));
   PetscCall(PetscCalloc1(nrows + 1, &done));
   PetscCall(PetscTime(&t0));

@@ -132,11 +132,14 @@ static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part,
   kok  = Lk && rk.converged;
   iok  = Li && ri.converged;
   usek = kok && (!iok || rk.its <= ri.its);
-  if (!kok && !iok) {
-    FILE *f = fopen(excluded, "w");
-    PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", excluded);
+  if (!kok && !iok) { /* the marker too is written to a temporary name and renamed */
+    char  tmp[PETSC_MAX_PATH_LEN + 320];
+    FILE *f;
+    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", excluded));
+    f = fopen(tmp, "w");
+    PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
     fprintf(f, "%s: K-optimal %s, IC(0) %s\n", e->name, Lk ? KSPConvergedReasons[rk.reason] : "factor failed", Li ? KSPConvergedReasons[ri.reason] : "factor failed");
-    fclose(f);
+    PetscCheck(fclose(f) == 0 && rename(tmp, excluded) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", excluded);
     PetscCall(PetscSNPrintf(line, len, "excluded: both failed (K-optimal %s, IC(0) %s)", Lk ? KSPConvergedReasons[rk.reason] : "factor failed", Li ? KSPConvergedReasons[ri.reason] : "factor failed"));
   } else {
     Lbest = usek ? Lk : Li;
@@ -144,6 +147,7 @@ static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part,
     PetscCall(PetscStrncpy(s.name, e->name, sizeof(s.name)));
     PetscCall(PetscStrncpy(s.source, "SuiteSparse", sizeof(s.source)));
     PetscCall(PetscStrncpy(s.method, usek ? "kopt" : "ic0", sizeof(s.method)));
+    PetscCall(PetscStrncpy(s.category, !iok ? "kopt_only" : !kok ? "ic0_only" : rk.its < ri.its ? "kopt_fewer" : ri.its < rk.its ? "ic0_fewer" : "equal", sizeof(s.category)));
     PetscCall(PetscStrncpy(s.split, IsTest(e->name, test_percent) ? "test" : "train", sizeof(s.split)));
     s.iterations[0] = kok ? rk.its : -1;
     s.iterations[1] = iok ? ri.its : -1;
@@ -261,7 +265,7 @@ static PetscErrorCode Info(const char *file)
   for (PetscInt k = 0; k < ns; k++) {
     KGNNSample s;
     PetscCall(KGNNDatasetReadSample(ds, k, &s));
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%6d %-24s %-10s %-5s n=%-7d nnz=%-8d method=%s its kopt=%d ic0=%d\n", (int)k, s.name, s.source, s.split, (int)s.n, (int)s.nnz, s.method, (int)s.iterations[0], (int)s.iterations[1]));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%6d %-24s %-10s %-5s n=%-7d nnz=%-8d method=%s category=%s its kopt=%d ic0=%d\n", (int)k, s.name, s.source, s.split, (int)s.n, (int)s.nnz, s.method, s.category, (int)s.iterations[0], (int)s.iterations[1]));
     PetscCall(KGNNSampleDestroy(&s));
   }
   PetscCall(KGNNDatasetClose(&ds));
@@ -272,6 +276,7 @@ int main(int argc, char **argv)
 {
   PetscBool syn, info, ss;
 
+  KGNNArgsSingleDash(argc, argv);
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(KGNNInitializePackage());
   PetscCheck(argc >= 2, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "usage:\n%s", help);

@@ -78,6 +78,7 @@ PetscErrorCode KGNNSyntheticSample(PetscInt n, PetscReal umin, PetscReal umax, P
   }
   PetscCall(PetscStrncpy(s->source, "synthetic", sizeof(s->source)));
   PetscCall(PetscStrncpy(s->method, "exact", sizeof(s->method)));
+  PetscCall(PetscStrncpy(s->category, "none", sizeof(s->category)));
   s->iterations[0] = s->iterations[1] = -1;
   s->cond[0] = s->cond[1] = (PetscReal)NAN;
   PetscCall(PetscFree4(u, v, d, e));

@@ -122,6 +122,7 @@ PetscErrorCode KGNNDatasetWriteSample(KGNNDataset ds, const KGNNSample *s)
   PetscCall(AttrString(g, "source", s->source));
   PetscCall(AttrString(g, "split", s->split));
   PetscCall(AttrString(g, "method", s->method));
+  PetscCall(AttrString(g, "category", s->category));
   PetscCall(AttrNumber(g, "kopt_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[0]));
   PetscCall(AttrNumber(g, "ic0_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[1]));
   PetscCall(AttrNumber(g, "kopt_cond", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &s->cond[0]));
@@ -295,6 +296,7 @@ PetscErrorCode KGNNDatasetReadSample(KGNNDataset ds, PetscInt k, KGNNSample *s)
   PetscCall(ReadAttrString(ds, g, "source", s->source, sizeof(s->source)));
   PetscCall(ReadAttrString(ds, g, "split", s->split, sizeof(s->split)));
   PetscCall(ReadAttrString(ds, g, "method", s->method, sizeof(s->method)));
+  PetscCall(ReadAttrString(ds, g, "category", s->category, sizeof(s->category)));
   PetscCall(ReadAttrNumber(ds, g, "kopt_iterations", H5T_NATIVE_INT64, &its[0]));
   PetscCall(ReadAttrNumber(ds, g, "ic0_iterations", H5T_NATIVE_INT64, &its[1]));
   s->iterations[0] = (PetscInt)its[0];

@@ -80,3 +80,10 @@ PetscBool KGNNNameInList(const char name[], const char list[])
     if (!strncmp(p, name, len) && (p[len] == ',' || p[len] == 0)) return PETSC_TRUE;
   return PETSC_FALSE;
 }
+
+/* --name on the command line means -name: PETSc's options database keeps the two apart */
+void KGNNArgsSingleDash(int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2] && argv[i][2] != '-') argv[i]++;
+}
