@@ -31,7 +31,7 @@ TESTS     = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 EXAMPLES  = $(patsubst examples/%.c,build/examples/%,$(wildcard examples/*.c))
 PETSC_EX2 = /usr/share/petsc/3.18/share/petsc/examples/src/ksp/ksp/tutorials/ex2.c
 
-.PHONY: all build deps demo check check-valgrind bench results clean format
+.PHONY: all build deps demo check check-valgrind bench results figures datasets clean format
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -98,6 +98,16 @@ bench: all
 # kgnn-bench over the SuiteSparse set (the paper's Figure 2): results.csv and a bar chart
 results: all
 	bin/kgnn-bench --matrices ../shared/matrices/suitesparse/MANIFEST.tsv --out share/results/kgnn-bench.csv --png share/results/figure2.png
+
+# The paper's Figure 1 (non-locality) into share/results/
+figures: all
+	$(PYTHON) share/python/figure1.py share/results/figure1.png
+
+# The two benchmark datasets (share/doc/dataset-format.md) into data/, not kept in git
+datasets: all
+	@mkdir -p data
+	bin/kgnn-dataset synthetic -out data/synthetic.h5 -train 1000 -test 200 -n 128 -seed 1
+	bin/kgnn-dataset suitesparse -matrices ../shared/matrices/suitesparse/MANIFEST.tsv -out data/suitesparse.h5 -resume
 
 format:
 	clang-format -i include/*.h src/*.h src/*/*.c tests/*.c examples/*.c
