@@ -104,9 +104,9 @@ typedef struct {
   PetscReal *a, *y;     /* A_ij, and L_ij for i >= j (0 above the diagonal) */
   char       name[64], source[64];
   char       split[8], method[8]; /* "train"/"test"; "exact" (synthetic), "kopt" or "ic0" */
-  char       category[16];       /* Figure 2: kopt_only, ic0_only, kopt_fewer, ic0_fewer, equal; none (synthetic) */
+  char       category[16];        /* Figure 2: kopt_only, ic0_only, kopt_fewer, ic0_fewer, equal; none (synthetic) */
   PetscInt   iterations[2];       /* CG iterations with KOPT and IC(0), -1 if not run */
-  PetscReal  cond[2];             /* condition numbers of L^-1 A L^-T for both, NaN if not computed */
+  PetscReal  lmin[2], lmax[2];    /* extreme eigenvalues of L^-1 A L^-T for both, NaN if not computed */
 } KGNNSample;
 PETSC_EXTERN PetscErrorCode KGNNDatasetCreate(const char path[], const char generator[], const char options[], PetscInt64 seed, KGNNDataset *);
 PETSC_EXTERN PetscErrorCode KGNNDatasetWriteSample(KGNNDataset, const KGNNSample *);

@@ -89,7 +89,7 @@ int main(int argc, char **argv)
     PetscCall(KGNNSyntheticSample(10, 0.5, 1.5, rnd, &s[k]));
     PetscCall(PetscSNPrintf(s[k].name, sizeof(s[k].name), "sample_%d", k));
     PetscCall(PetscStrncpy(s[k].split, k < 4 ? "train" : "test", sizeof(s[k].split)));
-    s[k].iterations[0] = 10 + k, s[k].iterations[1] = 20 + k, s[k].cond[0] = 1.5 * k;
+    s[k].iterations[0] = 10 + k, s[k].iterations[1] = 20 + k, s[k].lmin[0] = 0.5 + k, s[k].lmax[0] = 2.0 + k;
   }
   PetscCall(Write(DIR "dataset_a.h5", s, 6));
   PetscCall(Write(DIR "dataset_b.h5", s, 6));
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
   for (PetscInt k = 0; k < ns && k < 6; k++) {
     PetscCall(KGNNDatasetReadSample(ds, k, &r));
     CHECK(r.n == s[k].n && r.nnz == s[k].nnz && !strcmp(r.name, s[k].name) && !strcmp(r.split, s[k].split) && !strcmp(r.method, "exact") && !strcmp(r.category, "none"), "sample %d: header differs", (int)k);
-    CHECK(r.iterations[0] == s[k].iterations[0] && r.iterations[1] == s[k].iterations[1] && r.cond[0] == s[k].cond[0] && PetscIsNanReal(r.cond[1]), "sample %d: iterations or condition numbers differ", (int)k);
+    CHECK(r.iterations[0] == s[k].iterations[0] && r.iterations[1] == s[k].iterations[1] && r.lmin[0] == s[k].lmin[0] && r.lmax[0] == s[k].lmax[0] && PetscIsNanReal(r.lmin[1]), "sample %d: iterations or condition numbers differ", (int)k);
     for (PetscInt e = 0; e < r.nnz && r.nnz == s[k].nnz; e++) {
       CHECK(r.row[e] == s[k].row[e] && r.col[e] == s[k].col[e] && r.a[e] == s[k].a[e] && r.y[e] == s[k].y[e], "sample %d edge %d differs", (int)k, (int)e);
       fprintf(dump, "%d %d %d %d %.17g %.17g\n", (int)k, (int)r.n, (int)r.row[e], (int)r.col[e], (double)r.a[e], (double)r.y[e]);

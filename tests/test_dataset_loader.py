@@ -32,6 +32,7 @@ for k, s in enumerate(samples):
         got = (s["n"], int(s["edge_index"][0, e]), int(s["edge_index"][1, e]), float(s["edge_attr"][e]), float(s["y"][e]))
         check(got == (n, i, j, a, y), f"sample {k} edge {e}: {got} != {(n, i, j, a, y)}")
     check(s["method"] == "exact" and s["kopt_iterations"] == 10 + k, f"sample {k}: attributes differ")
+    check(s["kopt_eigenvalues"] == (0.5 + k, 2.0 + k) and s["kopt_cond"] == (2.0 + k) / (0.5 + k), f"sample {k}: eigenvalues differ")
 for bad in ("missing", "text", "foreign", "newer", "truncated"):
     try:
         kgnn_dataset.read(D + f"dataset_{bad}.h5")

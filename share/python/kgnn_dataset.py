@@ -35,6 +35,8 @@ def _sample(path, f, k):
         s[key] = int(g.attrs[key])
     for key in ("kopt_cond", "ic0_cond"):
         s[key] = float(g.attrs[key])
+    for key in ("kopt_eigenvalues", "ic0_eigenvalues"):
+        s[key] = tuple(float(x) for x in g.attrs[key])
     nnz = s["edge_attr"].shape[0]
     if s["edge_index"].shape != (2, nnz) or s["y"].shape != (nnz,):
         raise DatasetError(f"{path}: /{name} arrays have inconsistent shapes")

@@ -97,19 +97,18 @@ static PetscErrorCode KoptFactor(Mat A, Mat *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* condition number of L^-1 A L^-T (SLEPc), NaN if it cannot be had */
-static PetscErrorCode Condition(Mat A, Mat L, PetscReal *cond)
+/* extreme eigenvalues of L^-1 A L^-T (SLEPc), NaN if they cannot be had */
+static PetscErrorCode Eigenvalues(Mat A, Mat L, PetscReal *lmin, PetscReal *lmax)
 {
-  PetscReal      lmin = 0, lmax = 0;
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  *cond = (PetscReal)NAN;
+  *lmin = *lmax = (PetscReal)NAN;
   if (!L) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = KGNNFactorSpectrum(A, L, &lmin, &lmax);
+  ierr = KGNNFactorSpectrum(A, L, lmin, lmax);
   PetscCall(PetscPopErrorHandler());
-  if (!ierr && lmin > 0) *cond = lmax / lmin;
+  if (ierr) *lmin = *lmax = (PetscReal)NAN;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -152,8 +151,8 @@ static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part,
     s.iterations[0] = kok ? rk.its : -1;
     s.iterations[1] = iok ? ri.its : -1;
     if (spectrum) {
-      PetscCall(Condition(A, Lk, &s.cond[0]));
-      PetscCall(Condition(A, Li, &s.cond[1]));
+      PetscCall(Eigenvalues(A, Lk, &s.lmin[0], &s.lmax[0]));
+      PetscCall(Eigenvalues(A, Li, &s.lmin[1], &s.lmax[1]));
     }
     PetscCall(KGNNDatasetCreate(part, "kgnn-dataset suitesparse", e->path, 0, &ds));
     PetscCall(KGNNDatasetWriteSample(ds, &s));
@@ -161,7 +160,7 @@ static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part,
     PetscCall(PetscSNPrintf(line, len, "n=%d nnz=%d K-optimal %s, IC(0) %s -> %s (%s)", (int)s.n, (int)s.nnz, Lk ? KSPConvergedReasons[rk.reason] : "factor failed", Li ? KSPConvergedReasons[ri.reason] : "factor failed", s.method, s.split));
     if (Lk) PetscCall(PetscSNPrintf(line + strlen(line), len - strlen(line), ", K-optimal %d its", (int)rk.its));
     if (Li) PetscCall(PetscSNPrintf(line + strlen(line), len - strlen(line), ", IC(0) %d its", (int)ri.its));
-    if (spectrum) PetscCall(PetscSNPrintf(line + strlen(line), len - strlen(line), ", cond %.2e / %.2e", (double)s.cond[0], (double)s.cond[1]));
+    if (spectrum) PetscCall(PetscSNPrintf(line + strlen(line), len - strlen(line), ", cond %.2e / %.2e", (double)(s.lmax[0] / s.lmin[0]), (double)(s.lmax[1] / s.lmin[1])));
     PetscCall(KGNNSampleDestroy(&s));
   }
   PetscCall(MatDestroy(&Lk));

@@ -33,7 +33,7 @@ PetscErrorCode KGNNSampleFromFactor(Mat A, Mat L, KGNNSample *s)
     }
   }
   s->iterations[0] = s->iterations[1] = -1;
-  s->cond[0] = s->cond[1] = (PetscReal)NAN;
+  s->lmin[0] = s->lmin[1] = s->lmax[0] = s->lmax[1] = (PetscReal)NAN;
   PetscCall(KGNNMatRestoreCSR(Ls, &l));
   PetscCall(KGNNMatRestoreCSR(Aseq, &a));
   PetscCall(MatDestroy(&Ls));

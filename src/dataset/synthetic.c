@@ -80,7 +80,7 @@ PetscErrorCode KGNNSyntheticSample(PetscInt n, PetscReal umin, PetscReal umax, P
   PetscCall(PetscStrncpy(s->method, "exact", sizeof(s->method)));
   PetscCall(PetscStrncpy(s->category, "none", sizeof(s->category)));
   s->iterations[0] = s->iterations[1] = -1;
-  s->cond[0] = s->cond[1] = (PetscReal)NAN;
+  s->lmin[0] = s->lmin[1] = s->lmax[0] = s->lmax[1] = (PetscReal)NAN;
   PetscCall(PetscFree4(u, v, d, e));
   PetscCall(PetscFree4(ad, ae, dm, em));
   PetscFunctionReturn(PETSC_SUCCESS);

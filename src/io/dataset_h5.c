@@ -125,8 +125,20 @@ PetscErrorCode KGNNDatasetWriteSample(KGNNDataset ds, const KGNNSample *s)
   PetscCall(AttrString(g, "category", s->category));
   PetscCall(AttrNumber(g, "kopt_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[0]));
   PetscCall(AttrNumber(g, "ic0_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[1]));
-  PetscCall(AttrNumber(g, "kopt_cond", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &s->cond[0]));
-  PetscCall(AttrNumber(g, "ic0_cond", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &s->cond[1]));
+  for (int m = 0; m < 2; m++) { /* eigenvalues [min, max] and their ratio */
+    const char *who    = m ? "ic0" : "kopt";
+    PetscReal   eig[2] = {s->lmin[m], s->lmax[m]}, cond = s->lmax[m] / s->lmin[m];
+    hsize_t     two = 2;
+    char        name[32];
+    hid_t       sp = H5Screate_simple(1, &two, NULL), a;
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s_eigenvalues", who));
+    a = H5Acreate2(g, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT);
+    PetscCheck(a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, eig) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write HDF5 attribute %s", name);
+    H5Aclose(a);
+    H5Sclose(sp);
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s_cond", who));
+    PetscCall(AttrNumber(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &cond));
+  }
   H5Gclose(g);
   ds->nsamples++;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -301,8 +313,13 @@ PetscErrorCode KGNNDatasetReadSample(KGNNDataset ds, PetscInt k, KGNNSample *s)
   PetscCall(ReadAttrNumber(ds, g, "ic0_iterations", H5T_NATIVE_INT64, &its[1]));
   s->iterations[0] = (PetscInt)its[0];
   s->iterations[1] = (PetscInt)its[1];
-  PetscCall(ReadAttrNumber(ds, g, "kopt_cond", H5T_NATIVE_DOUBLE, &s->cond[0]));
-  PetscCall(ReadAttrNumber(ds, g, "ic0_cond", H5T_NATIVE_DOUBLE, &s->cond[1]));
+  {
+    PetscReal eig[2];
+    PetscCall(ReadAttrNumber(ds, g, "kopt_eigenvalues", H5T_NATIVE_DOUBLE, eig));
+    s->lmin[0] = eig[0], s->lmax[0] = eig[1];
+    PetscCall(ReadAttrNumber(ds, g, "ic0_eigenvalues", H5T_NATIVE_DOUBLE, eig));
+    s->lmin[1] = eig[0], s->lmax[1] = eig[1];
+  }
   H5Gclose(g);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
