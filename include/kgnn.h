@@ -54,8 +54,6 @@ PETSC_EXTERN PetscErrorCode PCKOPTGetFactor(PC, Mat *);
 /* The library's own IC(0) without shift on the pattern of tril(A) (PETSc does not expose
    its ICC factor's entries). *L is NULL and *failrow the failing row when a pivot is <= 0. */
 PETSC_EXTERN PetscErrorCode KGNNComputeIC0(Mat A, Mat *L, PetscInt *failrow);
-/* y = (L L^T)^-1 x for a lower-triangular SEQAIJ L with its diagonal stored. */
-PETSC_EXTERN PetscErrorCode KGNNFactorApply(Mat L, Vec x, Vec y);
 /* Make pc a PCSHELL that applies (L L^T)^-1 of a given factor (copied). */
 PETSC_EXTERN PetscErrorCode KGNNPCSetFactor(PC pc, Mat L);
 

@@ -4,14 +4,10 @@ Left: the 1D Laplacian (floating-point Cholesky of both). Right: the Theorem 2.1
 with the analytic factors of the proof (L_ii = 1/i; L' by the proof's recurrence), since A is too
 ill-conditioned for a floating-point Cholesky beyond n of about 10.
 Usage: figure1.py OUT.png [n]"""
-import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from kgnn_plot import plt, save_atomic
+import numpy as np
 
 
 def tridiag_cholesky_diag(ad, ae):
@@ -51,9 +47,7 @@ def main(out, n=100):
         a.grid(True, which="both", alpha=0.3)
     fig.suptitle(f"Change of diag(L) after A_11 += 1, n = {n}")
     fig.tight_layout()
-    tmp = os.path.join(os.path.dirname(os.path.abspath(out)), "." + os.path.basename(out) + ".tmp.png")
-    fig.savefig(tmp, dpi=120)
-    os.replace(tmp, out)
+    save_atomic(fig, out)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,9 @@
 #!/usr/bin/python3
 """Bar chart of the Figure 2 categories from a kgnn-bench CSV: plot_categories.py results.csv out.png"""
 import csv
-import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from kgnn_plot import plt, save_atomic
 
 CATEGORIES = [
     ("kopt_only", "K-optimal only"),
@@ -30,9 +26,7 @@ def main(csv_path, png_path):
     ax.set_ylabel("matrices")
     ax.set_title(f"K-optimal vs IC(0), CG rtol 1e-8, {len(rows)} SuiteSparse SPD matrices")
     fig.tight_layout()
-    tmp = os.path.join(os.path.dirname(os.path.abspath(png_path)), "." + os.path.basename(png_path) + ".tmp.png")
-    fig.savefig(tmp, dpi=120)
-    os.replace(tmp, png_path)
+    save_atomic(fig, png_path)
 
 
 if __name__ == "__main__":
