@@ -21,6 +21,7 @@ static PetscErrorCode Compare(const char *name, Mat A, PetscRandom rnd)
   PetscCall(PCSetUp(icc));
   PetscCall(PCCreate(PETSC_COMM_SELF, &ours));
   PetscCall(KGNNPCSetFactor(ours, L));
+  PetscCall(PCSetOperators(ours, A, A));
   PetscCall(MatCreateVecs(A, &x, &y1));
   PetscCall(VecDuplicate(y1, &y2));
   for (int k = 0; k < 5; k++) {
