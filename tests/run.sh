@@ -66,7 +66,7 @@ run dataset_same_seed_same_bytes cmp $D/syn1.h5 $D/syn2.h5
 expect dataset_info "9 synthetic_000009 +synthetic +test +n=32 +nnz=94 +method=exact category=none" bin/kgnn-dataset info $D/syn1.h5 -malloc_dump
 error dataset_missing_file "Cannot open dataset file $D/dataset_missing.h5" bin/kgnn-dataset info $D/dataset_missing.h5
 error dataset_not_hdf5 "dataset_text.h5 is not an HDF5 file" bin/kgnn-dataset info $D/dataset_text.h5
-error dataset_not_ours "dataset_foreign.h5: attribute 'format' missing: not a kgnn dataset" bin/kgnn-dataset info $D/dataset_foreign.h5
+error dataset_not_ours "dataset_foreign.h5: attribute 'format' missing: not a kgnn file" bin/kgnn-dataset info $D/dataset_foreign.h5
 error dataset_newer_schema "dataset_newer.h5: schema version 2 is newer than this kgnn reads \(1\)" bin/kgnn-dataset info $D/dataset_newer.h5
 error dataset_truncated "dataset_truncated.h5: HDF5 cannot open it \(truncated or damaged\?\)" bin/kgnn-dataset info $D/dataset_truncated.h5
 

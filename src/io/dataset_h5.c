@@ -2,7 +2,7 @@
    /samples, written to a temporary name and renamed when closed, byte-identical for the same
    content (no object timestamps, pinned library version bounds). */
 #include "../kgnn_impl.h"
-#include <hdf5.h>
+#include "h5util.h"
 
 #define KGNN_DATASET_FORMAT "kgnn-dataset"
 
@@ -12,32 +12,6 @@ struct _n_KGNNDataset {
   PetscInt nsamples;
   hid_t    ocpl; /* dataset creation: no timestamps; -1 when opened for reading */
 };
-
-static PetscErrorCode AttrString(hid_t obj, const char *name, const char *val)
-{
-  hid_t t = H5Tcopy(H5T_C_S1), s = H5Screate(H5S_SCALAR), a;
-
-  PetscFunctionBegin;
-  H5Tset_size(t, strlen(val) + 1);
-  H5Tset_strpad(t, H5T_STR_NULLTERM);
-  a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCheck(a >= 0 && H5Awrite(a, t, val) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write HDF5 attribute %s", name);
-  H5Aclose(a);
-  H5Sclose(s);
-  H5Tclose(t);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode AttrNumber(hid_t obj, const char *name, hid_t filetype, hid_t memtype, const void *val)
-{
-  hid_t s = H5Screate(H5S_SCALAR), a = H5Acreate2(obj, name, filetype, s, H5P_DEFAULT, H5P_DEFAULT);
-
-  PetscFunctionBegin;
-  PetscCheck(a >= 0 && H5Awrite(a, memtype, val) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write HDF5 attribute %s", name);
-  H5Aclose(a);
-  H5Sclose(s);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 static PetscErrorCode WriteArray(KGNNDataset ds, hid_t g, const char *name, hid_t filetype, hid_t memtype, int rank, const hsize_t *dims, const void *buf)
 {
@@ -70,11 +44,11 @@ PetscErrorCode KGNNDatasetCreate(const char path[], const char generator[], cons
   H5Pclose(fcpl);
   H5Pclose(fapl);
   PetscCheck(d->file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create dataset file %s", d->tmp);
-  PetscCall(AttrString(d->file, "format", KGNN_DATASET_FORMAT));
-  PetscCall(AttrNumber(d->file, "schema_version", H5T_STD_I64LE, H5T_NATIVE_LLONG, &ver));
-  PetscCall(AttrString(d->file, "generator", generator));
-  PetscCall(AttrString(d->file, "options", options));
-  PetscCall(AttrNumber(d->file, "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, &seed));
+  PetscCall(KGNNH5WriteString(d->file, "format", KGNN_DATASET_FORMAT));
+  PetscCall(KGNNH5WriteNumber(d->file, "schema_version", H5T_STD_I64LE, H5T_NATIVE_LLONG, &ver));
+  PetscCall(KGNNH5WriteString(d->file, "generator", generator));
+  PetscCall(KGNNH5WriteString(d->file, "options", options));
+  PetscCall(KGNNH5WriteNumber(d->file, "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, &seed));
   {
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
     H5Pset_obj_track_times(gcpl, 0);
@@ -92,7 +66,7 @@ PetscErrorCode KGNNDatasetSetString(KGNNDataset ds, const char name[], const cha
 {
   PetscFunctionBegin;
   PetscCheck(ds->ocpl >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "%s is open for reading", ds->path);
-  PetscCall(AttrString(ds->file, name, value));
+  PetscCall(KGNNH5WriteString(ds->file, name, value));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -117,14 +91,14 @@ PetscErrorCode KGNNDatasetWriteSample(KGNNDataset ds, const KGNNSample *s)
   PetscCall(PetscFree(ei));
   PetscCall(WriteArray(ds, g, "edge_attr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dims1, s->a));
   PetscCall(WriteArray(ds, g, "y", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dims1, s->y));
-  PetscCall(AttrNumber(g, "n", H5T_STD_I64LE, H5T_NATIVE_INT64, &n));
-  PetscCall(AttrString(g, "name", s->name));
-  PetscCall(AttrString(g, "source", s->source));
-  PetscCall(AttrString(g, "split", s->split));
-  PetscCall(AttrString(g, "method", s->method));
-  PetscCall(AttrString(g, "category", s->category));
-  PetscCall(AttrNumber(g, "kopt_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[0]));
-  PetscCall(AttrNumber(g, "ic0_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[1]));
+  PetscCall(KGNNH5WriteNumber(g, "n", H5T_STD_I64LE, H5T_NATIVE_INT64, &n));
+  PetscCall(KGNNH5WriteString(g, "name", s->name));
+  PetscCall(KGNNH5WriteString(g, "source", s->source));
+  PetscCall(KGNNH5WriteString(g, "split", s->split));
+  PetscCall(KGNNH5WriteString(g, "method", s->method));
+  PetscCall(KGNNH5WriteString(g, "category", s->category));
+  PetscCall(KGNNH5WriteNumber(g, "kopt_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[0]));
+  PetscCall(KGNNH5WriteNumber(g, "ic0_iterations", H5T_STD_I64LE, H5T_NATIVE_INT64, &its[1]));
   for (int m = 0; m < 2; m++) { /* eigenvalues [min, max] and their ratio */
     const char *who    = m ? "ic0" : "kopt";
     PetscReal   eig[2] = {s->lmin[m], s->lmax[m]}, cond = s->lmax[m] / s->lmin[m];
@@ -137,7 +111,7 @@ PetscErrorCode KGNNDatasetWriteSample(KGNNDataset ds, const KGNNSample *s)
     H5Aclose(a);
     H5Sclose(sp);
     PetscCall(PetscSNPrintf(name, sizeof(name), "%s_cond", who));
-    PetscCall(AttrNumber(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &cond));
+    PetscCall(KGNNH5WriteNumber(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &cond));
   }
   H5Gclose(g);
   ds->nsamples++;
@@ -153,42 +127,12 @@ PetscErrorCode KGNNDatasetClose(KGNNDataset *ds)
   if (!d) PetscFunctionReturn(PETSC_SUCCESS);
   if (d->ocpl >= 0) {
     long long cnt = d->nsamples;
-    PetscCall(AttrNumber(d->file, "num_samples", H5T_STD_I64LE, H5T_NATIVE_LLONG, &cnt));
+    PetscCall(KGNNH5WriteNumber(d->file, "num_samples", H5T_STD_I64LE, H5T_NATIVE_LLONG, &cnt));
     H5Pclose(d->ocpl);
     PetscCheck(H5Fclose(d->file) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot close %s", d->tmp);
     PetscCheck(rename(d->tmp, d->path) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", d->tmp, d->path);
   } else H5Fclose(d->file);
   PetscCall(PetscFree(*ds));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode ReadAttrString(KGNNDataset ds, hid_t obj, const char *name, char *val, size_t len)
-{
-  hid_t a, t, mt;
-
-  PetscFunctionBegin;
-  PetscCheck(H5Aexists(obj, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute '%s' missing: not a kgnn dataset, or damaged", ds->path, name);
-  a = H5Aopen(obj, name, H5P_DEFAULT);
-  t = H5Aget_type(a);
-  PetscCheck(H5Tget_class(t) == H5T_STRING && H5Tget_size(t) < len, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute '%s' is not a short string", ds->path, name);
-  mt = H5Tcopy(H5T_C_S1);
-  H5Tset_size(mt, len);
-  PetscCheck(H5Aread(a, mt, val) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read attribute '%s'", ds->path, name);
-  H5Tclose(mt);
-  H5Tclose(t);
-  H5Aclose(a);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode ReadAttrNumber(KGNNDataset ds, hid_t obj, const char *name, hid_t memtype, void *val)
-{
-  hid_t a;
-
-  PetscFunctionBegin;
-  PetscCheck(H5Aexists(obj, name) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute '%s' missing: not a kgnn dataset, or damaged", ds->path, name);
-  a = H5Aopen(obj, name, H5P_DEFAULT);
-  PetscCheck(H5Aread(a, memtype, val) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read attribute '%s'", ds->path, name);
-  H5Aclose(a);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -198,11 +142,11 @@ static PetscErrorCode DatasetCheckHeader(KGNNDataset d)
   long long ver, cnt;
 
   PetscFunctionBegin;
-  PetscCall(ReadAttrString(d, d->file, "format", fmt, sizeof(fmt)));
+  PetscCall(KGNNH5ReadString(d->path, d->file, "format", fmt, sizeof(fmt)));
   PetscCheck(!strcmp(fmt, KGNN_DATASET_FORMAT), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: format is '%s', not a kgnn dataset", d->path, fmt);
-  PetscCall(ReadAttrNumber(d, d->file, "schema_version", H5T_NATIVE_LLONG, &ver));
+  PetscCall(KGNNH5ReadNumber(d->path, d->file, "schema_version", H5T_NATIVE_LLONG, &ver));
   PetscCheck(ver <= KGNN_DATASET_SCHEMA_VERSION, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: schema version %lld is newer than this kgnn reads (%d): update kgnn", d->path, ver, KGNN_DATASET_SCHEMA_VERSION);
-  PetscCall(ReadAttrNumber(d, d->file, "num_samples", H5T_NATIVE_LLONG, &cnt));
+  PetscCall(KGNNH5ReadNumber(d->path, d->file, "num_samples", H5T_NATIVE_LLONG, &cnt));
   d->nsamples = (PetscInt)cnt;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -291,7 +235,7 @@ PetscErrorCode KGNNDatasetReadSample(KGNNDataset ds, PetscInt k, KGNNSample *s)
   H5Sclose(sp);
   H5Dclose(d);
   s->nnz = (PetscInt)dims[0];
-  PetscCall(ReadAttrNumber(ds, g, "n", H5T_NATIVE_INT64, &n));
+  PetscCall(KGNNH5ReadNumber(ds->path, g, "n", H5T_NATIVE_INT64, &n));
   s->n = (PetscInt)n;
   PetscCall(ReadArray(ds, g, name, "edge_index", H5T_NATIVE_INT64, 2 * (hsize_t)s->nnz, (void **)&ei, sizeof(PetscInt64)));
   PetscCall(ReadArray(ds, g, name, "edge_attr", H5T_NATIVE_DOUBLE, (hsize_t)s->nnz, (void **)&s->a, sizeof(PetscReal)));
@@ -304,20 +248,20 @@ PetscErrorCode KGNNDatasetReadSample(KGNNDataset ds, PetscInt k, KGNNSample *s)
                (int)s->n);
   }
   PetscCall(PetscFree(ei));
-  PetscCall(ReadAttrString(ds, g, "name", s->name, sizeof(s->name)));
-  PetscCall(ReadAttrString(ds, g, "source", s->source, sizeof(s->source)));
-  PetscCall(ReadAttrString(ds, g, "split", s->split, sizeof(s->split)));
-  PetscCall(ReadAttrString(ds, g, "method", s->method, sizeof(s->method)));
-  PetscCall(ReadAttrString(ds, g, "category", s->category, sizeof(s->category)));
-  PetscCall(ReadAttrNumber(ds, g, "kopt_iterations", H5T_NATIVE_INT64, &its[0]));
-  PetscCall(ReadAttrNumber(ds, g, "ic0_iterations", H5T_NATIVE_INT64, &its[1]));
+  PetscCall(KGNNH5ReadString(ds->path, g, "name", s->name, sizeof(s->name)));
+  PetscCall(KGNNH5ReadString(ds->path, g, "source", s->source, sizeof(s->source)));
+  PetscCall(KGNNH5ReadString(ds->path, g, "split", s->split, sizeof(s->split)));
+  PetscCall(KGNNH5ReadString(ds->path, g, "method", s->method, sizeof(s->method)));
+  PetscCall(KGNNH5ReadString(ds->path, g, "category", s->category, sizeof(s->category)));
+  PetscCall(KGNNH5ReadNumber(ds->path, g, "kopt_iterations", H5T_NATIVE_INT64, &its[0]));
+  PetscCall(KGNNH5ReadNumber(ds->path, g, "ic0_iterations", H5T_NATIVE_INT64, &its[1]));
   s->iterations[0] = (PetscInt)its[0];
   s->iterations[1] = (PetscInt)its[1];
   {
     PetscReal eig[2];
-    PetscCall(ReadAttrNumber(ds, g, "kopt_eigenvalues", H5T_NATIVE_DOUBLE, eig));
+    PetscCall(KGNNH5ReadNumber(ds->path, g, "kopt_eigenvalues", H5T_NATIVE_DOUBLE, eig));
     s->lmin[0] = eig[0], s->lmax[0] = eig[1];
-    PetscCall(ReadAttrNumber(ds, g, "ic0_eigenvalues", H5T_NATIVE_DOUBLE, eig));
+    PetscCall(KGNNH5ReadNumber(ds->path, g, "ic0_eigenvalues", H5T_NATIVE_DOUBLE, eig));
     s->lmin[1] = eig[0], s->lmax[1] = eig[1];
   }
   H5Gclose(g);

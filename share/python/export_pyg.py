@@ -1,0 +1,43 @@
+"""PCGNN weight files (format in share/doc/model.md) from and to a PyTorch state_dict.
+
+    save(model, "model.h5")      # every tensor under its state_dict name, float64
+    model = load("model.h5")     # a kgnn_model.KGNNModel with those weights
+"""
+import os
+
+import h5py
+import numpy as np
+import torch
+
+from kgnn_model import KGNNModel
+
+FORMAT_VERSION = 1
+
+
+def save(model, path, extra=None):
+    """extra(h5file) may add groups (test fixtures) before the file is closed"""
+    tmp = path + ".tmp"
+    with h5py.File(tmp, "w", track_order=True) as f:
+        f.attrs["format"] = np.bytes_("kgnn-model")  # fixed-length ASCII, as the C reader expects
+        f.attrs["format_version"] = FORMAT_VERSION
+        f.attrs["node_model"] = np.bytes_(model.node_model)
+        f.attrs["depth"] = model.depth
+        f.attrs["hidden"] = model.hidden
+        f.attrs["positional"] = int(model.positional)
+        f.attrs["virtual_node"] = 0
+        f.attrs["normalisation"] = np.bytes_("max_abs")
+        for key, t in model.state_dict().items():
+            f.create_dataset(key, data=t.detach().cpu().double().numpy())
+        if extra:
+            extra(f)
+    os.replace(tmp, path)
+
+
+def load(path):
+    with h5py.File(path, "r") as f:
+        if f.attrs.get("format") != b"kgnn-model" or int(f.attrs["format_version"]) > FORMAT_VERSION:
+            raise ValueError(f"{path}: not a kgnn model file of a version this reader knows")
+        model = KGNNModel(f.attrs["node_model"].decode(), int(f.attrs["depth"]), int(f.attrs["hidden"]), bool(f.attrs["positional"])).double()
+        state = {key: torch.from_numpy(np.array(f[key])) for key in model.state_dict()}
+    model.load_state_dict(state)
+    return model.eval()

@@ -1,0 +1,107 @@
+"""The PCGNN network in PyTorch Geometric: the reference the C implementation (src/model/) must
+match to 1e-10 in float64. Every choice is written down in share/doc/model.md.
+
+Node models implemented so far: MLPNodeModel, MessagePassingMLP (the paper's Sec. 6.1).
+"""
+import torch
+from torch import nn
+from torch_geometric.nn import MessagePassing
+from torch_geometric.utils import scatter
+
+NODE_MODELS = ("MLPNodeModel", "MessagePassingMLP")
+
+
+def mlp(n_in, hidden, n_out):
+    """Linear -> ReLU -> Linear (state_dict keys .0.* and .2.*)"""
+    return nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
+
+
+class MLPNodeModel(nn.Module):
+    """h_i = f1(h_i): no messages, the paper's baseline"""
+
+    def __init__(self, hidden):
+        super().__init__()
+        self.f1 = mlp(hidden, hidden, hidden)
+
+    def forward(self, x, edge_index, e):
+        return self.f1(x)
+
+
+class MessagePassingMLP(MessagePassing):
+    """h_i = f2(h_i, mean_j f1(h_i, e_ji)) over the edges j -> i (edge_index[1] = receiver)"""
+
+    def __init__(self, hidden):
+        super().__init__(aggr="mean", flow="source_to_target")
+        self.f1 = mlp(2 * hidden, hidden, hidden)
+        self.f2 = mlp(2 * hidden, hidden, hidden)
+
+    def forward(self, x, edge_index, e):
+        agg = self.propagate(edge_index, x=x, e=e)
+        return self.f2(torch.cat([x, agg], dim=1))
+
+    def message(self, x_i, e):
+        return self.f1(torch.cat([x_i, e], dim=1))
+
+
+class Block(nn.Module):
+    """One graph-network block (no global model): edges first, then nodes, both residual"""
+
+    def __init__(self, node_model, hidden):
+        super().__init__()
+        self.edge = mlp(3 * hidden, hidden, hidden)
+        self.node_model = {"MLPNodeModel": MLPNodeModel, "MessagePassingMLP": MessagePassingMLP}[node_model](hidden)
+
+    def forward(self, x, edge_index, e):
+        e = e + self.edge(torch.cat([e, x[edge_index[0]], x[edge_index[1]]], dim=1))
+        x = x + self.node_model(x, edge_index, e)
+        return x, e
+
+
+class Encoder(nn.Module):
+    def __init__(self, hidden, edge_in):
+        super().__init__()
+        self.node_mlp = mlp(1, hidden, hidden)
+        self.edge_mlp = mlp(edge_in, hidden, hidden)
+
+
+class Processor(nn.Module):
+    def __init__(self, node_model, depth, hidden):
+        super().__init__()
+        self.blocks = nn.ModuleList([Block(node_model, hidden) for _ in range(depth)])
+
+
+class Decoder(nn.Module):
+    def __init__(self, hidden):
+        super().__init__()
+        self.mlp = mlp(hidden, hidden, 1)
+
+
+class KGNNModel(nn.Module):
+    """Encoder-processor-decoder on the graph of A; forward gives one value per edge, of which
+    those with edge_index[0] >= edge_index[1] form L."""
+
+    def __init__(self, node_model="MessagePassingMLP", depth=3, hidden=16, positional=False):
+        super().__init__()
+        if node_model not in NODE_MODELS:
+            raise NotImplementedError(f"node model {node_model} (implemented: {', '.join(NODE_MODELS)})")
+        self.node_model, self.depth, self.hidden, self.positional = node_model, depth, hidden, positional
+        self.encoder = Encoder(hidden, 2 if positional else 1)
+        self.processor = Processor(node_model, depth, hidden)
+        self.decoder = Decoder(hidden)
+
+    def forward(self, edge_index, edge_attr, num_nodes, batch=None):
+        a = edge_attr.reshape(-1)
+        if batch is None:
+            batch = torch.zeros(num_nodes, dtype=torch.long, device=a.device)
+        # per graph, A / max|A|: L is defined up to scale (Sec. 6.2)
+        eb = batch[edge_index[0]]
+        scale = scatter(a.abs(), eb, dim=0, reduce="max")
+        scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+        feats = [(a / scale[eb]).unsqueeze(1)]
+        if self.positional:  # Appendix B: -1 below the diagonal, +1 above
+            feats.append(torch.sign(edge_index[1] - edge_index[0]).to(a.dtype).unsqueeze(1))
+        x = self.encoder.node_mlp(torch.ones(num_nodes, 1, dtype=a.dtype, device=a.device))
+        e = self.encoder.edge_mlp(torch.cat(feats, dim=1))
+        for block in self.processor.blocks:
+            x, e = block(x, edge_index, e)
+        return self.decoder.mlp(e).reshape(-1)

@@ -1,0 +1,50 @@
+/* The PCGNN graph network (share/doc/model.md): encoder, processor of graph-network blocks,
+   decoder, on the graph of a matrix. Plain arrays, no PETSc objects. */
+#ifndef KGNN_MODEL_H
+#define KGNN_MODEL_H
+
+#include "../kgnn_impl.h"
+
+typedef struct {
+  PetscInt   in, out;
+  PetscReal *W, *b; /* W: out x in, row-major (torch.nn.Linear.weight) */
+} KGNNLinear;
+
+typedef struct {
+  KGNNLinear l1, l2; /* Linear -> ReLU -> Linear */
+} KGNNMLP;
+
+typedef enum {
+  KGNN_NODE_MLP,       /* MLPNodeModel: h_i = f(h_i), no messages */
+  KGNN_NODE_MESSAGE_MLP /* MessagePassingMLP: h_i = f2(h_i, mean_j f1(h_i, e_ji)) */
+} KGNNNodeModel;
+
+typedef struct {
+  KGNNMLP edge;   /* e_k = e_k + edge([e_k, h_sender, h_receiver]) */
+  KGNNMLP f1, f2; /* node model: f1 only for MLPNodeModel */
+} KGNNBlock;
+
+typedef struct {
+  KGNNNodeModel node_model;
+  PetscInt      depth, hidden, edge_in; /* edge_in = 1, or 2 with the positional feature */
+  PetscBool     positional;
+  KGNNMLP       enc_node, enc_edge, dec;
+  KGNNBlock    *blocks;
+} KGNNModel;
+
+/* The graph: n nodes, nnz directed edges sender[k] -> receiver[k] with values a[k]. */
+typedef struct {
+  PetscInt         n, nnz;
+  const PetscInt  *sender, *receiver;
+  const PetscReal *a;
+} KGNNGraph;
+
+PETSC_INTERN PetscErrorCode KGNNMLPForward(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work);
+PETSC_INTERN PetscErrorCode KGNNMLPDestroy(KGNNMLP *);
+/* out[k] = the network's value on edge k */
+PETSC_INTERN PetscErrorCode KGNNModelForward(const KGNNModel *, const KGNNGraph *, PetscReal *out);
+PETSC_INTERN PetscErrorCode KGNNModelLoad(const char file[], KGNNModel *);
+PETSC_INTERN PetscErrorCode KGNNModelDestroy(KGNNModel *);
+PETSC_INTERN const char    *KGNNNodeModelName(KGNNNodeModel);
+
+#endif
