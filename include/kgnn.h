@@ -123,4 +123,13 @@ PETSC_EXTERN PetscErrorCode KGNNSyntheticSample(PetscInt n, PetscReal umin, Pets
    Krylov-Schur on the operator, the smallest as 1 / the largest of L^T A^-1 L (Cholesky of A). */
 PETSC_EXTERN PetscErrorCode KGNNFactorSpectrum(Mat A, Mat L, PetscReal *lmin, PetscReal *lmax);
 
+/* The PCGNN network (share/doc/model.md): weights from an HDF5 file written by
+   share/python/export_pyg.py or kgnn-train; out[k] is its value on edge sender[k] -> receiver[k]
+   (edges: every stored entry of A, a[k] = A_ij). */
+typedef struct _p_KGNNNetwork *KGNNNetwork;
+PETSC_EXTERN PetscErrorCode    KGNNNetworkLoad(const char file[], KGNNNetwork *);
+PETSC_EXTERN PetscErrorCode    KGNNNetworkForward(KGNNNetwork, PetscInt n, PetscInt nnz, const PetscInt sender[], const PetscInt receiver[], const PetscReal a[], PetscReal out[]);
+PETSC_EXTERN PetscErrorCode    KGNNNetworkView(KGNNNetwork, PetscViewer);
+PETSC_EXTERN PetscErrorCode    KGNNNetworkDestroy(KGNNNetwork *);
+
 #endif

@@ -15,7 +15,7 @@ typedef struct {
 } KGNNMLP;
 
 typedef enum {
-  KGNN_NODE_MLP,       /* MLPNodeModel: h_i = f(h_i), no messages */
+  KGNN_NODE_MLP,        /* MLPNodeModel: h_i = f(h_i), no messages */
   KGNN_NODE_MESSAGE_MLP /* MessagePassingMLP: h_i = f2(h_i, mean_j f1(h_i, e_ji)) */
 } KGNNNodeModel;
 
