@@ -21,6 +21,7 @@ PETSC_EXTERN PetscErrorCode KGNNMatCreateLaplacian2D(MPI_Comm, PetscInt m, Mat *
 #define KGNN_VERSION_MINOR 1
 
 #define PCKOPT "kopt"
+#define PCGNN "gnn"
 
 /* How PCKOPT obtains the entries of A^-1 that Algorithm 1 needs. */
 typedef enum {
@@ -32,6 +33,7 @@ PETSC_EXTERN const char *const KGNNInverseMethods[];
 
 PETSC_EXTERN PetscClassId  KGNN_CLASSID;
 PETSC_EXTERN PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
+PETSC_EXTERN PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Inference, KGNN_GNN_Assembly;
 
 /* Registers the PC types, the class id and the log events. Idempotent. */
 PETSC_EXTERN PetscErrorCode KGNNInitializePackage(void);
@@ -50,6 +52,11 @@ PETSC_EXTERN PetscErrorCode PCKOPTSetDiagonalScale(PC, PetscBool);
 PETSC_EXTERN PetscErrorCode PCKOPTGetDiagonalScale(PC, PetscBool *);
 /* L (n x n SEQAIJ, lower triangular, A ~ L L^T) after PCSetUp; the caller destroys it. */
 PETSC_EXTERN PetscErrorCode PCKOPTGetFactor(PC, Mat *);
+
+/* PCGNN setters (one per option) and its factor after PCSetUp */
+PETSC_EXTERN PetscErrorCode PCGNNSetModel(PC, const char file[]);
+PETSC_EXTERN PetscErrorCode PCGNNSetDiagShift(PC, PetscReal);
+PETSC_EXTERN PetscErrorCode PCGNNGetFactor(PC, Mat *);
 
 /* The library's own IC(0) without shift on the pattern of tril(A) (PETSc does not expose
    its ICC factor's entries). *L is NULL and *failrow the failing row when a pivot is <= 0. */

@@ -4,6 +4,7 @@
 
 PetscClassId  KGNN_CLASSID;
 PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
+PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Inference, KGNN_GNN_Assembly;
 
 static PetscBool KGNNPackageInitialized = PETSC_FALSE;
 
@@ -22,10 +23,14 @@ PetscErrorCode KGNNInitializePackage(void)
   PetscCall(PCInitializePackage());
   PetscCall(PetscClassIdRegister("KGNN", &KGNN_CLASSID));
   PetscCall(PCRegister(PCKOPT, PCCreate_KOPT));
+  PetscCall(PCRegister(PCGNN, PCCreate_GNN));
   PetscCall(PetscLogEventRegister("KOPTSymbolic", PC_CLASSID, &KGNN_KOPT_Symbolic));
   PetscCall(PetscLogEventRegister("KOPTInverse", PC_CLASSID, &KGNN_KOPT_Inverse));
   PetscCall(PetscLogEventRegister("KOPTColumns", PC_CLASSID, &KGNN_KOPT_Columns));
   PetscCall(PetscLogEventRegister("KGNNFactorApply", PC_CLASSID, &KGNN_FactorApply));
+  PetscCall(PetscLogEventRegister("GNNGraph", PC_CLASSID, &KGNN_GNN_Graph));
+  PetscCall(PetscLogEventRegister("GNNInference", PC_CLASSID, &KGNN_GNN_Inference));
+  PetscCall(PetscLogEventRegister("GNNAssembly", PC_CLASSID, &KGNN_GNN_Assembly));
   PetscCall(PetscRegisterFinalize(KGNNFinalizePackage));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -79,5 +79,6 @@ PETSC_INTERN PetscErrorCode KGNNMatRestoreCSR(Mat Aseq, KGNNCSR *);
 PETSC_INTERN PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *, PetscBool check_symmetric, PetscReal tol);
 
 PETSC_INTERN PetscErrorCode PCCreate_KOPT(PC);
+PETSC_INTERN PetscErrorCode PCCreate_GNN(PC);
 
 #endif

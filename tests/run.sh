@@ -89,6 +89,19 @@ expect bench_csv "^bcsstk03,112,640,.*,kopt_only$" cat $D/bench.csv
 expect bench_csv_spectrum "ic0_lmin,ic0_lmax,ic0_cond,kopt_lmin,kopt_lmax,kopt_cond,category" cat $D/bench.csv
 expect bench_markdown "\| bcsstk03 \| 112 \| 640 \| fail \(DIVERGED_INDEFINITE_PC\) \| [0-9]+ \| kopt_only \|" cat $D/bench.md
 
+# PCGNN: bad weight files name the tensor; reachable like PCKOPT (block solver, -dll_append from
+# another folder, which must still find the default model beside the library)
+N=share/matrices/nos3.mtx.gz
+error gnn_missing_tensor "bad_missing_tensor.h5: tensor 'decoder.mlp.2.weight' missing" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/bad_missing_tensor.h5
+error gnn_wrong_shape "bad_shape.h5: tensor 'encoder.edge_mlp.0.weight' has shape \[16, 3\], expected \[16, 1\]" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/bad_shape.h5
+error gnn_nan_weight "bad_nan.h5: tensor 'processor.blocks.0.edge.0.bias' holds a non-finite value" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/bad_nan.h5
+error gnn_wrong_version "bad_version.h5: model format version 99, this kgnn reads version 1" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/bad_version.h5
+error gnn_missing_file "Cannot open model file tests/fixtures/none.h5" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/none.h5
+expect gnn_zero_diagonal "reason=DIVERGED_PC_FAILED" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/gnn_zero.h5 -malloc_dump
+expect gnn_bjacobi_np2 "pc=bjacobi iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f $N -pc_type bjacobi -sub_pc_type gnn
+expect gnn_dll_append_elsewhere "Norm of error .* iterations" sh -c "cd /tmp && $PWD/build/petsc-ex2 -dll_append $PWD/lib/libkgnn.so -pc_type gnn -ksp_type cg"
+expect gnn_view "graph network factor .* model .*share/models/default.h5" $VG bin/kgnn-solve -f $N -pc_type gnn -ksp_view -malloc_dump
+
 # Bad input: an error that says what and where, or DIVERGED_PC_FAILED; never a crash or NaN
 B=build/tests/bad_input
 error bad_nonsquare "needs a square matrix, got 3 x 4" $B -case nonsquare

@@ -94,5 +94,51 @@ def main(ss_dir="../shared/matrices/suitesparse", out_dir="tests/fixtures"):
                 print("wrote", path)
 
 
+def tril_model():
+    """Weights built by hand so that the network outputs A_ij / max|A| on every edge: the
+    encoder splits the edge value into relu(x) and relu(-x) and recombines it, the blocks add
+    zero, the decoder does the same split and recombination. L is then tril(A) / max|A|, a
+    factor known exactly (the test model shipped until kgnn-train ships a trained one)."""
+    model = KGNNModel("MessagePassingMLP", 1, 16, False).double().eval()
+    with torch.no_grad():
+        for t in model.state_dict().values():
+            t.zero_()
+        for seq in (model.encoder.edge_mlp, model.decoder.mlp):
+            seq[0].weight[0, 0], seq[0].weight[1, 0] = 1.0, -1.0
+            seq[2].weight[0, 0], seq[2].weight[0, 1] = 1.0, -1.0
+    return model
+
+
+def bad_models(out_dir):
+    """one weight file per defect that KGNNNetworkLoad must refuse, naming the tensor"""
+    import h5py
+
+    good = os.path.join(out_dir, "gnn_tril.h5")
+    for name, edit in (
+        ("bad_missing_tensor", lambda f: f.__delitem__("decoder.mlp.2.weight")),
+        ("bad_shape", lambda f: (f.__delitem__("encoder.edge_mlp.0.weight"), f.create_dataset("encoder.edge_mlp.0.weight", data=np.zeros((16, 3))))),
+        ("bad_nan", lambda f: f["processor.blocks.0.edge.0.bias"].__setitem__(3, np.nan)),
+        ("bad_version", lambda f: f.attrs.__setitem__("format_version", 99)),
+    ):
+        path = os.path.join(out_dir, name + ".h5")
+        with open(good, "rb") as src, open(path, "wb") as dst:
+            dst.write(src.read())
+        with h5py.File(path, "r+") as f:
+            edit(f)
+        print("wrote", path)
+
+
 if __name__ == "__main__":
     main(*sys.argv[1:])
+    out = sys.argv[2] if len(sys.argv) > 2 else "tests/fixtures"
+    tril = tril_model()
+    export_pyg.save(tril, os.path.join(out, "gnn_tril.h5"))
+    zero = KGNNModel("MLPNodeModel", 1, 16, False).double().eval()
+    with torch.no_grad():
+        for t in zero.state_dict().values():
+            t.zero_()
+    export_pyg.save(zero, os.path.join(out, "gnn_zero.h5"))  # L = 0: PCGNN must fail, not divide
+    bad_models(out)
+    os.makedirs("share/models", exist_ok=True)
+    export_pyg.save(tril, "share/models/default.h5")
+    print("wrote share/models/default.h5 (the hand-built test model)")
