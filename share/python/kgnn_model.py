@@ -1,14 +1,14 @@
 """The PCGNN network in PyTorch Geometric: the reference the C implementation (src/model/) must
 match to 1e-10 in float64. Every choice is written down in share/doc/model.md.
 
-Node models implemented so far: MLPNodeModel, MessagePassingMLP (the paper's Sec. 6.1).
+Node models implemented so far: MLPNodeModel, MessagePassingMLP, GATv2 (the paper's Sec. 6.1).
 """
 import torch
 from torch import nn
-from torch_geometric.nn import MessagePassing
+from torch_geometric.nn import GATv2Conv, MessagePassing
 from torch_geometric.utils import scatter
 
-NODE_MODELS = ("MLPNodeModel", "MessagePassingMLP")
+NODE_MODELS = ("MLPNodeModel", "MessagePassingMLP", "GATv2")
 
 
 def mlp(n_in, hidden, n_out):
@@ -43,13 +43,27 @@ class MessagePassingMLP(MessagePassing):
         return self.f1(torch.cat([x_i, e], dim=1))
 
 
+class GATv2NodeModel(nn.Module):
+    """GATv2Conv with every constructor argument pinned (share/doc/model.md): one head, no
+    added self-loops (the diagonal edges are already there), edge features in the attention"""
+
+    def __init__(self, hidden):
+        super().__init__()
+        self.conv = GATv2Conv(
+            hidden, hidden, heads=1, concat=True, negative_slope=0.2, dropout=0.0, add_self_loops=False, edge_dim=hidden, bias=True, share_weights=False, residual=False
+        )
+
+    def forward(self, x, edge_index, e):
+        return self.conv(x, edge_index, e)
+
+
 class Block(nn.Module):
     """One graph-network block (no global model): edges first, then nodes, both residual"""
 
     def __init__(self, node_model, hidden):
         super().__init__()
         self.edge = mlp(3 * hidden, hidden, hidden)
-        self.node_model = {"MLPNodeModel": MLPNodeModel, "MessagePassingMLP": MessagePassingMLP}[node_model](hidden)
+        self.node_model = {"MLPNodeModel": MLPNodeModel, "MessagePassingMLP": MessagePassingMLP, "GATv2": GATv2NodeModel}[node_model](hidden)
 
     def forward(self, x, edge_index, e):
         e = e + self.edge(torch.cat([e, x[edge_index[0]], x[edge_index[1]]], dim=1))

@@ -11,7 +11,7 @@
 static PetscErrorCode ReadTensor(const char *path, hid_t f, const char *name, PetscInt rows, PetscInt cols, PetscReal *T)
 {
   hid_t   d, s;
-  hsize_t dims[2] = {0, 0};
+  hsize_t dims[3] = {0, 0, 0};
   int     rank;
 
   PetscFunctionBegin;
@@ -20,7 +20,10 @@ static PetscErrorCode ReadTensor(const char *path, hid_t f, const char *name, Pe
   s    = H5Dget_space(d);
   rank = H5Sget_simple_extent_dims(s, dims, NULL);
   H5Sclose(s);
-  if (cols > 0)
+  if (rows < 0) { /* [1, 1, -rows], GATv2's att */
+    PetscCheck(rank == 3 && dims[0] == 1 && dims[1] == 1 && dims[2] == (hsize_t)-rows, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions, expected [1, 1, %d]", path, name, rank, (int)-rows);
+    rows = -rows;
+  } else if (cols > 0)
     PetscCheck(rank == 2 && dims[0] == (hsize_t)rows && dims[1] == (hsize_t)cols, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has shape [%llu, %llu], expected [%d, %d]", path, name, (unsigned long long)dims[0],
                (unsigned long long)dims[1], (int)rows, (int)cols);
   else PetscCheck(rank == 1 && dims[0] == (hsize_t)rows, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions and %llu entries, expected a vector of %d", path, name, rank, (unsigned long long)dims[0], (int)rows);
@@ -50,6 +53,34 @@ static PetscErrorCode ReadMLP(const char *path, hid_t f, const char *prefix, Pet
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* prefix.{lin_l,lin_r}.{weight,bias}, prefix.lin_edge.weight, prefix.att [1,1,H], prefix.bias */
+static PetscErrorCode ReadGATv2(const char *path, hid_t f, const char *prefix, PetscInt H, KGNNGATv2 *g)
+{
+  char        name[256];
+  KGNNLinear *l[2]  = {&g->lin_l, &g->lin_r};
+  const char *nm[2] = {"lin_l", "lin_r"};
+
+  PetscFunctionBegin;
+  for (int k = 0; k < 2; k++) {
+    l[k]->in = l[k]->out = H;
+    PetscCall(PetscMalloc2(H * H, &l[k]->W, H, &l[k]->b));
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%s.weight", prefix, nm[k]));
+    PetscCall(ReadTensor(path, f, name, H, H, l[k]->W));
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%s.bias", prefix, nm[k]));
+    PetscCall(ReadTensor(path, f, name, H, 0, l[k]->b));
+  }
+  g->lin_edge.in = g->lin_edge.out = H;
+  PetscCall(PetscMalloc1(H * H, &g->lin_edge.W));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_edge.weight", prefix));
+  PetscCall(ReadTensor(path, f, name, H, H, g->lin_edge.W));
+  PetscCall(PetscMalloc2(H, &g->att, H, &g->bias));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.att", prefix));
+  PetscCall(ReadTensor(path, f, name, -H, 0, g->att)); /* [1, 1, H] */
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.bias", prefix));
+  PetscCall(ReadTensor(path, f, name, H, 0, g->bias));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
 {
   char      fmt[64], nm[64];
@@ -68,6 +99,7 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   PetscCall(KGNNH5ReadNumber(path, f, "virtual_node", H5T_NATIVE_LLONG, &vnode));
   if (!strcmp(nm, "MLPNodeModel")) M->node_model = KGNN_NODE_MLP;
   else if (!strcmp(nm, "MessagePassingMLP")) M->node_model = KGNN_NODE_MESSAGE_MLP;
+  else if (!strcmp(nm, "GATv2")) M->node_model = KGNN_NODE_GATV2;
   else SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: node model '%s' is not implemented in C yet (MLPNodeModel, MessagePassingMLP are)", path, nm);
   PetscCheck(!vnode, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: the virtual node is not implemented in C yet", path);
   PetscCheck(depth >= 0 && depth <= 64 && hidden >= 1 && hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: depth %lld or hidden size %lld out of range", path, depth, hidden);
@@ -82,6 +114,11 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
     char p[128];
     PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.edge", (int)b));
     PetscCall(ReadMLP(path, f, p, 3 * H, H, H, &M->blocks[b].edge));
+    if (M->node_model == KGNN_NODE_GATV2) {
+      PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.conv", (int)b));
+      PetscCall(ReadGATv2(path, f, p, H, &M->blocks[b].gat));
+      continue;
+    }
     PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.f1", (int)b));
     PetscCall(ReadMLP(path, f, p, M->node_model == KGNN_NODE_MLP ? H : 2 * H, H, H, &M->blocks[b].f1));
     if (M->node_model == KGNN_NODE_MESSAGE_MLP) {
@@ -128,6 +165,7 @@ PetscErrorCode KGNNModelDestroy(KGNNModel *M)
     PetscCall(KGNNMLPDestroy(&M->blocks[b].edge));
     PetscCall(KGNNMLPDestroy(&M->blocks[b].f1));
     PetscCall(KGNNMLPDestroy(&M->blocks[b].f2));
+    PetscCall(KGNNGATv2Destroy(&M->blocks[b].gat));
   }
   PetscCall(PetscFree(M->blocks));
   PetscCall(PetscMemzero(M, sizeof(*M)));

@@ -4,8 +4,8 @@
 #include "model.h"
 #include <petscblaslapack.h>
 
-/* Y (m x out, row-major) = X (m x in, row-major) W^T + b: column-major, Y^T = W X^T */
-static PetscErrorCode Linear(const KGNNLinear *l, PetscInt m, const PetscReal *X, PetscReal *Y)
+/* Y (m x out, row-major) = X (m x in, row-major) W^T + b (b may be NULL): column-major, Y^T = W X^T */
+PetscErrorCode KGNNLinearForward(const KGNNLinear *l, PetscInt m, const PetscReal *X, PetscReal *Y)
 {
   PetscBLASInt bm, bin, bout;
   PetscScalar  one = 1.0, zero = 0.0;
@@ -16,8 +16,9 @@ static PetscErrorCode Linear(const KGNNLinear *l, PetscInt m, const PetscReal *X
   PetscCall(PetscBLASIntCast(l->in, &bin));
   PetscCall(PetscBLASIntCast(l->out, &bout));
   PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bout, &bm, &bin, &one, l->W, &bin, X, &bin, &zero, Y, &bout));
-  for (PetscInt r = 0; r < m; r++)
-    for (PetscInt c = 0; c < l->out; c++) Y[r * l->out + c] += l->b[c];
+  if (l->b)
+    for (PetscInt r = 0; r < m; r++)
+      for (PetscInt c = 0; c < l->out; c++) Y[r * l->out + c] += l->b[c];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -25,9 +26,9 @@ static PetscErrorCode Linear(const KGNNLinear *l, PetscInt m, const PetscReal *X
 PetscErrorCode KGNNMLPForward(const KGNNMLP *mlp, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work)
 {
   PetscFunctionBegin;
-  PetscCall(Linear(&mlp->l1, m, X, work));
+  PetscCall(KGNNLinearForward(&mlp->l1, m, X, work));
   for (PetscInt k = 0; k < m * mlp->l1.out; k++) work[k] = work[k] > 0 ? work[k] : 0.0; /* ReLU */
-  PetscCall(Linear(&mlp->l2, m, work, Y));
+  PetscCall(KGNNLinearForward(&mlp->l2, m, work, Y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

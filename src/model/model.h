@@ -15,13 +15,21 @@ typedef struct {
 } KGNNMLP;
 
 typedef enum {
-  KGNN_NODE_MLP,        /* MLPNodeModel: h_i = f(h_i), no messages */
-  KGNN_NODE_MESSAGE_MLP /* MessagePassingMLP: h_i = f2(h_i, mean_j f1(h_i, e_ji)) */
+  KGNN_NODE_MLP,         /* MLPNodeModel: h_i = f(h_i), no messages */
+  KGNN_NODE_MESSAGE_MLP, /* MessagePassingMLP: h_i = f2(h_i, mean_j f1(h_i, e_ji)) */
+  KGNN_NODE_GATV2        /* GATv2Conv (Brody et al.), one head, edge features */
 } KGNNNodeModel;
 
+/* GATv2Conv with heads = 1, add_self_loops = False, edge_dim = hidden (share/doc/model.md) */
 typedef struct {
-  KGNNMLP edge;   /* e_k = e_k + edge([e_k, h_sender, h_receiver]) */
-  KGNNMLP f1, f2; /* node model: f1 only for MLPNodeModel */
+  KGNNLinear lin_l, lin_r, lin_edge; /* lin_edge has no bias */
+  PetscReal *att, *bias;             /* hidden each */
+} KGNNGATv2;
+
+typedef struct {
+  KGNNMLP   edge;   /* e_k = e_k + edge([e_k, h_sender, h_receiver]) */
+  KGNNMLP   f1, f2; /* node model: f1 only for MLPNodeModel */
+  KGNNGATv2 gat;    /* node model GATv2 */
 } KGNNBlock;
 
 typedef struct {
@@ -39,6 +47,9 @@ typedef struct {
   const PetscReal *a;
 } KGNNGraph;
 
+PETSC_INTERN PetscErrorCode KGNNLinearForward(const KGNNLinear *, PetscInt m, const PetscReal *X, PetscReal *Y);
+PETSC_INTERN PetscErrorCode KGNNGATv2Forward(const KGNNGATv2 *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
+PETSC_INTERN PetscErrorCode KGNNGATv2Destroy(KGNNGATv2 *);
 PETSC_INTERN PetscErrorCode KGNNMLPForward(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPDestroy(KGNNMLP *);
 /* out[k] = the network's value on edge k */
