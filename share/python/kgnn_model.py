@@ -1,14 +1,15 @@
 """The PCGNN network in PyTorch Geometric: the reference the C implementation (src/model/) must
 match to 1e-10 in float64. Every choice is written down in share/doc/model.md.
 
-Node models implemented so far: MLPNodeModel, MessagePassingMLP, GATv2 (the paper's Sec. 6.1).
+Node models implemented so far: MLPNodeModel, MessagePassingMLP, GATv2, GEN, GraphTransformer
+(the paper's Sec. 6.1).
 """
 import torch
 from torch import nn
-from torch_geometric.nn import GATv2Conv, MessagePassing
+from torch_geometric.nn import GATv2Conv, GENConv, MessagePassing, TransformerConv
 from torch_geometric.utils import scatter
 
-NODE_MODELS = ("MLPNodeModel", "MessagePassingMLP", "GATv2")
+NODE_MODELS = ("MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer")
 
 
 def mlp(n_in, hidden, n_out):
@@ -57,13 +58,43 @@ class GATv2NodeModel(nn.Module):
         return self.conv(x, edge_index, e)
 
 
+class GENNodeModel(nn.Module):
+    """GENConv with softmax aggregation (t = 1, fixed), no message norm and no BatchNorm (a
+    batch-dependent output has no place in a preconditioner); in = out = edge_dim, so the edge
+    features enter raw: m = relu(h_j + e_ji) + 1e-7, out = mlp(h_i + softmax-aggregate(m))"""
+
+    def __init__(self, hidden):
+        super().__init__()
+        self.conv = GENConv(
+            hidden, hidden, aggr="softmax", t=1.0, learn_t=False, msg_norm=False, norm=None, num_layers=2, expansion=2, eps=1e-7, bias=False, edge_dim=hidden
+        )
+
+    def forward(self, x, edge_index, e):
+        return self.conv(x, edge_index, e)
+
+
+class GraphTransformerNodeModel(nn.Module):
+    """TransformerConv (Shi et al.) with one head, beta = False, root_weight: score =
+    q_i . (k_j + W_e e_ji) / sqrt(16), softmax over the edges into i, out_i =
+    sum alpha (v_j + W_e e_ji) + lin_skip h_i"""
+
+    def __init__(self, hidden):
+        super().__init__()
+        self.conv = TransformerConv(hidden, hidden, heads=1, concat=True, beta=False, dropout=0.0, edge_dim=hidden, bias=True, root_weight=True)
+
+    def forward(self, x, edge_index, e):
+        return self.conv(x, edge_index, e)
+
+
 class Block(nn.Module):
     """One graph-network block (no global model): edges first, then nodes, both residual"""
 
     def __init__(self, node_model, hidden):
         super().__init__()
         self.edge = mlp(3 * hidden, hidden, hidden)
-        self.node_model = {"MLPNodeModel": MLPNodeModel, "MessagePassingMLP": MessagePassingMLP, "GATv2": GATv2NodeModel}[node_model](hidden)
+        self.node_model = {"MLPNodeModel": MLPNodeModel, "MessagePassingMLP": MessagePassingMLP, "GATv2": GATv2NodeModel, "GEN": GENNodeModel, "GraphTransformer": GraphTransformerNodeModel}[
+            node_model
+        ](hidden)
 
     def forward(self, x, edge_index, e):
         e = e + self.edge(torch.cat([e, x[edge_index[0]], x[edge_index[1]]], dim=1))

@@ -33,51 +33,77 @@ static PetscErrorCode ReadTensor(const char *path, hid_t f, const char *name, Pe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* prefix.0.{weight,bias} and prefix.2.{weight,bias}: Linear(in, hidden) -> ReLU -> Linear(hidden, out) */
-static PetscErrorCode ReadMLP(const char *path, hid_t f, const char *prefix, PetscInt in, PetscInt hidden, PetscInt out, KGNNMLP *mlp)
+/* prefix.weight [out, in] and, with bias, prefix.bias [out] */
+static PetscErrorCode ReadLinear(const char *path, hid_t f, const char *prefix, PetscInt in, PetscInt out, PetscBool bias, KGNNLinear *l)
 {
-  char        name[256];
-  KGNNLinear *l[2]       = {&mlp->l1, &mlp->l2};
-  PetscInt    dims[2][2] = {{hidden, in}, {out, hidden}};
+  char name[256];
 
   PetscFunctionBegin;
-  for (int k = 0; k < 2; k++) {
-    l[k]->out = dims[k][0];
-    l[k]->in  = dims[k][1];
-    PetscCall(PetscMalloc2(dims[k][0] * dims[k][1], &l[k]->W, dims[k][0], &l[k]->b)); /* freed by KGNNMLPDestroy */
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%d.weight", prefix, 2 * k));
-    PetscCall(ReadTensor(path, f, name, dims[k][0], dims[k][1], l[k]->W));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%d.bias", prefix, 2 * k));
-    PetscCall(ReadTensor(path, f, name, dims[k][0], 0, l[k]->b));
+  l->in  = in;
+  l->out = out;
+  PetscCall(PetscMalloc1(out * in, &l->W)); /* freed by KGNNLinearDestroy */
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.weight", prefix));
+  PetscCall(ReadTensor(path, f, name, out, in, l->W));
+  if (bias) {
+    PetscCall(PetscMalloc1(out, &l->b));
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.bias", prefix));
+    PetscCall(ReadTensor(path, f, name, out, 0, l->b));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* prefix.{lin_l,lin_r}.{weight,bias}, prefix.lin_edge.weight, prefix.att [1,1,H], prefix.bias */
-static PetscErrorCode ReadGATv2(const char *path, hid_t f, const char *prefix, PetscInt H, KGNNGATv2 *g)
+/* Linear(in, hidden) -> ReLU -> Linear(hidden, out) as prefix.<i1> and prefix.<i2> */
+static PetscErrorCode ReadMLPAt(const char *path, hid_t f, const char *prefix, int i1, int i2, PetscInt in, PetscInt hidden, PetscInt out, PetscBool bias, KGNNMLP *mlp)
 {
-  char        name[256];
-  KGNNLinear *l[2]  = {&g->lin_l, &g->lin_r};
-  const char *nm[2] = {"lin_l", "lin_r"};
+  char name[256];
 
   PetscFunctionBegin;
-  for (int k = 0; k < 2; k++) {
-    l[k]->in = l[k]->out = H;
-    PetscCall(PetscMalloc2(H * H, &l[k]->W, H, &l[k]->b));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%s.weight", prefix, nm[k]));
-    PetscCall(ReadTensor(path, f, name, H, H, l[k]->W));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%s.bias", prefix, nm[k]));
-    PetscCall(ReadTensor(path, f, name, H, 0, l[k]->b));
-  }
-  g->lin_edge.in = g->lin_edge.out = H;
-  PetscCall(PetscMalloc1(H * H, &g->lin_edge.W));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_edge.weight", prefix));
-  PetscCall(ReadTensor(path, f, name, H, H, g->lin_edge.W));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%d", prefix, i1));
+  PetscCall(ReadLinear(path, f, name, in, hidden, bias, &mlp->l1));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%d", prefix, i2));
+  PetscCall(ReadLinear(path, f, name, hidden, out, bias, &mlp->l2));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ReadMLP(const char *path, hid_t f, const char *prefix, PetscInt in, PetscInt hidden, PetscInt out, KGNNMLP *mlp)
+{
+  PetscFunctionBegin;
+  PetscCall(ReadMLPAt(path, f, prefix, 0, 2, in, hidden, out, PETSC_TRUE, mlp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* GATv2Conv: lin_l, lin_r (with bias), lin_edge (without), att [1, 1, H], bias */
+static PetscErrorCode ReadGATv2(const char *path, hid_t f, const char *prefix, PetscInt H, KGNNGATv2 *g)
+{
+  char name[256];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_l", prefix));
+  PetscCall(ReadLinear(path, f, name, H, H, PETSC_TRUE, &g->lin_l));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_r", prefix));
+  PetscCall(ReadLinear(path, f, name, H, H, PETSC_TRUE, &g->lin_r));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_edge", prefix));
+  PetscCall(ReadLinear(path, f, name, H, H, PETSC_FALSE, &g->lin_edge));
   PetscCall(PetscMalloc2(H, &g->att, H, &g->bias));
   PetscCall(PetscSNPrintf(name, sizeof(name), "%s.att", prefix));
-  PetscCall(ReadTensor(path, f, name, -H, 0, g->att)); /* [1, 1, H] */
+  PetscCall(ReadTensor(path, f, name, -H, 0, g->att));
   PetscCall(PetscSNPrintf(name, sizeof(name), "%s.bias", prefix));
   PetscCall(ReadTensor(path, f, name, H, 0, g->bias));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* TransformerConv: lin_key, lin_query, lin_value, lin_skip (with bias), lin_edge (without) */
+static PetscErrorCode ReadTransformer(const char *path, hid_t f, const char *prefix, PetscInt H, KGNNTransformer *t)
+{
+  const char *nm[5] = {"lin_key", "lin_query", "lin_value", "lin_skip", "lin_edge"};
+  KGNNLinear *l[5]  = {&t->key, &t->query, &t->value, &t->skip, &t->edge};
+  char        name[256];
+
+  PetscFunctionBegin;
+  for (int k = 0; k < 5; k++) {
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%s", prefix, nm[k]));
+    PetscCall(ReadLinear(path, f, name, H, H, k < 4 ? PETSC_TRUE : PETSC_FALSE, l[k]));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -100,6 +126,8 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   if (!strcmp(nm, "MLPNodeModel")) M->node_model = KGNN_NODE_MLP;
   else if (!strcmp(nm, "MessagePassingMLP")) M->node_model = KGNN_NODE_MESSAGE_MLP;
   else if (!strcmp(nm, "GATv2")) M->node_model = KGNN_NODE_GATV2;
+  else if (!strcmp(nm, "GEN")) M->node_model = KGNN_NODE_GEN;
+  else if (!strcmp(nm, "GraphTransformer")) M->node_model = KGNN_NODE_TRANSFORMER;
   else SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: node model '%s' is not implemented in C yet (MLPNodeModel, MessagePassingMLP are)", path, nm);
   PetscCheck(!vnode, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: the virtual node is not implemented in C yet", path);
   PetscCheck(depth >= 0 && depth <= 64 && hidden >= 1 && hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: depth %lld or hidden size %lld out of range", path, depth, hidden);
@@ -114,9 +142,18 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
     char p[128];
     PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.edge", (int)b));
     PetscCall(ReadMLP(path, f, p, 3 * H, H, H, &M->blocks[b].edge));
+    PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.conv", (int)b));
     if (M->node_model == KGNN_NODE_GATV2) {
-      PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.conv", (int)b));
       PetscCall(ReadGATv2(path, f, p, H, &M->blocks[b].gat));
+      continue;
+    }
+    if (M->node_model == KGNN_NODE_TRANSFORMER) {
+      PetscCall(ReadTransformer(path, f, p, H, &M->blocks[b].tr));
+      continue;
+    }
+    if (M->node_model == KGNN_NODE_GEN) { /* Linear(H, 2H) -> [norm: none] -> ReLU -> Linear(2H, H), no biases */
+      PetscCall(PetscStrlcat(p, ".mlp", sizeof(p)));
+      PetscCall(ReadMLPAt(path, f, p, 0, 3, H, 2 * H, H, PETSC_FALSE, &M->blocks[b].gen));
       continue;
     }
     PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.f1", (int)b));
@@ -166,6 +203,8 @@ PetscErrorCode KGNNModelDestroy(KGNNModel *M)
     PetscCall(KGNNMLPDestroy(&M->blocks[b].f1));
     PetscCall(KGNNMLPDestroy(&M->blocks[b].f2));
     PetscCall(KGNNGATv2Destroy(&M->blocks[b].gat));
+    PetscCall(KGNNMLPDestroy(&M->blocks[b].gen));
+    PetscCall(KGNNTransformerDestroy(&M->blocks[b].tr));
   }
   PetscCall(PetscFree(M->blocks));
   PetscCall(PetscMemzero(M, sizeof(*M)));

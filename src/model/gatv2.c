@@ -8,15 +8,14 @@
 PetscErrorCode KGNNGATv2Forward(const KGNNGATv2 *g, PetscInt H, const KGNNGraph *G, const PetscReal *h, const PetscReal *e, PetscReal *out)
 {
   const PetscInt n = G->n, m = G->nnz;
-  PetscReal     *xl, *xr, *ee, *score, *smax, *ssum;
+  PetscReal     *xl, *xr, *ee, *score, *smax;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc3((size_t)n * H, &xl, (size_t)n * H, &xr, (size_t)m * H, &ee));
-  PetscCall(PetscMalloc3(m, &score, n, &smax, n, &ssum));
+  PetscCall(PetscMalloc2(m, &score, n, &smax));
   PetscCall(KGNNLinearForward(&g->lin_l, n, h, xl));
   PetscCall(KGNNLinearForward(&g->lin_r, n, h, xr));
   PetscCall(KGNNLinearForward(&g->lin_edge, m, e, ee));
-  for (PetscInt i = 0; i < n; i++) smax[i] = PETSC_MIN_REAL, ssum[i] = 0;
   for (PetscInt k = 0; k < m; k++) {
     const PetscReal *a = xr + G->receiver[k] * H, *b = xl + G->sender[k] * H, *c = ee + k * H;
     PetscReal        s = 0;
@@ -24,30 +23,25 @@ PetscErrorCode KGNNGATv2Forward(const KGNNGATv2 *g, PetscInt H, const KGNNGraph 
       PetscReal z = a[f] + b[f] + c[f];
       s += g->att[f] * (z > 0 ? z : 0.2 * z);
     }
-    score[k]             = s;
-    smax[G->receiver[k]] = PetscMax(smax[G->receiver[k]], s);
+    score[k] = s;
   }
-  for (PetscInt k = 0; k < m; k++) {
-    score[k] = PetscExpReal(score[k] - smax[G->receiver[k]]);
-    ssum[G->receiver[k]] += score[k];
-  }
+  KGNNScatterSoftmax(m, n, 1, G->receiver, score, smax);
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt f = 0; f < H; f++) out[i * H + f] = g->bias[f];
   for (PetscInt k = 0; k < m; k++) {
-    PetscReal alpha = score[k] / (ssum[G->receiver[k]] + 1e-16);
-    for (PetscInt f = 0; f < H; f++) out[G->receiver[k] * H + f] += alpha * xl[G->sender[k] * H + f];
+    for (PetscInt f = 0; f < H; f++) out[G->receiver[k] * H + f] += score[k] * xl[G->sender[k] * H + f];
   }
   PetscCall(PetscFree3(xl, xr, ee));
-  PetscCall(PetscFree3(score, smax, ssum));
+  PetscCall(PetscFree2(score, smax));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode KGNNGATv2Destroy(KGNNGATv2 *g)
 {
   PetscFunctionBegin;
-  PetscCall(PetscFree2(g->lin_l.W, g->lin_l.b));
-  PetscCall(PetscFree2(g->lin_r.W, g->lin_r.b));
-  PetscCall(PetscFree(g->lin_edge.W));
+  PetscCall(KGNNLinearDestroy(&g->lin_l));
+  PetscCall(KGNNLinearDestroy(&g->lin_r));
+  PetscCall(KGNNLinearDestroy(&g->lin_edge));
   PetscCall(PetscFree2(g->att, g->bias));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -6,7 +6,8 @@
 
 const char *KGNNNodeModelName(KGNNNodeModel m)
 {
-  return m == KGNN_NODE_MLP ? "MLPNodeModel" : m == KGNN_NODE_MESSAGE_MLP ? "MessagePassingMLP" : "GATv2";
+  const char *names[] = {"MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer"};
+  return names[m];
 }
 
 /* rows r of X (cols wide) copied into Y at column offset off of a row width w */
@@ -53,6 +54,10 @@ PetscErrorCode KGNNModelForward(const KGNNModel *M, const KGNNGraph *G, PetscRea
       PetscCall(KGNNMLPForward(&B->f1, n, hn, tmp, work));
     } else if (M->node_model == KGNN_NODE_GATV2) {
       PetscCall(KGNNGATv2Forward(&B->gat, H, G, hn, he, tmp));
+    } else if (M->node_model == KGNN_NODE_GEN) {
+      PetscCall(KGNNGENForward(&B->gen, H, G, hn, he, tmp));
+    } else if (M->node_model == KGNN_NODE_TRANSFORMER) {
+      PetscCall(KGNNTransformerForward(&B->tr, H, G, hn, he, tmp));
     } else { /* m_k = f1([h_receiver, e_k]); h_i = f2([h_i, mean of m_k over edges into i]) */
       Gather(m, G->receiver, hn, H, cat, 2 * H, 0);
       Gather(m, NULL, he, H, cat, 2 * H, H);

@@ -32,10 +32,35 @@ PetscErrorCode KGNNMLPForward(const KGNNMLP *mlp, PetscInt m, const PetscReal *X
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode KGNNLinearDestroy(KGNNLinear *l)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(l->W));
+  PetscCall(PetscFree(l->b));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode KGNNMLPDestroy(KGNNMLP *mlp)
 {
   PetscFunctionBegin;
-  PetscCall(PetscFree2(mlp->l1.W, mlp->l1.b));
-  PetscCall(PetscFree2(mlp->l2.W, mlp->l2.b));
+  PetscCall(KGNNLinearDestroy(&mlp->l1));
+  PetscCall(KGNNLinearDestroy(&mlp->l2));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* PyG's scatter softmax, in place: score[k * stride + c] over the k with the same index[k],
+   channel by channel: minus the maximum, exponentiated, divided by the sum + 1e-16.
+   work: n * stride values. */
+void KGNNScatterSoftmax(PetscInt m, PetscInt n, PetscInt stride, const PetscInt *index, PetscReal *score, PetscReal *work)
+{
+  for (PetscInt k = 0; k < n * stride; k++) work[k] = PETSC_MIN_REAL;
+  for (PetscInt k = 0; k < m; k++)
+    for (PetscInt c = 0; c < stride; c++) work[index[k] * stride + c] = PetscMax(work[index[k] * stride + c], score[k * stride + c]);
+  for (PetscInt k = 0; k < m; k++)
+    for (PetscInt c = 0; c < stride; c++) score[k * stride + c] = PetscExpReal(score[k * stride + c] - work[index[k] * stride + c]);
+  for (PetscInt k = 0; k < n * stride; k++) work[k] = 0;
+  for (PetscInt k = 0; k < m; k++)
+    for (PetscInt c = 0; c < stride; c++) work[index[k] * stride + c] += score[k * stride + c];
+  for (PetscInt k = 0; k < m; k++)
+    for (PetscInt c = 0; c < stride; c++) score[k * stride + c] /= work[index[k] * stride + c] + 1e-16;
 }

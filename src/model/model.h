@@ -17,8 +17,14 @@ typedef struct {
 typedef enum {
   KGNN_NODE_MLP,         /* MLPNodeModel: h_i = f(h_i), no messages */
   KGNN_NODE_MESSAGE_MLP, /* MessagePassingMLP: h_i = f2(h_i, mean_j f1(h_i, e_ji)) */
-  KGNN_NODE_GATV2        /* GATv2Conv (Brody et al.), one head, edge features */
+  KGNN_NODE_GATV2,       /* GATv2Conv (Brody et al.), one head, edge features */
+  KGNN_NODE_GEN,         /* GENConv (Li et al.), softmax aggregation, no norm */
+  KGNN_NODE_TRANSFORMER  /* TransformerConv (Shi et al.), one head, edge features */
 } KGNNNodeModel;
+
+typedef struct {
+  KGNNLinear key, query, value, edge, skip; /* edge has no bias */
+} KGNNTransformer;
 
 /* GATv2Conv with heads = 1, add_self_loops = False, edge_dim = hidden (share/doc/model.md) */
 typedef struct {
@@ -27,9 +33,11 @@ typedef struct {
 } KGNNGATv2;
 
 typedef struct {
-  KGNNMLP   edge;   /* e_k = e_k + edge([e_k, h_sender, h_receiver]) */
-  KGNNMLP   f1, f2; /* node model: f1 only for MLPNodeModel */
-  KGNNGATv2 gat;    /* node model GATv2 */
+  KGNNMLP         edge;   /* e_k = e_k + edge([e_k, h_sender, h_receiver]) */
+  KGNNMLP         f1, f2; /* node model: f1 only for MLPNodeModel */
+  KGNNGATv2       gat;    /* node model GATv2 */
+  KGNNMLP         gen;    /* node model GEN: its MLP, 16 -> 32 -> 16, no biases */
+  KGNNTransformer tr;     /* node model GraphTransformer */
 } KGNNBlock;
 
 typedef struct {
@@ -50,6 +58,11 @@ typedef struct {
 PETSC_INTERN PetscErrorCode KGNNLinearForward(const KGNNLinear *, PetscInt m, const PetscReal *X, PetscReal *Y);
 PETSC_INTERN PetscErrorCode KGNNGATv2Forward(const KGNNGATv2 *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
 PETSC_INTERN PetscErrorCode KGNNGATv2Destroy(KGNNGATv2 *);
+PETSC_INTERN PetscErrorCode KGNNGENForward(const KGNNMLP *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
+PETSC_INTERN PetscErrorCode KGNNTransformerForward(const KGNNTransformer *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
+PETSC_INTERN PetscErrorCode KGNNTransformerDestroy(KGNNTransformer *);
+PETSC_INTERN PetscErrorCode KGNNLinearDestroy(KGNNLinear *);
+PETSC_INTERN void           KGNNScatterSoftmax(PetscInt m, PetscInt n, PetscInt stride, const PetscInt *index, PetscReal *score, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPForward(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPDestroy(KGNNMLP *);
 /* out[k] = the network's value on edge k */
