@@ -25,7 +25,6 @@ typedef struct {
 
 static const char *methods[3] = {"ic0", "kopt", "icc"};
 
-
 /* one CG solve; the KSP lives in *ksp so that the caller can free it after an error caught by
    PetscReturnErrorHandler */
 static PetscErrorCode Solve(Mat A, int m, KSP *ksp, Result *r)
@@ -74,7 +73,7 @@ static PetscErrorCode RunMethod(Mat A, int m, Result *r)
 static PetscErrorCode Spectra(Mat A, Row *w)
 {
   Mat            L[2] = {NULL, NULL};
-  PC             pc;
+  PC             pc   = NULL;
   PetscInt       fail;
   PCFailedReason reason = PC_NOERROR;
   PetscErrorCode ierr;
@@ -145,7 +144,24 @@ static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows,
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the table for the README: <out without .csv>.md, also atomically */
+/* the category counts and the per-matrix table, in Markdown */
+static void PrintMarkdown(FILE *f, const Row *rows, PetscInt nrows, const char *const cats[], const PetscInt *count)
+{
+  fprintf(f, "| category | matrices |\n|---|---|\n");
+  for (int c = 0; c < 6; c++) fprintf(f, "| %s | %d |\n", cats[c], (int)count[c]);
+  fprintf(f, "\n| matrix | n | nnz | IC(0) iterations | KOPT iterations | category |\n|---|---|---|---|---|---|\n");
+  for (PetscInt k = 0; k < nrows; k++) {
+    char          a[64], b[64];
+    const Result *r0 = &rows[k].r[0], *r1 = &rows[k].r[1];
+    if (r0->cg.converged) snprintf(a, sizeof(a), "%d", (int)r0->cg.its);
+    else snprintf(a, sizeof(a), "fail (%s)", Reason(r0));
+    if (r1->cg.converged) snprintf(b, sizeof(b), "%d", (int)r1->cg.its);
+    else snprintf(b, sizeof(b), "fail (%s)", Reason(r1));
+    fprintf(f, "| %s | %d | %.0f | %s | %s | %s |\n", rows[k].name, (int)rows[k].n, rows[k].nnz, a, b, rows[k].category);
+  }
+}
+
+/* the table for the README: printed, and written to <out without .csv>.md atomically */
 static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt nrows, const char *const cats[], const PetscInt *count)
 {
   char  md[PETSC_MAX_PATH_LEN + 8], tmp[PETSC_MAX_PATH_LEN + 16], *dot;
@@ -159,21 +175,12 @@ static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt n
   PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", md));
   f = fopen(tmp, "w");
   PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
-  fprintf(f, "| category | matrices |\n|---|---|\n");
-  for (int c = 0; c < 6; c++) fprintf(f, "| %s | %d |\n", cats[c], (int)count[c]);
-  fprintf(f, "\n| matrix | n | nnz | IC(0) iterations | KOPT iterations | category |\n|---|---|---|---|---|---|\n");
-  for (PetscInt k = 0; k < nrows; k++) {
-    char          a[64], b[64];
-    const Result *r0 = &rows[k].r[0], *r1 = &rows[k].r[1];
-    if (r0->cg.converged) snprintf(a, sizeof(a), "%d", (int)r0->cg.its);
-    else snprintf(a, sizeof(a), "fail (%s)", Reason(r0));
-    if (r1->cg.converged) snprintf(b, sizeof(b), "%d", (int)r1->cg.its);
-    else snprintf(b, sizeof(b), "fail (%s)", Reason(r1));
-    fprintf(f, "| %s | %d | %.0f | %s | %s | %s |\n", rows[k].name, (int)rows[k].n, rows[k].nnz, a, b, rows[k].category);
-  }
+  PrintMarkdown(f, rows, nrows, cats, count);
   PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", tmp);
   PetscCheck(rename(tmp, md) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, md);
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "wrote %s and %s\n", out, md));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n"));
+  PrintMarkdown(PETSC_STDOUT, rows, nrows, cats, count);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "\nwrote %s and %s\n", out, md));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
