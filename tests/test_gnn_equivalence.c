@@ -22,12 +22,12 @@ static PetscErrorCode ReadArray(hid_t g, const char *name, hid_t type, void **bu
 
 int main(int argc, char **argv)
 {
-  const char *models[] = {"MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer"}, *graphs[] = {"tridiagonal", "poisson6", "bcsstk01"};
+  const char *models[] = {"MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer", "GlobalGraphTransformer"}, *graphs[] = {"tridiagonal", "poisson6", "bcsstk01"};
   int         nchecked = 0;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(KGNNInitializePackage());
-  for (int m = 0; m < 5; m++)
+  for (int m = 0; m < 6; m++)
     for (int depth = 1; depth <= 3; depth += 2)
       for (int pos = 0; pos < 2; pos++) {
         char        file[256];

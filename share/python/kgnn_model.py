@@ -1,7 +1,7 @@
 """The PCGNN network in PyTorch Geometric: the reference the C implementation (src/model/) must
 match to 1e-10 in float64. Every choice is written down in share/doc/model.md.
 
-Node models implemented so far: MLPNodeModel, MessagePassingMLP, GATv2, GEN, GraphTransformer
+Node models: MLPNodeModel, MessagePassingMLP, GATv2, GEN, GraphTransformer, GlobalGraphTransformer
 (the paper's Sec. 6.1).
 """
 import torch
@@ -9,7 +9,7 @@ from torch import nn
 from torch_geometric.nn import GATv2Conv, GENConv, MessagePassing, TransformerConv
 from torch_geometric.utils import scatter
 
-NODE_MODELS = ("MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer")
+NODE_MODELS = ("MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer", "GlobalGraphTransformer")
 
 
 def mlp(n_in, hidden, n_out):
@@ -86,19 +86,66 @@ class GraphTransformerNodeModel(nn.Module):
         return self.conv(x, edge_index, e)
 
 
+class AllPairAttention(nn.Module):
+    """SGFormer's linear all-pair attention (Wu et al. 2023), PyG's SGFormerAttention formula
+    with one head of 16 channels and bias-free q, k, v, per graph of a batch: exact zeros of
+    Q and K become 1e-6, rows of Q and K are L2-normalised, and
+    out = (Q (K^T V) + N V) / (Q (K^T 1) + N), N the graph's node count.
+    Written out here because PyG's module builds its ones in float32 and fails in float64."""
+
+    def __init__(self, hidden):
+        super().__init__()
+        self.q = nn.Linear(hidden, hidden, bias=False)
+        self.k = nn.Linear(hidden, hidden, bias=False)
+        self.v = nn.Linear(hidden, hidden, bias=False)
+
+    def forward(self, x, batch):
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        q = torch.where(q == 0, torch.full_like(q, 1e-6), q)
+        k = torch.where(k == 0, torch.full_like(k, 1e-6), k)
+        q = q / torch.linalg.norm(q, dim=1, keepdim=True)
+        k = k / torch.linalg.norm(k, dim=1, keepdim=True)
+        ngraphs = int(batch.max()) + 1 if batch.numel() else 0
+        kv = scatter(k.unsqueeze(2) * v.unsqueeze(1), batch, dim=0, dim_size=ngraphs, reduce="sum")  # per graph K^T V
+        ksum = scatter(k, batch, dim=0, dim_size=ngraphs, reduce="sum")
+        count = scatter(torch.ones_like(batch, dtype=x.dtype), batch, dim=0, dim_size=ngraphs, reduce="sum")
+        num = torch.einsum("nm,nmd->nd", q, kv[batch]) + count[batch].unsqueeze(1) * v
+        den = (q * ksum[batch]).sum(dim=1, keepdim=True) + count[batch].unsqueeze(1)
+        return num / den
+
+
+class GlobalGraphTransformerNodeModel(nn.Module):
+    """(1 - alpha) AN(h) + alpha GN(h) with alpha = 0.5: all-pair attention plus the pinned GATv2
+    as the local branch (the paper's Sec. 6.1)"""
+
+    def __init__(self, hidden):
+        super().__init__()
+        self.attn = AllPairAttention(hidden)
+        self.conv = GATv2NodeModel(hidden).conv
+
+    def forward(self, x, edge_index, e, batch=None):
+        if batch is None:
+            batch = torch.zeros(x.shape[0], dtype=torch.long, device=x.device)
+        return 0.5 * self.attn(x, batch) + 0.5 * self.conv(x, edge_index, e)
+
+
 class Block(nn.Module):
     """One graph-network block (no global model): edges first, then nodes, both residual"""
 
     def __init__(self, node_model, hidden):
         super().__init__()
         self.edge = mlp(3 * hidden, hidden, hidden)
-        self.node_model = {"MLPNodeModel": MLPNodeModel, "MessagePassingMLP": MessagePassingMLP, "GATv2": GATv2NodeModel, "GEN": GENNodeModel, "GraphTransformer": GraphTransformerNodeModel}[
+        self.node_model = {"MLPNodeModel": MLPNodeModel, "MessagePassingMLP": MessagePassingMLP, "GATv2": GATv2NodeModel, "GEN": GENNodeModel, "GraphTransformer": GraphTransformerNodeModel,
+            "GlobalGraphTransformer": GlobalGraphTransformerNodeModel}[
             node_model
         ](hidden)
 
-    def forward(self, x, edge_index, e):
+    def forward(self, x, edge_index, e, batch):
         e = e + self.edge(torch.cat([e, x[edge_index[0]], x[edge_index[1]]], dim=1))
-        x = x + self.node_model(x, edge_index, e)
+        if isinstance(self.node_model, GlobalGraphTransformerNodeModel):
+            x = x + self.node_model(x, edge_index, e, batch)  # attention acts per graph
+        else:
+            x = x + self.node_model(x, edge_index, e)
         return x, e
 
 
@@ -148,5 +195,5 @@ class KGNNModel(nn.Module):
         x = self.encoder.node_mlp(torch.ones(num_nodes, 1, dtype=a.dtype, device=a.device))
         e = self.encoder.edge_mlp(torch.cat(feats, dim=1))
         for block in self.processor.blocks:
-            x, e = block(x, edge_index, e)
+            x, e = block(x, edge_index, e, batch)
         return self.decoder.mlp(e).reshape(-1)

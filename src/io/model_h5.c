@@ -128,7 +128,8 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   else if (!strcmp(nm, "GATv2")) M->node_model = KGNN_NODE_GATV2;
   else if (!strcmp(nm, "GEN")) M->node_model = KGNN_NODE_GEN;
   else if (!strcmp(nm, "GraphTransformer")) M->node_model = KGNN_NODE_TRANSFORMER;
-  else SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: node model '%s' is not implemented in C yet (MLPNodeModel, MessagePassingMLP are)", path, nm);
+  else if (!strcmp(nm, "GlobalGraphTransformer")) M->node_model = KGNN_NODE_GLOBAL;
+  else SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: node model '%s' is not one kgnn knows (MLPNodeModel, MessagePassingMLP, GATv2, GEN, GraphTransformer, GlobalGraphTransformer)", path, nm);
   PetscCheck(!vnode, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: the virtual node is not implemented in C yet", path);
   PetscCheck(depth >= 0 && depth <= 64 && hidden >= 1 && hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: depth %lld or hidden size %lld out of range", path, depth, hidden);
   M->depth  = (PetscInt)depth;
@@ -143,8 +144,16 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
     PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.edge", (int)b));
     PetscCall(ReadMLP(path, f, p, 3 * H, H, H, &M->blocks[b].edge));
     PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.conv", (int)b));
-    if (M->node_model == KGNN_NODE_GATV2) {
+    if (M->node_model == KGNN_NODE_GATV2 || M->node_model == KGNN_NODE_GLOBAL) {
       PetscCall(ReadGATv2(path, f, p, H, &M->blocks[b].gat));
+      if (M->node_model == KGNN_NODE_GLOBAL) {
+        const char *qkv[3] = {"q", "k", "v"};
+        KGNNLinear *l[3]   = {&M->blocks[b].ap.q, &M->blocks[b].ap.k, &M->blocks[b].ap.v};
+        for (int t = 0; t < 3; t++) {
+          PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.attn.%s", (int)b, qkv[t]));
+          PetscCall(ReadLinear(path, f, p, H, H, PETSC_FALSE, l[t]));
+        }
+      }
       continue;
     }
     if (M->node_model == KGNN_NODE_TRANSFORMER) {
@@ -205,6 +214,7 @@ PetscErrorCode KGNNModelDestroy(KGNNModel *M)
     PetscCall(KGNNGATv2Destroy(&M->blocks[b].gat));
     PetscCall(KGNNMLPDestroy(&M->blocks[b].gen));
     PetscCall(KGNNTransformerDestroy(&M->blocks[b].tr));
+    PetscCall(KGNNAllPairDestroy(&M->blocks[b].ap));
   }
   PetscCall(PetscFree(M->blocks));
   PetscCall(PetscMemzero(M, sizeof(*M)));

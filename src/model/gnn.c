@@ -6,7 +6,7 @@
 
 const char *KGNNNodeModelName(KGNNNodeModel m)
 {
-  const char *names[] = {"MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer"};
+  const char *names[] = {"MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer", "GlobalGraphTransformer"};
   return names[m];
 }
 
@@ -58,6 +58,10 @@ PetscErrorCode KGNNModelForward(const KGNNModel *M, const KGNNGraph *G, PetscRea
       PetscCall(KGNNGENForward(&B->gen, H, G, hn, he, tmp));
     } else if (M->node_model == KGNN_NODE_TRANSFORMER) {
       PetscCall(KGNNTransformerForward(&B->tr, H, G, hn, he, tmp));
+    } else if (M->node_model == KGNN_NODE_GLOBAL) { /* (1 - alpha) AN + alpha GN, alpha = 1/2 */
+      PetscCall(KGNNAllPairForward(&B->ap, H, n, hn, tmp));
+      PetscCall(KGNNGATv2Forward(&B->gat, H, G, hn, he, agg));
+      for (PetscInt k = 0; k < n * H; k++) tmp[k] = 0.5 * tmp[k] + 0.5 * agg[k];
     } else { /* m_k = f1([h_receiver, e_k]); h_i = f2([h_i, mean of m_k over edges into i]) */
       Gather(m, G->receiver, hn, H, cat, 2 * H, 0);
       Gather(m, NULL, he, H, cat, 2 * H, H);

@@ -19,8 +19,13 @@ typedef enum {
   KGNN_NODE_MESSAGE_MLP, /* MessagePassingMLP: h_i = f2(h_i, mean_j f1(h_i, e_ji)) */
   KGNN_NODE_GATV2,       /* GATv2Conv (Brody et al.), one head, edge features */
   KGNN_NODE_GEN,         /* GENConv (Li et al.), softmax aggregation, no norm */
-  KGNN_NODE_TRANSFORMER  /* TransformerConv (Shi et al.), one head, edge features */
+  KGNN_NODE_TRANSFORMER, /* TransformerConv (Shi et al.), one head, edge features */
+  KGNN_NODE_GLOBAL       /* GlobalGraphTransformer: 0.5 all-pair attention + 0.5 GATv2 */
 } KGNNNodeModel;
+
+typedef struct {
+  KGNNLinear q, k, v; /* no biases */
+} KGNNAllPair;
 
 typedef struct {
   KGNNLinear key, query, value, edge, skip; /* edge has no bias */
@@ -38,6 +43,7 @@ typedef struct {
   KGNNGATv2       gat;    /* node model GATv2 */
   KGNNMLP         gen;    /* node model GEN: its MLP, 16 -> 32 -> 16, no biases */
   KGNNTransformer tr;     /* node model GraphTransformer */
+  KGNNAllPair     ap;     /* node model GlobalGraphTransformer: the all-pair branch (with gat) */
 } KGNNBlock;
 
 typedef struct {
@@ -62,6 +68,8 @@ PETSC_INTERN PetscErrorCode KGNNGENForward(const KGNNMLP *, PetscInt H, const KG
 PETSC_INTERN PetscErrorCode KGNNTransformerForward(const KGNNTransformer *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
 PETSC_INTERN PetscErrorCode KGNNTransformerDestroy(KGNNTransformer *);
 PETSC_INTERN PetscErrorCode KGNNLinearDestroy(KGNNLinear *);
+PETSC_INTERN PetscErrorCode KGNNAllPairForward(const KGNNAllPair *, PetscInt H, PetscInt n, const PetscReal *h, PetscReal *out);
+PETSC_INTERN PetscErrorCode KGNNAllPairDestroy(KGNNAllPair *);
 PETSC_INTERN void           KGNNScatterSoftmax(PetscInt m, PetscInt n, PetscInt stride, const PetscInt *index, PetscReal *score, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPForward(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPDestroy(KGNNMLP *);
