@@ -24,7 +24,7 @@ def save(model, path, extra=None):
         f.attrs["depth"] = model.depth
         f.attrs["hidden"] = model.hidden
         f.attrs["positional"] = int(model.positional)
-        f.attrs["virtual_node"] = 0
+        f.attrs["virtual_node"] = int(model.virtual_node)
         f.attrs["normalisation"] = np.bytes_("max_abs")
         for key, t in model.state_dict().items():
             f.create_dataset(key, data=t.detach().cpu().double().numpy())
@@ -37,7 +37,7 @@ def load(path):
     with h5py.File(path, "r") as f:
         if f.attrs.get("format") != b"kgnn-model" or int(f.attrs["format_version"]) > FORMAT_VERSION:
             raise ValueError(f"{path}: not a kgnn model file of a version this reader knows")
-        model = KGNNModel(f.attrs["node_model"].decode(), int(f.attrs["depth"]), int(f.attrs["hidden"]), bool(f.attrs["positional"])).double()
+        model = KGNNModel(f.attrs["node_model"].decode(), int(f.attrs["depth"]), int(f.attrs["hidden"]), bool(f.attrs["positional"]), bool(f.attrs["virtual_node"])).double()
         state = {key: torch.from_numpy(np.array(f[key])) for key in model.state_dict()}
     model.load_state_dict(state)
     return model.eval()

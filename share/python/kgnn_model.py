@@ -172,11 +172,12 @@ class KGNNModel(nn.Module):
     """Encoder-processor-decoder on the graph of A; forward gives one value per edge, of which
     those with edge_index[0] >= edge_index[1] form L."""
 
-    def __init__(self, node_model="MessagePassingMLP", depth=3, hidden=16, positional=False):
+    def __init__(self, node_model="MessagePassingMLP", depth=3, hidden=16, positional=False, virtual_node=False):
         super().__init__()
         if node_model not in NODE_MODELS:
             raise NotImplementedError(f"node model {node_model} (implemented: {', '.join(NODE_MODELS)})")
         self.node_model, self.depth, self.hidden, self.positional = node_model, depth, hidden, positional
+        self.virtual_node = virtual_node
         self.encoder = Encoder(hidden, 2 if positional else 1)
         self.processor = Processor(node_model, depth, hidden)
         self.decoder = Decoder(hidden)
@@ -192,8 +193,24 @@ class KGNNModel(nn.Module):
         feats = [(a / scale[eb]).unsqueeze(1)]
         if self.positional:  # Appendix B: -1 below the diagonal, +1 above
             feats.append(torch.sign(edge_index[1] - edge_index[0]).to(a.dtype).unsqueeze(1))
-        x = self.encoder.node_mlp(torch.ones(num_nodes, 1, dtype=a.dtype, device=a.device))
-        e = self.encoder.edge_mlp(torch.cat(feats, dim=1))
+        feats = torch.cat(feats, dim=1)
+        m, n = edge_index.shape[1], num_nodes
+        if self.virtual_node:  # Appendix A: one extra node per graph, joined both ways to every node
+            edge_index, feats, batch, n = self._add_virtual_nodes(edge_index, feats, batch, num_nodes)
+        x = self.encoder.node_mlp(torch.ones(n, 1, dtype=a.dtype, device=a.device))
+        e = self.encoder.edge_mlp(feats)
         for block in self.processor.blocks:
             x, e = block(x, edge_index, e, batch)
-        return self.decoder.mlp(e).reshape(-1)
+        return self.decoder.mlp(e[:m]).reshape(-1)  # virtual edges never enter L
+
+    @staticmethod
+    def _add_virtual_nodes(edge_index, feats, batch, num_nodes):
+        """virtual node of graph g = num_nodes + g; edges node -> virtual for every node, then
+        virtual -> node, appended after the real edges, with all edge features 0; no self-loop"""
+        ngraphs = int(batch.max()) + 1 if batch.numel() else 0
+        nodes = torch.arange(num_nodes, device=edge_index.device)
+        virt = num_nodes + batch
+        extra = torch.cat([torch.stack([nodes, virt]), torch.stack([virt, nodes])], dim=1)
+        zeros = torch.zeros(extra.shape[1], feats.shape[1], dtype=feats.dtype, device=feats.device)
+        batch = torch.cat([batch, torch.arange(ngraphs, device=batch.device)])
+        return torch.cat([edge_index, extra], dim=1), torch.cat([feats, zeros]), batch, num_nodes + ngraphs

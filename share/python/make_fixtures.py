@@ -87,6 +87,10 @@ def main(ss_dir="../shared/matrices/suitesparse", out_dir="tests/fixtures"):
 
                 path = os.path.join(out_dir, f"gnn_{node_model}_d{depth}_{'pos' if positional else 'nopos'}.h5")
                 export_pyg.save(model, path, extra)
+                if depth == 3 and positional:  # the same weights with the virtual node (Appendix A)
+                    model.virtual_node = True
+                    export_pyg.save(model, path.replace(".h5", "_vn.h5"), extra)
+                    model.virtual_node = False
                 back = export_pyg.load(path)  # round trip through the weight file
                 ei, a = csr_edges(gs[1][1], gs[1][2])
                 with torch.no_grad():

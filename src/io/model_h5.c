@@ -130,12 +130,12 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   else if (!strcmp(nm, "GraphTransformer")) M->node_model = KGNN_NODE_TRANSFORMER;
   else if (!strcmp(nm, "GlobalGraphTransformer")) M->node_model = KGNN_NODE_GLOBAL;
   else SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: node model '%s' is not one kgnn knows (MLPNodeModel, MessagePassingMLP, GATv2, GEN, GraphTransformer, GlobalGraphTransformer)", path, nm);
-  PetscCheck(!vnode, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: the virtual node is not implemented in C yet", path);
   PetscCheck(depth >= 0 && depth <= 64 && hidden >= 1 && hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: depth %lld or hidden size %lld out of range", path, depth, hidden);
   M->depth  = (PetscInt)depth;
-  M->hidden = H = (PetscInt)hidden;
-  M->positional = pos ? PETSC_TRUE : PETSC_FALSE;
-  M->edge_in    = pos ? 2 : 1;
+  M->hidden = H   = (PetscInt)hidden;
+  M->positional   = pos ? PETSC_TRUE : PETSC_FALSE;
+  M->virtual_node = vnode ? PETSC_TRUE : PETSC_FALSE;
+  M->edge_in      = pos ? 2 : 1;
   PetscCall(ReadMLP(path, f, "encoder.node_mlp", 1, H, H, &M->enc_node));
   PetscCall(ReadMLP(path, f, "encoder.edge_mlp", M->edge_in, H, H, &M->enc_edge));
   PetscCall(PetscCalloc1(M->depth, &M->blocks));

@@ -16,7 +16,31 @@ static void Gather(PetscInt m, const PetscInt *idx, const PetscReal *X, PetscInt
   for (PetscInt k = 0; k < m; k++) memcpy(Y + k * w + off, X + (idx ? idx[k] : k) * cols, (size_t)cols * sizeof(PetscReal));
 }
 
-PetscErrorCode KGNNModelForward(const KGNNModel *M, const KGNNGraph *G, PetscReal *out)
+/* Appendix A: one virtual node (index n) joined both ways to every node, i -> v for all i, then
+   v -> i, appended after the real edges; their inputs are 0 and they never enter L */
+static PetscErrorCode AddVirtualNode(const KGNNGraph *G, KGNNGraph *V, PetscInt **snd, PetscInt **rcv, PetscReal **a)
+{
+  const PetscInt n = G->n, m = G->nnz;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc3(m + 2 * n, snd, m + 2 * n, rcv, m + 2 * n, a));
+  PetscCall(PetscArraycpy(*snd, G->sender, m));
+  PetscCall(PetscArraycpy(*rcv, G->receiver, m));
+  PetscCall(PetscArraycpy(*a, G->a, m));
+  for (PetscInt i = 0; i < n; i++) {
+    (*snd)[m + i] = i, (*rcv)[m + i] = n, (*a)[m + i] = 0;
+    (*snd)[m + n + i] = n, (*rcv)[m + n + i] = i, (*a)[m + n + i] = 0;
+  }
+  V->n        = n + 1;
+  V->nnz      = m + 2 * n;
+  V->sender   = *snd;
+  V->receiver = *rcv;
+  V->a        = *a;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the network on G; only the first mreal edges are real (decoded) */
+static PetscErrorCode Forward(const KGNNModel *M, const KGNNGraph *G, PetscInt mreal, PetscReal *out)
 {
   const PetscInt H = M->hidden, n = G->n, m = G->nnz, big = PetscMax(n, m);
   PetscReal     *hn, *he, *cat, *tmp, *work, *agg, *deg, *x, scale = 0;
@@ -26,13 +50,13 @@ PetscErrorCode KGNNModelForward(const KGNNModel *M, const KGNNGraph *G, PetscRea
   PetscCall(PetscMalloc4((size_t)big * H, &work, (size_t)n * H, &agg, (size_t)n, &deg, (size_t)big * 2, &x));
 
   /* encoder: nodes see ones; edges see A / max|A| (L is defined up to scale, Sec. 6.2) */
-  for (PetscInt k = 0; k < m; k++) scale = PetscMax(scale, PetscAbsReal(G->a[k]));
+  for (PetscInt k = 0; k < mreal; k++) scale = PetscMax(scale, PetscAbsReal(G->a[k]));
   if (scale == 0) scale = 1;
   for (PetscInt i = 0; i < n; i++) x[i] = 1.0;
   PetscCall(KGNNMLPForward(&M->enc_node, n, x, hn, work));
   for (PetscInt k = 0; k < m; k++) {
     x[k * M->edge_in] = G->a[k] / scale;
-    if (M->positional) x[k * M->edge_in + 1] = G->sender[k] > G->receiver[k] ? -1.0 : (G->sender[k] < G->receiver[k] ? 1.0 : 0.0);
+    if (M->positional) x[k * M->edge_in + 1] = k >= mreal ? 0.0 : G->sender[k] > G->receiver[k] ? -1.0 : (G->sender[k] < G->receiver[k] ? 1.0 : 0.0);
   }
   PetscCall(KGNNMLPForward(&M->enc_edge, m, x, he, work));
 
@@ -77,8 +101,24 @@ PetscErrorCode KGNNModelForward(const KGNNModel *M, const KGNNGraph *G, PetscRea
     }
     for (PetscInt k = 0; k < n * H; k++) hn[k] += tmp[k];
   }
-  PetscCall(KGNNMLPForward(&M->dec, m, he, out, work));
+  PetscCall(KGNNMLPForward(&M->dec, mreal, he, out, work)); /* virtual edges never enter L */
   PetscCall(PetscFree4(hn, he, cat, tmp));
   PetscCall(PetscFree4(work, agg, deg, x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelForward(const KGNNModel *M, const KGNNGraph *G, PetscReal *out)
+{
+  KGNNGraph  V;
+  PetscInt  *vs = NULL, *vr = NULL;
+  PetscReal *va = NULL;
+
+  PetscFunctionBegin;
+  if (!M->virtual_node) PetscCall(Forward(M, G, G->nnz, out));
+  else {
+    PetscCall(AddVirtualNode(G, &V, &vs, &vr, &va));
+    PetscCall(Forward(M, &V, G->nnz, out));
+    PetscCall(PetscFree3(vs, vr, va));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

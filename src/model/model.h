@@ -49,7 +49,7 @@ typedef struct {
 typedef struct {
   KGNNNodeModel node_model;
   PetscInt      depth, hidden, edge_in; /* edge_in = 1, or 2 with the positional feature */
-  PetscBool     positional;
+  PetscBool     positional, virtual_node;
   KGNNMLP       enc_node, enc_edge, dec;
   KGNNBlock    *blocks;
 } KGNNModel;
