@@ -1,6 +1,30 @@
 #!/bin/sh
 # make bench: performance as ratios against a peer measured in the same run (the machine is
 # shared and noisy, so absolute times mean little). Writes share/results/bench.md.
+#  1. PCKOPT: setup against MUMPS' Cholesky, apply against PCICC's (kgnn-perf)
+#  2. PCGNN: the network's forward pass against PyTorch Geometric's CPU forward of the same
+#     network (depth-5 MessagePassingMLP, float64, one thread each) on 2D Poisson
 cd "$(dirname "$0")/.." || exit 2
 mkdir -p share/results
-bin/kgnn-perf -grids 100,200,400 -applies 200 -reps 7 | tee share/results/bench.md.tmp && mv share/results/bench.md.tmp share/results/bench.md
+OUT=share/results/bench.md.tmp
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+bin/kgnn-perf -grids 100,200,400 -applies 200 -reps 7 | tee $OUT
+PY=${KGNN_TORCH_PYTHON:-python3}
+if $PY -c "import torch, torch_geometric, h5py" 2>/dev/null; then
+  M=build/bench_mp5.h5
+  $PY share/python/bench_pyg.py --make-model $M 2>/dev/null
+  GRIDS=${KGNN_GNN_GRIDS:-100,316,1000}
+  bin/kgnn-perf -gnn $M -grids $GRIDS -reps 3 > build/bench_kgnn.txt
+  $PY share/python/bench_pyg.py $M $GRIDS 2 2>/dev/null > build/bench_pyg.txt
+  {
+    echo
+    echo "PCGNN, depth-5 MessagePassingMLP, float64, one thread each, 2D Poisson: network forward pass, kgnn (C) vs PyTorch Geometric (CPU); best of 3 / 2"
+    echo "| n | edges | kgnn s | kgnn PCSetUp s | PyG s | PyG / kgnn | kgnn peak RSS MB | PyG peak RSS MB |"
+    echo "|---|---|---|---|---|---|---|---|"
+    join -j 2 -o 1.3,1.4,1.5,1.6,2.5,1.7,2.6 build/bench_kgnn.txt build/bench_pyg.txt |
+      awk '{ printf "| %d | %d | %.4f | %.4f | %.4f | %.2f | %.0f | %.0f |\n", $1, $2, $3, $4, $5, $5 / $3, $6, $7 }'
+  } | tee -a $OUT
+else
+  echo "PCGNN vs PyTorch Geometric: skipped ($PY has no torch, torch_geometric and h5py: pip install torch torch_geometric h5py)" | tee -a $OUT
+fi
+mv $OUT share/results/bench.md

@@ -2,9 +2,11 @@
    run on the same matrix (2D 5-point Poisson, m x m grid):
      - KOPT setup (MUMPS selected-inverse path) / MUMPS Cholesky factorization (PCCHOLESKY)
      - KOPT apply / PCICC(0) apply (same nnz in the factor), best of several repetitions */
-static const char help[] = "kgnn-perf [-grids 100,200,400] [-applies 200] [-reps 5]\n";
+static const char help[] = "kgnn-perf [-grids 100,200,400] [-applies 200] [-reps 5]\n"
+                           "kgnn-perf -gnn MODEL.h5 [-grids 100,316,1000] [-reps 3]: PCGNN inference and setup on 2D Poisson\n";
 
 #include <kgnn.h>
+#include <sys/resource.h>
 
 /* A PC of the given type on A, set up; *t = setup seconds */
 static PetscErrorCode MakePC(Mat A, const char *type, PetscBool mumps, PC *pc, PetscLogDouble *t)
@@ -39,6 +41,63 @@ static PetscErrorCode ApplyTime(PC pc, Vec x, Vec y, PetscInt applies, PetscInt 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* PCGNN on 2D Poisson: best-of-reps time of the network's forward pass and of the whole PCSetUp
+   (graph + inference + factor assembly), and the peak resident memory; one line per grid,
+   `kgnn m n nnz inference_s setup_s peak_rss_mb`, joined with bench_pyg.py's by share/bench.sh */
+static PetscErrorCode PerfGNN(const char *model, const PetscInt *grids, PetscInt ngrids, PetscInt reps)
+{
+  KGNNNetwork net;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNNetworkLoad(model, &net));
+  for (PetscInt g = 0; g < ngrids; g++) {
+    Mat                A;
+    PC                 pc;
+    PetscInt           n, nnz, *snd, *rcv;
+    const PetscInt    *ia, *ja;
+    const PetscScalar *va;
+    PetscReal         *a, *out;
+    PetscBool          done;
+    PetscLogDouble     tinf = PETSC_MAX_REAL, tset = PETSC_MAX_REAL, t0, t1;
+    struct rusage      ru;
+
+    PetscCall(KGNNMatCreateLaplacian2D(PETSC_COMM_SELF, grids[g], &A));
+    PetscCall(MatGetRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
+    PetscCall(MatSeqAIJGetArrayRead(A, &va));
+    nnz = ia[n];
+    PetscCall(PetscMalloc4(nnz, &snd, nnz, &rcv, nnz, &a, nnz, &out));
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt p = ia[i]; p < ia[i + 1]; p++) snd[p] = i, rcv[p] = ja[p], a[p] = PetscRealPart(va[p]);
+    PetscCall(MatSeqAIJRestoreArrayRead(A, &va));
+    {
+      PetscInt nr; /* MatRestoreRowIJ may reset its size argument */
+      PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &nr, &ia, &ja, &done));
+    }
+    for (PetscInt r = 0; r < reps; r++) {
+      PetscCall(PetscTime(&t0));
+      PetscCall(KGNNNetworkForward(net, n, nnz, snd, rcv, a, out));
+      PetscCall(PetscTime(&t1));
+      tinf = PetscMin(tinf, t1 - t0);
+      PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
+      PetscCall(PCSetType(pc, PCGNN));
+      PetscCall(PCGNNSetModel(pc, model));
+      PetscCall(PCGNNSetDiagShift(pc, 0.5)); /* random weights: keep L usable */
+      PetscCall(PCSetOperators(pc, A, A));
+      PetscCall(PetscTime(&t0));
+      PetscCall(PCSetUp(pc));
+      PetscCall(PetscTime(&t1));
+      tset = PetscMin(tset, t1 - t0);
+      PetscCall(PCDestroy(&pc));
+    }
+    getrusage(RUSAGE_SELF, &ru);
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn %d %d %d %.6f %.6f %.1f\n", (int)grids[g], (int)n, (int)nnz, tinf, tset, ru.ru_maxrss / 1024.0));
+    PetscCall(PetscFree4(snd, rcv, a, out));
+    PetscCall(MatDestroy(&A));
+  }
+  PetscCall(KGNNNetworkDestroy(&net));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
   PetscInt    grids[8] = {100, 200, 400}, ngrids = 8, applies = 200, reps = 5;
@@ -50,6 +109,16 @@ int main(int argc, char **argv)
   if (ngrids == 8) ngrids = 3; /* not given */
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-applies", &applies, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-reps", &reps, NULL));
+  {
+    char      model[PETSC_MAX_PATH_LEN];
+    PetscBool gnn;
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-gnn", model, sizeof(model), &gnn));
+    if (gnn) {
+      PetscCall(PerfGNN(model, grids, ngrids, reps));
+      PetscCall(PetscFinalize());
+      return 0;
+    }
+  }
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
 
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "2D Poisson, one process; setup ratio = KOPT setup (MUMPS selected inverse) / MUMPS Cholesky; apply ratio = KOPT apply / PCICC(0) apply (best of %d x %d)\n", (int)reps, (int)applies));

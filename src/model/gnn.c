@@ -10,12 +10,6 @@ const char *KGNNNodeModelName(KGNNNodeModel m)
   return names[m];
 }
 
-/* rows r of X (cols wide) copied into Y at column offset off of a row width w */
-static void Gather(PetscInt m, const PetscInt *idx, const PetscReal *X, PetscInt cols, PetscReal *Y, PetscInt w, PetscInt off)
-{
-  for (PetscInt k = 0; k < m; k++) memcpy(Y + k * w + off, X + (idx ? idx[k] : k) * cols, (size_t)cols * sizeof(PetscReal));
-}
-
 /* Appendix A: one virtual node (index n) joined both ways to every node, i -> v for all i, then
    v -> i, appended after the real edges; their inputs are 0 and they never enter L */
 static PetscErrorCode AddVirtualNode(const KGNNGraph *G, KGNNGraph *V, PetscInt **snd, PetscInt **rcv, PetscReal **a)
@@ -39,15 +33,60 @@ static PetscErrorCode AddVirtualNode(const KGNNGraph *G, KGNNGraph *V, PetscInt 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* relu in place, then the second layer: out = relu(z) W2^T + b2 */
+static PetscErrorCode SecondLayer(const KGNNMLP *mlp, PetscInt rows, PetscReal *z, PetscReal *out)
+{
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < rows * mlp->l1.out; k++) z[k] = z[k] > 0 ? z[k] : 0.0;
+  PetscCall(KGNNLinearForward(&mlp->l2, rows, z, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* edge model, out = mlp([e, h_sender, h_receiver]), its first layer applied by parts: the node
+   parts W_s h and W_r h once per node (ps, pr: n x H), gathered per edge; no m x 3H copy */
+static PetscErrorCode EdgeModel(const KGNNMLP *mlp, PetscInt H, const KGNNGraph *G, const PetscReal *he, const PetscReal *hn, PetscReal *out, PetscReal *z, PetscReal *ps, PetscReal *pr)
+{
+  PetscFunctionBegin;
+  PetscCall(KGNNLinearBlock(&mlp->l1, 0, H, G->nnz, he, z, PETSC_FALSE, PETSC_TRUE));
+  PetscCall(KGNNLinearBlock(&mlp->l1, H, H, G->n, hn, ps, PETSC_FALSE, PETSC_FALSE));
+  PetscCall(KGNNLinearBlock(&mlp->l1, 2 * H, H, G->n, hn, pr, PETSC_FALSE, PETSC_FALSE));
+  for (PetscInt k = 0; k < G->nnz; k++)
+    for (PetscInt c = 0; c < mlp->l1.out; c++) z[k * mlp->l1.out + c] += ps[G->sender[k] * mlp->l1.out + c] + pr[G->receiver[k] * mlp->l1.out + c];
+  PetscCall(SecondLayer(mlp, G->nnz, z, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* MessagePassingMLP: m_k = f1([h_receiver, e_k]) by parts, mean over the edges into each node,
+   then f2([h_i, mean_i]) by parts */
+static PetscErrorCode MessageMLP(const KGNNBlock *B, PetscInt H, const KGNNGraph *G, const PetscReal *he, const PetscReal *hn, const PetscReal *deg, PetscReal *out, PetscReal *z, PetscReal *msg, PetscReal *pr, PetscReal *agg)
+{
+  PetscFunctionBegin;
+  PetscCall(KGNNLinearBlock(&B->f1.l1, H, H, G->nnz, he, z, PETSC_FALSE, PETSC_TRUE));
+  PetscCall(KGNNLinearBlock(&B->f1.l1, 0, H, G->n, hn, pr, PETSC_FALSE, PETSC_FALSE));
+  for (PetscInt k = 0; k < G->nnz; k++)
+    for (PetscInt c = 0; c < H; c++) z[k * H + c] += pr[G->receiver[k] * H + c];
+  PetscCall(SecondLayer(&B->f1, G->nnz, z, msg));
+  for (PetscInt k = 0; k < G->n * H; k++) agg[k] = 0;
+  for (PetscInt k = 0; k < G->nnz; k++)
+    for (PetscInt c = 0; c < H; c++) agg[G->receiver[k] * H + c] += msg[k * H + c];
+  for (PetscInt i = 0; i < G->n; i++)
+    for (PetscInt c = 0; c < H; c++) agg[i * H + c] /= deg[i];
+  PetscCall(KGNNLinearBlock(&B->f2.l1, 0, H, G->n, hn, z, PETSC_FALSE, PETSC_TRUE));
+  PetscCall(KGNNLinearBlock(&B->f2.l1, H, H, G->n, agg, z, PETSC_TRUE, PETSC_FALSE));
+  PetscCall(SecondLayer(&B->f2, G->n, z, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* the network on G; only the first mreal edges are real (decoded) */
 static PetscErrorCode Forward(const KGNNModel *M, const KGNNGraph *G, PetscInt mreal, PetscReal *out)
 {
   const PetscInt H = M->hidden, n = G->n, m = G->nnz, big = PetscMax(n, m);
-  PetscReal     *hn, *he, *cat, *tmp, *work, *agg, *deg, *x, scale = 0;
+  PetscReal     *hn, *he, *z, *tmp, *work, *ps, *pr, *agg, *deg, *x, scale = 0;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc4((size_t)n * H, &hn, (size_t)m * H, &he, (size_t)big * 3 * H, &cat, (size_t)big * H, &tmp));
-  PetscCall(PetscMalloc4((size_t)big * H, &work, (size_t)n * H, &agg, (size_t)n, &deg, (size_t)big * 2, &x));
+  /* O(nnz x hidden): three edge-sized buffers besides the edge states */
+  PetscCall(PetscMalloc5((size_t)n * H, &hn, (size_t)m * H, &he, (size_t)big * H, &z, (size_t)big * H, &tmp, (size_t)big * H, &work));
+  PetscCall(PetscMalloc5((size_t)n * H, &ps, (size_t)n * H, &pr, (size_t)n * H, &agg, (size_t)n, &deg, (size_t)big * 2, &x));
 
   /* encoder: nodes see ones; edges see A / max|A| (L is defined up to scale, Sec. 6.2) */
   for (PetscInt k = 0; k < mreal; k++) scale = PetscMax(scale, PetscAbsReal(G->a[k]));
@@ -68,10 +107,7 @@ static PetscErrorCode Forward(const KGNNModel *M, const KGNNGraph *G, PetscInt m
   for (PetscInt b = 0; b < M->depth; b++) {
     const KGNNBlock *B = &M->blocks[b];
     /* edge model: e += mlp([e, h_sender, h_receiver]) */
-    Gather(m, NULL, he, H, cat, 3 * H, 0);
-    Gather(m, G->sender, hn, H, cat, 3 * H, H);
-    Gather(m, G->receiver, hn, H, cat, 3 * H, 2 * H);
-    PetscCall(KGNNMLPForward(&B->edge, m, cat, tmp, work));
+    PetscCall(EdgeModel(&B->edge, H, G, he, hn, tmp, z, ps, pr));
     for (PetscInt k = 0; k < m * H; k++) he[k] += tmp[k];
     /* node model */
     if (M->node_model == KGNN_NODE_MLP) {
@@ -86,24 +122,14 @@ static PetscErrorCode Forward(const KGNNModel *M, const KGNNGraph *G, PetscInt m
       PetscCall(KGNNAllPairForward(&B->ap, H, n, hn, tmp));
       PetscCall(KGNNGATv2Forward(&B->gat, H, G, hn, he, agg));
       for (PetscInt k = 0; k < n * H; k++) tmp[k] = 0.5 * tmp[k] + 0.5 * agg[k];
-    } else { /* m_k = f1([h_receiver, e_k]); h_i = f2([h_i, mean of m_k over edges into i]) */
-      Gather(m, G->receiver, hn, H, cat, 2 * H, 0);
-      Gather(m, NULL, he, H, cat, 2 * H, H);
-      PetscCall(KGNNMLPForward(&B->f1, m, cat, tmp, work));
-      for (PetscInt k = 0; k < n * H; k++) agg[k] = 0;
-      for (PetscInt k = 0; k < m; k++)
-        for (PetscInt c = 0; c < H; c++) agg[G->receiver[k] * H + c] += tmp[k * H + c];
-      for (PetscInt i = 0; i < n; i++)
-        for (PetscInt c = 0; c < H; c++) agg[i * H + c] /= deg[i];
-      Gather(n, NULL, hn, H, cat, 2 * H, 0);
-      Gather(n, NULL, agg, H, cat, 2 * H, H);
-      PetscCall(KGNNMLPForward(&B->f2, n, cat, tmp, work));
+    } else { /* MessagePassingMLP */
+      PetscCall(MessageMLP(B, H, G, he, hn, deg, tmp, z, work, pr, agg));
     }
     for (PetscInt k = 0; k < n * H; k++) hn[k] += tmp[k];
   }
   PetscCall(KGNNMLPForward(&M->dec, mreal, he, out, work)); /* virtual edges never enter L */
-  PetscCall(PetscFree4(hn, he, cat, tmp));
-  PetscCall(PetscFree4(work, agg, deg, x));
+  PetscCall(PetscFree5(hn, he, z, tmp, work));
+  PetscCall(PetscFree5(ps, pr, agg, deg, x));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -22,6 +22,27 @@ PetscErrorCode KGNNLinearForward(const KGNNLinear *l, PetscInt m, const PetscRea
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Y (m x out) (+)= X (m x k) W[:, c0:c0+k]^T (+ b): the part of a layer that acts on input
+   columns c0..c0+k-1, so that a layer on concatenated inputs [a, b, c] can be applied part by
+   part, node-level parts once per node instead of once per edge */
+PetscErrorCode KGNNLinearBlock(const KGNNLinear *l, PetscInt c0, PetscInt k, PetscInt m, const PetscReal *X, PetscReal *Y, PetscBool accumulate, PetscBool bias)
+{
+  PetscBLASInt bm, bk, bout, ld;
+  PetscScalar  one = 1.0, beta = accumulate ? 1.0 : 0.0;
+
+  PetscFunctionBegin;
+  if (!m) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscBLASIntCast(m, &bm));
+  PetscCall(PetscBLASIntCast(k, &bk));
+  PetscCall(PetscBLASIntCast(l->out, &bout));
+  PetscCall(PetscBLASIntCast(l->in, &ld));
+  PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bout, &bm, &bk, &one, l->W + c0, &ld, X, &bk, &beta, Y, &bout));
+  if (bias && l->b)
+    for (PetscInt r = 0; r < m; r++)
+      for (PetscInt c = 0; c < l->out; c++) Y[r * l->out + c] += l->b[c];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Y = mlp(X) for m rows; work holds m * hidden values */
 PetscErrorCode KGNNMLPForward(const KGNNMLP *mlp, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work)
 {

@@ -62,6 +62,7 @@ typedef struct {
 } KGNNGraph;
 
 PETSC_INTERN PetscErrorCode KGNNLinearForward(const KGNNLinear *, PetscInt m, const PetscReal *X, PetscReal *Y);
+PETSC_INTERN PetscErrorCode KGNNLinearBlock(const KGNNLinear *, PetscInt c0, PetscInt k, PetscInt m, const PetscReal *X, PetscReal *Y, PetscBool accumulate, PetscBool bias);
 PETSC_INTERN PetscErrorCode KGNNGATv2Forward(const KGNNGATv2 *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
 PETSC_INTERN PetscErrorCode KGNNGATv2Destroy(KGNNGATv2 *);
 PETSC_INTERN PetscErrorCode KGNNGENForward(const KGNNMLP *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
