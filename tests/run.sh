@@ -100,6 +100,9 @@ error gnn_missing_file "Cannot open model file tests/fixtures/none.h5" bin/kgnn-
 expect gnn_zero_diagonal "reason=DIVERGED_PC_FAILED" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/gnn_zero.h5 -malloc_dump
 expect gnn_bjacobi_np2 "pc=bjacobi iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f $N -pc_type bjacobi -sub_pc_type gnn
 expect gnn_dll_append_elsewhere "Norm of error .* iterations" sh -c "cd /tmp && $PWD/build/petsc-ex2 -dll_append $PWD/lib/libkgnn.so -pc_type gnn -ksp_type cg"
+rm -f build/tests/Lgnn.bin
+run gnn_view_factor bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_view_factor binary:build/tests/Lgnn.bin -malloc_dump
+run gnn_view_factor_written test -s build/tests/Lgnn.bin
 expect gnn_view "graph network factor .* model .*share/models/default.h5" $VG bin/kgnn-solve -f $N -pc_type gnn -ksp_view -malloc_dump
 
 # Bad input: an error that says what and where, or DIVERGED_PC_FAILED; never a crash or NaN

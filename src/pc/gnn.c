@@ -158,6 +158,7 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   PetscCall(PetscLogEventBegin(KGNN_GNN_Assembly, pc, 0, 0, 0));
   PetscCall(PCGNNAssemble(pc));
   PetscCall(PetscLogEventEnd(KGNN_GNN_Assembly, pc, 0, 0, 0));
+  if (!g->failed) PetscCall(KGNNViewFactorFromOptions(pc, "-pc_gnn_view_factor", &g->L));
   PetscCall(PetscTime(&t3));
   g->t_graph     = t1 - t0;
   g->t_inference = t2 - t1;
@@ -222,6 +223,7 @@ static PetscErrorCode PCSetFromOptions_GNN(PC pc, PetscOptionItems PetscOptionsO
   if (flg) PetscCall(PCGNNSetModel(pc, file));
   PetscCall(PetscOptionsReal("-pc_gnn_diag_shift", "Lift |L_ii| to at least this times max|L_jj| (0: fail instead)", "PCGNNSetDiagShift", s, &s, &flg));
   if (flg) PetscCall(PCGNNSetDiagShift(pc, s));
+  PetscCall(PetscOptionsName("-pc_gnn_view_factor", "View L after each setup (viewer, e.g. binary:L.bin)", "PCGNNGetFactor", NULL));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -278,7 +280,8 @@ static PetscErrorCode PCDestroy_GNN(PC pc)
 
    Options Database Keys:
 +  -pc_gnn_model <file> - the network's weight file (default: $KGNN_MODEL, else share/models/default.h5 beside the library)
--  -pc_gnn_diag_shift <0> - lift |L_ii| to at least this times max|L_jj| instead of failing on a zero or tiny diagonal
+.  -pc_gnn_diag_shift <0> - lift |L_ii| to at least this times max|L_jj| instead of failing on a zero or tiny diagonal
+-  -pc_gnn_view_factor <viewer> - view L after each setup, e.g. binary:L.bin
 
    Notes:
    The network (share/doc/model.md) runs on the graph whose edges are the stored entries of A.

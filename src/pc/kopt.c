@@ -51,30 +51,6 @@ static PetscErrorCode PCKOPTFail(PC pc, const char *what, PetscInt where)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode PCKOPTViewFactorFromOptions(PC pc)
-{
-  PetscViewer       viewer;
-  PetscViewerFormat format;
-  PetscBool         flg;
-  Mat               L;
-
-  PetscFunctionBegin;
-  PetscCall(PetscOptionsGetViewer(PetscObjectComm((PetscObject)pc), ((PetscObject)pc)->options, ((PetscObject)pc)->prefix, "-pc_kopt_view_factor", &viewer, &format, &flg));
-  if (!flg) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PCKOPTGetFactor(pc, &L));
-  PetscCall(PetscObjectSetName((PetscObject)L, "L"));
-  PetscCall(PetscViewerPushFormat(viewer, format));
-  PetscCall(MatView(L, viewer));
-  PetscCall(PetscViewerPopFormat(viewer));
-  PetscCall(MatDestroy(&L));
-#if PETSC_VERSION_LT(3, 22, 0)
-  PetscCall(PetscViewerDestroy(&viewer));
-#else
-  PetscCall(PetscOptionsRestoreViewer(&viewer));
-#endif
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* auto: the dense inverse below this many rows, MUMPS' selected entries above; the crossover
    measured by kgnn-bench on the SuiteSparse set (at n ~ 5000 the dense path is already ~3x
    slower than MUMPS) */
@@ -239,7 +215,7 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
   PetscCall(PCKOPTInverse(pc, Aw));
   PetscCall(MatDestroy(&Aseq));
   if (!kopt->failed) PetscCall(PCKOPTColumns(pc));
-  if (!kopt->failed) PetscCall(PCKOPTViewFactorFromOptions(pc));
+  if (!kopt->failed) PetscCall(KGNNViewFactorFromOptions(pc, "-pc_kopt_view_factor", &kopt->S.L));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
