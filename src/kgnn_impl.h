@@ -78,6 +78,7 @@ PETSC_INTERN PetscErrorCode KGNNMatGetCSR(Mat Aseq, KGNNCSR *);
 PETSC_INTERN PetscErrorCode KGNNMatRestoreCSR(Mat Aseq, KGNNCSR *);
 PETSC_INTERN PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *, PetscBool check_symmetric, PetscReal tol);
 
+PETSC_INTERN PetscErrorCode KGNNFactorApplyVec(PC, const KGNNLower *, const PetscScalar *w, const PetscScalar *dinv, PetscBool failed, Vec x, Vec y);
 PETSC_INTERN PetscErrorCode KGNNViewFactorFromOptions(PC, const char option[], const KGNNLower *);
 PETSC_INTERN PetscErrorCode PCCreate_KOPT(PC);
 PETSC_INTERN PetscErrorCode PCCreate_GNN(PC);

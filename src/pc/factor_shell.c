@@ -10,19 +10,11 @@ typedef struct {
 
 static PetscErrorCode FactorShellApply(PC pc, Vec x, Vec y)
 {
-  FactorShell       *fs;
-  const PetscScalar *xa;
-  PetscScalar       *ya;
+  FactorShell *fs;
 
   PetscFunctionBegin;
   PetscCall(PCShellGetContext(pc, &fs));
-  PetscCall(PetscLogEventBegin(KGNN_FactorApply, pc, x, y, 0));
-  PetscCall(VecGetArrayRead(x, &xa));
-  PetscCall(VecGetArrayWrite(y, &ya));
-  KGNNTriSolve(&fs->L, fs->w, fs->dinv, xa, ya);
-  PetscCall(VecRestoreArrayRead(x, &xa));
-  PetscCall(VecRestoreArrayWrite(y, &ya));
-  PetscCall(PetscLogEventEnd(KGNN_FactorApply, pc, x, y, 0));
+  PetscCall(KGNNFactorApplyVec(pc, &fs->L, fs->w, fs->dinv, PETSC_FALSE, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -168,22 +168,10 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
 
 static PetscErrorCode PCApply_GNN(PC pc, Vec x, Vec y)
 {
-  PC_GNN            *g = (PC_GNN *)pc->data;
-  const PetscScalar *xa;
-  PetscScalar       *ya;
+  PC_GNN *g = (PC_GNN *)pc->data;
 
   PetscFunctionBegin;
-  if (g->failed) { /* as PETSc's factor PCs do: never a silent number after a failure */
-    PetscCall(VecSetInf(y));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  PetscCall(PetscLogEventBegin(KGNN_FactorApply, pc, x, y, 0));
-  PetscCall(VecGetArrayRead(x, &xa));
-  PetscCall(VecGetArrayWrite(y, &ya));
-  KGNNTriSolve(&g->L, g->w, g->dinv, xa, ya);
-  PetscCall(VecRestoreArrayRead(x, &xa));
-  PetscCall(VecRestoreArrayWrite(y, &ya));
-  PetscCall(PetscLogEventEnd(KGNN_FactorApply, pc, x, y, 0));
+  PetscCall(KGNNFactorApplyVec(pc, &g->L, g->w, g->dinv, g->failed, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -221,23 +221,10 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
 
 static PetscErrorCode PCApply_KOPT(PC pc, Vec x, Vec y)
 {
-  PC_KOPT           *kopt = (PC_KOPT *)pc->data;
-  const PetscScalar *xa;
-  PetscScalar       *ya;
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
 
   PetscFunctionBegin;
-  if (kopt->failed) { /* as PETSc's factor PCs do: never a silent number after a failure */
-    PetscCall(VecSetInf(y));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  PetscCall(PetscLogEventBegin(KGNN_FactorApply, pc, x, y, 0));
-  PetscCall(VecGetArrayRead(x, &xa));
-  PetscCall(VecGetArrayWrite(y, &ya));
-  KGNNTriSolve(&kopt->S.L, kopt->w, kopt->dinv, xa, ya);
-  PetscCall(VecRestoreArrayRead(x, &xa));
-  PetscCall(VecRestoreArrayWrite(y, &ya));
-  PetscCall(PetscLogFlops(4.0 * (PetscLogDouble)(kopt->S.L.colptr[kopt->S.L.n] - kopt->S.L.n) + 2.0 * (PetscLogDouble)kopt->S.L.n));
-  PetscCall(PetscLogEventEnd(KGNN_FactorApply, pc, x, y, 0));
+  PetscCall(KGNNFactorApplyVec(pc, &kopt->S.L, kopt->w, kopt->dinv, kopt->failed, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
