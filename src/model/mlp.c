@@ -7,18 +7,8 @@
 /* Y (m x out, row-major) = X (m x in, row-major) W^T + b (b may be NULL): column-major, Y^T = W X^T */
 PetscErrorCode KGNNLinearForward(const KGNNLinear *l, PetscInt m, const PetscReal *X, PetscReal *Y)
 {
-  PetscBLASInt bm, bin, bout;
-  PetscScalar  one = 1.0, zero = 0.0;
-
   PetscFunctionBegin;
-  if (!m) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscBLASIntCast(m, &bm));
-  PetscCall(PetscBLASIntCast(l->in, &bin));
-  PetscCall(PetscBLASIntCast(l->out, &bout));
-  PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bout, &bm, &bin, &one, l->W, &bin, X, &bin, &zero, Y, &bout));
-  if (l->b)
-    for (PetscInt r = 0; r < m; r++)
-      for (PetscInt c = 0; c < l->out; c++) Y[r * l->out + c] += l->b[c];
+  PetscCall(KGNNLinearBlock(l, 0, l->in, m, X, Y, PETSC_FALSE, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -36,10 +26,15 @@ PetscErrorCode KGNNLinearBlock(const KGNNLinear *l, PetscInt c0, PetscInt k, Pet
   PetscCall(PetscBLASIntCast(k, &bk));
   PetscCall(PetscBLASIntCast(l->out, &bout));
   PetscCall(PetscBLASIntCast(l->in, &ld));
+  if (bias && l->b) { /* start from the bias rows: one pass over Y instead of a clear and an add */
+    if (accumulate)
+      for (PetscInt r = 0; r < m; r++)
+        for (PetscInt c = 0; c < l->out; c++) Y[r * l->out + c] += l->b[c];
+    else
+      for (PetscInt r = 0; r < m; r++) memcpy(Y + r * l->out, l->b, (size_t)l->out * sizeof(PetscReal));
+    beta = 1.0;
+  }
   PetscCallBLAS("BLASgemm", BLASgemm_("T", "N", &bout, &bm, &bk, &one, l->W + c0, &ld, X, &bk, &beta, Y, &bout));
-  if (bias && l->b)
-    for (PetscInt r = 0; r < m; r++)
-      for (PetscInt c = 0; c < l->out; c++) Y[r * l->out + c] += l->b[c];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
