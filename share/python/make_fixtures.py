@@ -1,5 +1,5 @@
 """Fixtures for tests/test_gnn_equivalence.c: for each node model, with and without the
-positional feature, at depth 1 and 3, a model with random float64 weights (every tensor
+positional feature and the virtual node, at depth 1 and 3, a model with random float64 weights (every tensor
 overwritten, so no zero bias hides a code path) saved as a PCGNN weight file, plus three graphs
 (a random tridiagonal SPD, 2D Poisson 6x6, SuiteSparse bcsstk01) and the reference outputs of
 share/python/kgnn_model.py on them. Needs torch and torch_geometric (pip).
@@ -87,7 +87,7 @@ def main(ss_dir="../shared/matrices/suitesparse", out_dir="tests/fixtures"):
 
                 path = os.path.join(out_dir, f"gnn_{node_model}_d{depth}_{'pos' if positional else 'nopos'}.h5")
                 export_pyg.save(model, path, extra)
-                if depth == 3 and positional:  # the same weights with the virtual node (Appendix A)
+                if True:  # the same weights with the virtual node (Appendix A)
                     model.virtual_node = True
                     export_pyg.save(model, path.replace(".h5", "_vn.h5"), extra)
                     model.virtual_node = False
