@@ -48,6 +48,49 @@ PetscErrorCode KGNNMLPForward(const KGNNMLP *mlp, PetscInt m, const PetscReal *X
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Backward of Y = X W^T + b: dW += dY^T X, db += sum of the rows of dY, and dX = dY W (dX may
+   be NULL when the input needs no gradient). dW and db accumulate over calls (a batch). */
+PetscErrorCode KGNNLinearBackward(const KGNNLinear *l, PetscInt m, const PetscReal *X, const PetscReal *dY, PetscReal *dX, PetscReal *dW, PetscReal *db)
+{
+  PetscBLASInt bm, bin, bout;
+  PetscScalar  one = 1.0, zero = 0.0;
+
+  PetscFunctionBegin;
+  if (!m) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscBLASIntCast(m, &bm));
+  PetscCall(PetscBLASIntCast(l->in, &bin));
+  PetscCall(PetscBLASIntCast(l->out, &bout));
+  /* column-major: dW^T (in x out) += X^T(in x m) dY(m x out), i.e. X (ld in) times dY^T (ld out) transposed */
+  PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bin, &bout, &bm, &one, X, &bin, dY, &bout, &one, dW, &bin));
+  if (db)
+    for (PetscInt r = 0; r < m; r++)
+      for (PetscInt c = 0; c < l->out; c++) db[c] += dY[r * l->out + c];
+  /* dX^T (in x m) = W^T-as-stored (in x out) dY^T (out x m) */
+  if (dX) PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bin, &bm, &bout, &one, l->W, &bin, dY, &bout, &zero, dX, &bin));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The MLP with its cache for the backward pass: z = W1 x + b1 (m x hidden), kept */
+PetscErrorCode KGNNMLPForwardCached(const KGNNMLP *mlp, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *z, PetscReal *a)
+{
+  PetscFunctionBegin;
+  PetscCall(KGNNLinearForward(&mlp->l1, m, X, z));
+  for (PetscInt k = 0; k < m * mlp->l1.out; k++) a[k] = z[k] > 0 ? z[k] : 0.0;
+  PetscCall(KGNNLinearForward(&mlp->l2, m, a, Y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Backward of the MLP from the cache (z, a = relu(z)): gradients of both layers accumulate in
+   g (same shapes as mlp); dX = gradient of the input (may be NULL); work: m x hidden */
+PetscErrorCode KGNNMLPBackward(const KGNNMLP *mlp, PetscInt m, const PetscReal *X, const PetscReal *z, const PetscReal *a, const PetscReal *dY, PetscReal *dX, KGNNMLP *g, PetscReal *work)
+{
+  PetscFunctionBegin;
+  PetscCall(KGNNLinearBackward(&mlp->l2, m, a, dY, work, g->l2.W, g->l2.b));
+  for (PetscInt k = 0; k < m * mlp->l1.out; k++) work[k] = z[k] > 0 ? work[k] : 0.0; /* ReLU' */
+  PetscCall(KGNNLinearBackward(&mlp->l1, m, X, work, dX, g->l1.W, g->l1.b));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode KGNNLinearDestroy(KGNNLinear *l)
 {
   PetscFunctionBegin;

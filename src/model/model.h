@@ -74,6 +74,10 @@ PETSC_INTERN PetscErrorCode KGNNAllPairDestroy(KGNNAllPair *);
 PETSC_INTERN void           KGNNScatterSoftmax(PetscInt m, PetscInt n, PetscInt stride, const PetscInt *index, PetscReal *score, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPForward(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPDestroy(KGNNMLP *);
+/* training (kgnn-train): forward with a cache, and the backward pass beside it */
+PETSC_INTERN PetscErrorCode KGNNLinearBackward(const KGNNLinear *, PetscInt m, const PetscReal *X, const PetscReal *dY, PetscReal *dX, PetscReal *dW, PetscReal *db);
+PETSC_INTERN PetscErrorCode KGNNMLPForwardCached(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *z, PetscReal *a);
+PETSC_INTERN PetscErrorCode KGNNMLPBackward(const KGNNMLP *, PetscInt m, const PetscReal *X, const PetscReal *z, const PetscReal *a, const PetscReal *dY, PetscReal *dX, KGNNMLP *g, PetscReal *work);
 /* out[k] = the network's value on edge k */
 PETSC_INTERN PetscErrorCode KGNNModelForward(const KGNNModel *, const KGNNGraph *, PetscReal *out);
 PETSC_INTERN PetscErrorCode KGNNModelLoad(const char file[], KGNNModel *);
