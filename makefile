@@ -23,7 +23,7 @@ SLEPC_LIBS   = $(shell PKG_CONFIG_PATH=$(SLEPC_DIR)/lib/pkgconfig pkg-config --l
 KGNN_CFLAGS  = $(PCC_FLAGS) -O3 -Wall -Wextra -Wno-unused-parameter -Iinclude $(PETSC_CC_INCLUDES) $(SLEPC_CFLAGS) $(HDF5_CFLAGS)
 KGNN_LINK    = -Llib -lkgnn -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
 
-LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c src/model/*.c)
+LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c src/model/*.c src/train/*.c)
 LIB_OBJ   = $(patsubst src/%.c,build/%.o,$(LIB_SRC))
 HEADERS   = include/kgnn.h src/kgnn_impl.h src/io/h5util.h src/model/model.h
 BINS      = $(patsubst src/cli/%.c,bin/kgnn-%,$(wildcard src/cli/*.c))

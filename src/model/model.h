@@ -84,4 +84,10 @@ PETSC_INTERN PetscErrorCode KGNNModelLoad(const char file[], KGNNModel *);
 PETSC_INTERN PetscErrorCode KGNNModelDestroy(KGNNModel *);
 PETSC_INTERN const char    *KGNNNodeModelName(KGNNNodeModel);
 
+/* src/train: losses with their gradients, the optimiser and its schedule */
+PETSC_INTERN PetscReal KGNNCosineLoss(PetscInt m, const PetscInt *row, const PetscInt *col, const PetscReal *p, const PetscReal *t, PetscReal *dp);
+PETSC_INTERN PetscReal KGNNL2Loss(PetscInt m, const PetscInt *row, const PetscInt *col, const PetscReal *p, const PetscReal *t, PetscReal *dp);
+PETSC_INTERN void      KGNNAdamStep(PetscInt n, PetscReal *p, const PetscReal *g, PetscReal *m, PetscReal *v, PetscInt t, PetscReal lr, PetscReal b1, PetscReal b2, PetscReal eps);
+PETSC_INTERN PetscReal KGNNStepLR(PetscReal lr0, PetscReal gamma, PetscInt step_size, PetscInt epoch);
+
 #endif
