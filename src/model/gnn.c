@@ -42,20 +42,6 @@ static PetscErrorCode SecondLayer(const KGNNMLP *mlp, PetscInt rows, PetscReal *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* edge model, out = mlp([e, h_sender, h_receiver]), its first layer applied by parts: the node
-   parts W_s h and W_r h once per node (ps, pr: n x H), gathered per edge; no m x 3H copy */
-static PetscErrorCode EdgeModel(const KGNNMLP *mlp, PetscInt H, const KGNNGraph *G, const PetscReal *he, const PetscReal *hn, PetscReal *out, PetscReal *z, PetscReal *ps, PetscReal *pr)
-{
-  PetscFunctionBegin;
-  PetscCall(KGNNLinearBlock(&mlp->l1, 0, H, G->nnz, he, z, PETSC_FALSE, PETSC_TRUE));
-  PetscCall(KGNNLinearBlock(&mlp->l1, H, H, G->n, hn, ps, PETSC_FALSE, PETSC_FALSE));
-  PetscCall(KGNNLinearBlock(&mlp->l1, 2 * H, H, G->n, hn, pr, PETSC_FALSE, PETSC_FALSE));
-  for (PetscInt k = 0; k < G->nnz; k++)
-    for (PetscInt c = 0; c < mlp->l1.out; c++) z[k * mlp->l1.out + c] += ps[G->sender[k] * mlp->l1.out + c] + pr[G->receiver[k] * mlp->l1.out + c];
-  PetscCall(SecondLayer(mlp, G->nnz, z, out));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* MessagePassingMLP: m_k = f1([h_receiver, e_k]) by parts, mean over the edges into each node,
    then f2([h_i, mean_i]) by parts */
 static PetscErrorCode MessageMLP(const KGNNBlock *B, PetscInt H, const KGNNGraph *G, const PetscReal *he, const PetscReal *hn, const PetscReal *deg, PetscReal *out, PetscReal *z, PetscReal *msg, PetscReal *pr, PetscReal *agg)
@@ -107,7 +93,7 @@ static PetscErrorCode Forward(const KGNNModel *M, const KGNNGraph *G, PetscInt m
   for (PetscInt b = 0; b < M->depth; b++) {
     const KGNNBlock *B = &M->blocks[b];
     /* edge model: e += mlp([e, h_sender, h_receiver]) */
-    PetscCall(EdgeModel(&B->edge, H, G, he, hn, tmp, z, ps, pr));
+    PetscCall(KGNNEdgeModelForward(&B->edge, H, G, he, hn, tmp, z, z, ps, pr));
     for (PetscInt k = 0; k < m * H; k++) he[k] += tmp[k];
     /* node model */
     if (M->node_model == KGNN_NODE_MLP) {

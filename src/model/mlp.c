@@ -70,6 +70,24 @@ PetscErrorCode KGNNLinearBackward(const KGNNLinear *l, PetscInt m, const PetscRe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Backward of the part of a layer on input columns c0..c0+k-1 (see KGNNLinearBlock):
+   dW[:, c0:c0+k] += dY^T X, and dX = dY W[:, c0:c0+k] (dX may be NULL). No bias here. */
+PetscErrorCode KGNNLinearBlockBackward(const KGNNLinear *l, PetscInt c0, PetscInt k, PetscInt m, const PetscReal *X, const PetscReal *dY, PetscReal *dX, PetscReal *dW)
+{
+  PetscBLASInt bm, bk, bout, ld;
+  PetscScalar  one = 1.0, zero = 0.0;
+
+  PetscFunctionBegin;
+  if (!m) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscBLASIntCast(m, &bm));
+  PetscCall(PetscBLASIntCast(k, &bk));
+  PetscCall(PetscBLASIntCast(l->out, &bout));
+  PetscCall(PetscBLASIntCast(l->in, &ld));
+  PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bk, &bout, &bm, &one, X, &bk, dY, &bout, &one, dW + c0, &ld));
+  if (dX) PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bk, &bm, &bout, &one, l->W + c0, &ld, dY, &bout, &zero, dX, &bk));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The MLP with its cache for the backward pass: z = W1 x + b1 (m x hidden), kept */
 PetscErrorCode KGNNMLPForwardCached(const KGNNMLP *mlp, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *z, PetscReal *a)
 {
