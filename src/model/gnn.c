@@ -33,36 +33,6 @@ static PetscErrorCode AddVirtualNode(const KGNNGraph *G, KGNNGraph *V, PetscInt 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* relu in place, then the second layer: out = relu(z) W2^T + b2 */
-static PetscErrorCode SecondLayer(const KGNNMLP *mlp, PetscInt rows, PetscReal *z, PetscReal *out)
-{
-  PetscFunctionBegin;
-  for (PetscInt k = 0; k < rows * mlp->l1.out; k++) z[k] = z[k] > 0 ? z[k] : 0.0;
-  PetscCall(KGNNLinearForward(&mlp->l2, rows, z, out));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* MessagePassingMLP: m_k = f1([h_receiver, e_k]) by parts, mean over the edges into each node,
-   then f2([h_i, mean_i]) by parts */
-static PetscErrorCode MessageMLP(const KGNNBlock *B, PetscInt H, const KGNNGraph *G, const PetscReal *he, const PetscReal *hn, const PetscReal *deg, PetscReal *out, PetscReal *z, PetscReal *msg, PetscReal *pr, PetscReal *agg)
-{
-  PetscFunctionBegin;
-  PetscCall(KGNNLinearBlock(&B->f1.l1, H, H, G->nnz, he, z, PETSC_FALSE, PETSC_TRUE));
-  PetscCall(KGNNLinearBlock(&B->f1.l1, 0, H, G->n, hn, pr, PETSC_FALSE, PETSC_FALSE));
-  for (PetscInt k = 0; k < G->nnz; k++)
-    for (PetscInt c = 0; c < H; c++) z[k * H + c] += pr[G->receiver[k] * H + c];
-  PetscCall(SecondLayer(&B->f1, G->nnz, z, msg));
-  for (PetscInt k = 0; k < G->n * H; k++) agg[k] = 0;
-  for (PetscInt k = 0; k < G->nnz; k++)
-    for (PetscInt c = 0; c < H; c++) agg[G->receiver[k] * H + c] += msg[k * H + c];
-  for (PetscInt i = 0; i < G->n; i++)
-    for (PetscInt c = 0; c < H; c++) agg[i * H + c] /= deg[i];
-  PetscCall(KGNNLinearBlock(&B->f2.l1, 0, H, G->n, hn, z, PETSC_FALSE, PETSC_TRUE));
-  PetscCall(KGNNLinearBlock(&B->f2.l1, H, H, G->n, agg, z, PETSC_TRUE, PETSC_FALSE));
-  PetscCall(SecondLayer(&B->f2, G->n, z, out));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* the network on G; only the first mreal edges are real (decoded) */
 static PetscErrorCode Forward(const KGNNModel *M, const KGNNGraph *G, PetscInt mreal, PetscReal *out)
 {
@@ -109,7 +79,7 @@ static PetscErrorCode Forward(const KGNNModel *M, const KGNNGraph *G, PetscInt m
       PetscCall(KGNNGATv2Forward(&B->gat, H, G, hn, he, agg));
       for (PetscInt k = 0; k < n * H; k++) tmp[k] = 0.5 * tmp[k] + 0.5 * agg[k];
     } else { /* MessagePassingMLP */
-      PetscCall(MessageMLP(B, H, G, he, hn, deg, tmp, z, work, pr, agg));
+      PetscCall(KGNNMessageMLPForward(B, H, G, he, hn, deg, tmp, z, z, work, pr, agg, ps, ps));
     }
     for (PetscInt k = 0; k < n * H; k++) hn[k] += tmp[k];
   }

@@ -80,6 +80,10 @@ PETSC_INTERN PetscErrorCode KGNNLinearBlockBackward(const KGNNLinear *, PetscInt
 PETSC_INTERN PetscErrorCode KGNNEdgeModelForward(const KGNNMLP *, PetscInt H, const KGNNGraph *, const PetscReal *he, const PetscReal *hn, PetscReal *out, PetscReal *z, PetscReal *a, PetscReal *ps, PetscReal *pr);
 PETSC_INTERN PetscErrorCode KGNNEdgeModelBackward(const KGNNMLP *, PetscInt H, const KGNNGraph *, const PetscReal *he, const PetscReal *hn, const PetscReal *z, const PetscReal *a, const PetscReal *dout, PetscReal *dhe, PetscReal *dhn, KGNNMLP *g,
                                                   PetscReal *work, PetscReal *nwork);
+PETSC_INTERN PetscErrorCode KGNNMessageMLPForward(const KGNNBlock *, PetscInt H, const KGNNGraph *, const PetscReal *he, const PetscReal *hn, const PetscReal *deg, PetscReal *out, PetscReal *z1, PetscReal *a1, PetscReal *msg, PetscReal *pr,
+                                                  PetscReal *agg, PetscReal *z2, PetscReal *a2);
+PETSC_INTERN PetscErrorCode KGNNMessageMLPBackward(const KGNNBlock *, PetscInt H, const KGNNGraph *, const PetscReal *he, const PetscReal *hn, const PetscReal *deg, const PetscReal *z1, const PetscReal *a1, const PetscReal *agg, const PetscReal *z2,
+                                                   const PetscReal *a2, const PetscReal *dout, PetscReal *dhe, PetscReal *dhn, KGNNBlock *g, PetscReal *work, PetscReal *nwork);
 PETSC_INTERN PetscErrorCode KGNNMLPForwardCached(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *z, PetscReal *a);
 PETSC_INTERN PetscErrorCode KGNNMLPBackward(const KGNNMLP *, PetscInt m, const PetscReal *X, const PetscReal *z, const PetscReal *a, const PetscReal *dY, PetscReal *dX, KGNNMLP *g, PetscReal *work);
 /* out[k] = the network's value on edge k */
