@@ -13,9 +13,19 @@
 
 static const PetscInt snd[M] = {0, 1, 1, 2, 3, 4, 4, 0, 2}, rcv[M] = {0, 0, 2, 1, 3, 3, 1, 4, 2};
 
-static PetscReal Loss(const KGNNMLP *mlp, const KGNNGraph *G, const PetscReal *he, const PetscReal *hn, const PetscReal *R)
+typedef struct {
+  const KGNNMLP   *mlp;
+  const KGNNGraph *G;
+  const PetscReal *he, *hn, *R;
+} Ctx;
+
+static PetscReal Loss(void *ptr)
 {
-  PetscReal out[M * H], z[M * HID], a[M * HID], ps[NN * HID], pr[NN * HID], s = 0;
+  const Ctx       *c   = (const Ctx *)ptr;
+  const KGNNMLP   *mlp = c->mlp;
+  const KGNNGraph *G   = c->G;
+  const PetscReal *he = c->he, *hn = c->hn, *R = c->R;
+  PetscReal        out[M * H], z[M * HID], a[M * HID], ps[NN * HID], pr[NN * HID], s = 0;
   if (KGNNEdgeModelForward(mlp, H, G, he, hn, out, z, a, ps, pr)) return NAN;
   for (int k = 0; k < M * H; k++) s += R[k] * out[k];
   return s;
@@ -47,19 +57,10 @@ int main(int argc, char **argv)
   } while (zmin < 1e-3);
   for (int k = 0; k < M * H; k++) PetscCall(PetscRandomGetValueReal(rnd, &R[k]));
   PetscCall(KGNNEdgeModelBackward(&mlp, H, &G, he, hn, z, a, R, dhe, dhn, &g, work, nwork));
-  for (int p = 0; p < 6; p++)
-    for (int k = 0; k < sizes[p]; k++) {
-      const PetscReal h = 1e-6, keep = params[p][k];
-      PetscReal       fp, fm, fd, err;
-      params[p][k] = keep + h;
-      fp           = Loss(&mlp, &G, he, hn, R);
-      params[p][k] = keep - h;
-      fm           = Loss(&mlp, &G, he, hn, R);
-      params[p][k] = keep;
-      fd           = (fp - fm) / (2 * h);
-      err          = PetscAbsReal(fd - grads[p][k]) / PetscMax(PetscAbsReal(grads[p][k]), 1e-3);
-      CHECK(err < 1e-6, "d loss / d %s[%d]: backward %.12g, central difference %.12g (relative error %.2e)", names[p], k, (double)grads[p][k], (double)fd, (double)err);
-    }
+  {
+    Ctx ctx = {&mlp, &G, he, hn, R};
+    PetscCall(TestGradients(Loss, &ctx, 6, params, grads, sizes, names));
+  }
   PetscCall(PetscRandomDestroy(&rnd));
   TEST_END();
 }

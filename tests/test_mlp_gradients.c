@@ -10,9 +10,17 @@
 #define OUT 3
 #define M 6
 
-static PetscReal Loss(const KGNNMLP *mlp, const PetscReal *X, const PetscReal *R)
+typedef struct {
+  const KGNNMLP   *mlp;
+  const PetscReal *X, *R;
+} Ctx;
+
+static PetscReal Loss(void *ptr)
 {
-  PetscReal Y[M * OUT], z[M * HID], a[M * HID], s = 0;
+  const Ctx       *c   = (const Ctx *)ptr;
+  const KGNNMLP   *mlp = c->mlp;
+  const PetscReal *X = c->X, *R = c->R;
+  PetscReal        Y[M * OUT], z[M * HID], a[M * HID], s = 0;
   if (KGNNMLPForwardCached(mlp, M, X, Y, z, a)) return NAN;
   for (int k = 0; k < M * OUT; k++) s += R[k] * Y[k];
   return s;
@@ -44,19 +52,10 @@ int main(int argc, char **argv)
   for (int k = 0; k < M * OUT; k++) PetscCall(PetscRandomGetValueReal(rnd, &R[k]));
 
   PetscCall(KGNNMLPBackward(&mlp, M, X, z, a, R, dX, &g, work));
-  for (int p = 0; p < 5; p++)
-    for (int k = 0; k < sizes[p]; k++) {
-      const PetscReal h = 1e-6, keep = params[p][k];
-      PetscReal       fp, fm, fd, err;
-      params[p][k] = keep + h;
-      fp           = Loss(&mlp, X, R);
-      params[p][k] = keep - h;
-      fm           = Loss(&mlp, X, R);
-      params[p][k] = keep;
-      fd           = (fp - fm) / (2 * h);
-      err          = PetscAbsReal(fd - grads[p][k]) / PetscMax(PetscAbsReal(grads[p][k]), 1e-3);
-      CHECK(err < 1e-6, "d loss / d %s[%d]: backward %.12g, central difference %.12g (relative error %.2e)", names[p], k, (double)grads[p][k], (double)fd, (double)err);
-    }
+  {
+    Ctx ctx = {&mlp, X, R};
+    PetscCall(TestGradients(Loss, &ctx, 5, params, grads, sizes, names));
+  }
   PetscCall(PetscRandomDestroy(&rnd));
   TEST_END();
 }

@@ -162,6 +162,28 @@ static inline PetscErrorCode TestRandomSPD(PetscInt n, PetscInt nper, PetscRando
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Central finite differences (h = 1e-6) of loss(ctx) in every entry of params[p] against the
+   backward pass's grads[p]; relative error < 1e-6 (relative to max(|grad|, 1e-3)). */
+typedef PetscReal (*TestLoss)(void *ctx);
+static inline PetscErrorCode TestGradients(TestLoss loss, void *ctx, int np, PetscReal *const params[], PetscReal *const grads[], const int sizes[], const char *const names[])
+{
+  PetscFunctionBegin;
+  for (int p = 0; p < np; p++)
+    for (int k = 0; k < sizes[p]; k++) {
+      const PetscReal h = 1e-6, keep = params[p][k];
+      PetscReal       fp, fm, fd, err;
+      params[p][k] = keep + h;
+      fp           = loss(ctx);
+      params[p][k] = keep - h;
+      fm           = loss(ctx);
+      params[p][k] = keep;
+      fd           = (fp - fm) / (2 * h);
+      err          = PetscAbsReal(fd - grads[p][k]) / PetscMax(PetscAbsReal(grads[p][k]), 1e-3);
+      CHECK(err < 1e-6, "d loss / d %s[%d]: backward %.12g, central difference %.12g (relative error %.2e)", names[p], k, (double)grads[p][k], (double)fd, (double)err);
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 #define TEST_END()                                                                                                                                                                                                                                       \
   do {                                                                                                                                                                                                                                                   \
     if (test_failures) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d check(s) failed\n", test_failures));                                                                                                                                                  \

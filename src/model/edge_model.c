@@ -33,8 +33,7 @@ PetscErrorCode KGNNEdgeModelBackward(const KGNNMLP *mlp, PetscInt H, const KGNNG
   PetscFunctionBegin;
   PetscCall(KGNNLinearBackward(&mlp->l2, m, a, dout, dz, g->l2.W, g->l2.b));
   for (PetscInt k = 0; k < m * Hh; k++) dz[k] = z[k] > 0 ? dz[k] : 0.0; /* ReLU' */
-  for (PetscInt k = 0; k < m; k++)
-    for (PetscInt c = 0; c < Hh; c++) g->l1.b[c] += dz[k * Hh + c];
+  KGNNBiasBackward(Hh, m, dz, g->l1.b);
   PetscCall(KGNNLinearBlockBackward(&mlp->l1, 0, H, m, he, dz, dhe, g->l1.W));
   for (int part = 0; part < 2; part++) {
     /* the node part acts on h[idx[k]]: its weight gradient is (scatter of dz by idx)^T h, and

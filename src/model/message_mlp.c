@@ -42,8 +42,7 @@ PetscErrorCode KGNNMessageMLPBackward(const KGNNBlock *B, PetscInt H, const KGNN
   /* f2 */
   PetscCall(KGNNLinearBackward(&B->f2.l2, n, a2, dout, dz2, g->f2.l2.W, g->f2.l2.b));
   for (PetscInt k = 0; k < n * H2; k++) dz2[k] = z2[k] > 0 ? dz2[k] : 0.0;
-  for (PetscInt k = 0; k < n; k++)
-    for (PetscInt c = 0; c < H2; c++) g->f2.l1.b[c] += dz2[k * H2 + c];
+  KGNNBiasBackward(H2, n, dz2, g->f2.l1.b);
   PetscCall(KGNNLinearBlockBackward(&B->f2.l1, 0, H, n, hn, dz2, dp, g->f2.l1.W));
   for (PetscInt k = 0; k < n * H; k++) dhn[k] += dp[k];
   PetscCall(KGNNLinearBlockBackward(&B->f2.l1, H, H, n, agg, dz2, dagg, g->f2.l1.W));
@@ -53,8 +52,7 @@ PetscErrorCode KGNNMessageMLPBackward(const KGNNBlock *B, PetscInt H, const KGNN
   /* f1 */
   PetscCall(KGNNLinearBackward(&B->f1.l2, m, a1, dmsg, dz1, g->f1.l2.W, g->f1.l2.b));
   for (PetscInt k = 0; k < m * H1; k++) dz1[k] = z1[k] > 0 ? dz1[k] : 0.0;
-  for (PetscInt k = 0; k < m; k++)
-    for (PetscInt c = 0; c < H1; c++) g->f1.l1.b[c] += dz1[k * H1 + c];
+  KGNNBiasBackward(H1, m, dz1, g->f1.l1.b);
   PetscCall(KGNNLinearBlockBackward(&B->f1.l1, H, H, m, he, dz1, dhe, g->f1.l1.W));
   for (PetscInt k = 0; k < n * H1; k++) dz2[k] = 0; /* reused: dz1 scattered to the receivers */
   for (PetscInt k = 0; k < m; k++)

@@ -38,35 +38,28 @@ PetscErrorCode KGNNLinearBlock(const KGNNLinear *l, PetscInt c0, PetscInt k, Pet
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Y = mlp(X) for m rows; work holds m * hidden values */
+/* Y = mlp(X) for m rows; work holds m * hidden values (no cache kept: ReLU in place) */
 PetscErrorCode KGNNMLPForward(const KGNNMLP *mlp, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work)
 {
   PetscFunctionBegin;
-  PetscCall(KGNNLinearForward(&mlp->l1, m, X, work));
-  for (PetscInt k = 0; k < m * mlp->l1.out; k++) work[k] = work[k] > 0 ? work[k] : 0.0; /* ReLU */
-  PetscCall(KGNNLinearForward(&mlp->l2, m, work, Y));
+  PetscCall(KGNNMLPForwardCached(mlp, m, X, Y, work, work));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Backward of Y = X W^T + b: dW += dY^T X, db += sum of the rows of dY, and dX = dY W (dX may
-   be NULL when the input needs no gradient). dW and db accumulate over calls (a batch). */
+/* db += the sum of the rows of dY (m x out): the bias's gradient */
+void KGNNBiasBackward(PetscInt out, PetscInt m, const PetscReal *dY, PetscReal *db)
+{
+  for (PetscInt r = 0; r < m; r++)
+    for (PetscInt c = 0; c < out; c++) db[c] += dY[r * out + c];
+}
+
+/* Backward of Y = X W^T + b: dW += dY^T X, db += sum of the rows of dY (db may be NULL), and
+   dX = dY W (dX may be NULL). dW and db accumulate over calls (a batch). */
 PetscErrorCode KGNNLinearBackward(const KGNNLinear *l, PetscInt m, const PetscReal *X, const PetscReal *dY, PetscReal *dX, PetscReal *dW, PetscReal *db)
 {
-  PetscBLASInt bm, bin, bout;
-  PetscScalar  one = 1.0, zero = 0.0;
-
   PetscFunctionBegin;
-  if (!m) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscBLASIntCast(m, &bm));
-  PetscCall(PetscBLASIntCast(l->in, &bin));
-  PetscCall(PetscBLASIntCast(l->out, &bout));
-  /* column-major: dW^T (in x out) += X^T(in x m) dY(m x out), i.e. X (ld in) times dY^T (ld out) transposed */
-  PetscCallBLAS("BLASgemm", BLASgemm_("N", "T", &bin, &bout, &bm, &one, X, &bin, dY, &bout, &one, dW, &bin));
-  if (db)
-    for (PetscInt r = 0; r < m; r++)
-      for (PetscInt c = 0; c < l->out; c++) db[c] += dY[r * l->out + c];
-  /* dX^T (in x m) = W^T-as-stored (in x out) dY^T (out x m) */
-  if (dX) PetscCallBLAS("BLASgemm", BLASgemm_("N", "N", &bin, &bm, &bout, &one, l->W, &bin, dY, &bout, &zero, dX, &bin));
+  PetscCall(KGNNLinearBlockBackward(l, 0, l->in, m, X, dY, dX, dW));
+  if (db) KGNNBiasBackward(l->out, m, dY, db);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -76,6 +76,7 @@ PETSC_INTERN PetscErrorCode KGNNMLPForward(const KGNNMLP *, PetscInt m, const Pe
 PETSC_INTERN PetscErrorCode KGNNMLPDestroy(KGNNMLP *);
 /* training (kgnn-train): forward with a cache, and the backward pass beside it */
 PETSC_INTERN PetscErrorCode KGNNLinearBackward(const KGNNLinear *, PetscInt m, const PetscReal *X, const PetscReal *dY, PetscReal *dX, PetscReal *dW, PetscReal *db);
+PETSC_INTERN void           KGNNBiasBackward(PetscInt out, PetscInt m, const PetscReal *dY, PetscReal *db);
 PETSC_INTERN PetscErrorCode KGNNLinearBlockBackward(const KGNNLinear *, PetscInt c0, PetscInt k, PetscInt m, const PetscReal *X, const PetscReal *dY, PetscReal *dX, PetscReal *dW);
 PETSC_INTERN PetscErrorCode KGNNEdgeModelForward(const KGNNMLP *, PetscInt H, const KGNNGraph *, const PetscReal *he, const PetscReal *hn, PetscReal *out, PetscReal *z, PetscReal *a, PetscReal *ps, PetscReal *pr);
 PETSC_INTERN PetscErrorCode KGNNEdgeModelBackward(const KGNNMLP *, PetscInt H, const KGNNGraph *, const PetscReal *he, const PetscReal *hn, const PetscReal *z, const PetscReal *a, const PetscReal *dout, PetscReal *dhe, PetscReal *dhn, KGNNMLP *g,
