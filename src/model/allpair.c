@@ -6,8 +6,9 @@
    with the GATv2 branch. */
 #include "model.h"
 
-PetscErrorCode KGNNAllPairForward(const KGNNAllPair *ap, PetscInt H, PetscInt n, const PetscReal *h, PetscReal *out)
+PetscErrorCode KGNNAllPairForward(const KGNNAllPair *ap, PetscInt H, const KGNNGraph *G, const PetscReal *h, PetscReal *out)
 {
+  const PetscInt n = G->n; /* TODO batch: per graph */
   PetscReal *q, *k, *v, *kv, *ksum;
 
   PetscFunctionBegin;

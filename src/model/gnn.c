@@ -75,7 +75,7 @@ static PetscErrorCode Forward(const KGNNModel *M, const KGNNGraph *G, PetscInt m
     } else if (M->node_model == KGNN_NODE_TRANSFORMER) {
       PetscCall(KGNNTransformerForward(&B->tr, H, G, hn, he, tmp));
     } else if (M->node_model == KGNN_NODE_GLOBAL) { /* (1 - alpha) AN + alpha GN, alpha = 1/2 */
-      PetscCall(KGNNAllPairForward(&B->ap, H, n, hn, tmp));
+      PetscCall(KGNNAllPairForward(&B->ap, H, G, hn, tmp));
       PetscCall(KGNNGATv2Forward(&B->gat, H, G, hn, he, agg));
       for (PetscInt k = 0; k < n * H; k++) tmp[k] = 0.5 * tmp[k] + 0.5 * agg[k];
     } else { /* MessagePassingMLP */

@@ -134,3 +134,16 @@ void KGNNScatterSoftmax(PetscInt m, PetscInt n, PetscInt stride, const PetscInt 
   for (PetscInt k = 0; k < m; k++)
     for (PetscInt c = 0; c < stride; c++) score[k * stride + c] /= work[index[k] * stride + c] + 1e-16;
 }
+
+/* Backward of KGNNScatterSoftmax from its output alpha: dscore_k = alpha_k (dalpha_k - sum of
+   alpha_j dalpha_j over the j with index[j] = index[k]), channel by channel. PyG detaches the
+   maximum and the 1e-16 does not change the formula (d alpha_k / d s_j = alpha_k (delta_kj -
+   alpha_j) holds with it). dscore may be dalpha. work: n * stride values. */
+void KGNNScatterSoftmaxBackward(PetscInt m, PetscInt n, PetscInt stride, const PetscInt *index, const PetscReal *alpha, const PetscReal *dalpha, PetscReal *dscore, PetscReal *work)
+{
+  for (PetscInt k = 0; k < n * stride; k++) work[k] = 0;
+  for (PetscInt k = 0; k < m; k++)
+    for (PetscInt c = 0; c < stride; c++) work[index[k] * stride + c] += alpha[k * stride + c] * dalpha[k * stride + c];
+  for (PetscInt k = 0; k < m; k++)
+    for (PetscInt c = 0; c < stride; c++) dscore[k * stride + c] = alpha[k * stride + c] * (dalpha[k * stride + c] - work[index[k] * stride + c]);
+}

@@ -54,12 +54,25 @@ typedef struct {
   KGNNBlock    *blocks;
 } KGNNModel;
 
-/* The graph: n nodes, nnz directed edges sender[k] -> receiver[k] with values a[k]. */
+/* The graph: n nodes, nnz directed edges sender[k] -> receiver[k] with values a[k]. A batch is
+   the disjoint union of ngraphs graphs, batch[i] the graph of node i (batch NULL: one graph);
+   only the per-graph parts (max|A| scaling, virtual node, all-pair attention) look at it. */
 typedef struct {
   PetscInt         n, nnz;
   const PetscInt  *sender, *receiver;
   const PetscReal *a;
+  PetscInt         ngraphs;
+  const PetscInt  *batch;
 } KGNNGraph;
+
+/* Training: each attention-type node model has a forward that keeps a cache (created by the
+   forward, freed by CacheDestroy) and a backward beside it. The backward gets the same h, e as
+   the forward and the gradient dout (n x H) of its output; it ADDS to dh (n x H), de (m x H)
+   and to the weight gradients in grad (a layer of the same shapes). */
+typedef struct _n_KGNNGATv2Cache       *KGNNGATv2Cache;
+typedef struct _n_KGNNGENCache         *KGNNGENCache;
+typedef struct _n_KGNNTransformerCache *KGNNTransformerCache;
+typedef struct _n_KGNNAllPairCache     *KGNNAllPairCache;
 
 PETSC_INTERN PetscErrorCode KGNNLinearForward(const KGNNLinear *, PetscInt m, const PetscReal *X, PetscReal *Y);
 PETSC_INTERN PetscErrorCode KGNNLinearBlock(const KGNNLinear *, PetscInt c0, PetscInt k, PetscInt m, const PetscReal *X, PetscReal *Y, PetscBool accumulate, PetscBool bias);
@@ -69,9 +82,22 @@ PETSC_INTERN PetscErrorCode KGNNGENForward(const KGNNMLP *, PetscInt H, const KG
 PETSC_INTERN PetscErrorCode KGNNTransformerForward(const KGNNTransformer *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
 PETSC_INTERN PetscErrorCode KGNNTransformerDestroy(KGNNTransformer *);
 PETSC_INTERN PetscErrorCode KGNNLinearDestroy(KGNNLinear *);
-PETSC_INTERN PetscErrorCode KGNNAllPairForward(const KGNNAllPair *, PetscInt H, PetscInt n, const PetscReal *h, PetscReal *out);
+PETSC_INTERN PetscErrorCode KGNNAllPairForward(const KGNNAllPair *, PetscInt H, const KGNNGraph *, const PetscReal *h, PetscReal *out);
+PETSC_INTERN PetscErrorCode KGNNGATv2ForwardCached(const KGNNGATv2 *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out, KGNNGATv2Cache *);
+PETSC_INTERN PetscErrorCode KGNNGATv2Backward(const KGNNGATv2 *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, KGNNGATv2Cache, const PetscReal *dout, PetscReal *dh, PetscReal *de, KGNNGATv2 *grad);
+PETSC_INTERN PetscErrorCode KGNNGATv2CacheDestroy(KGNNGATv2Cache *);
+PETSC_INTERN PetscErrorCode KGNNGENForwardCached(const KGNNMLP *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out, KGNNGENCache *);
+PETSC_INTERN PetscErrorCode KGNNGENBackward(const KGNNMLP *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, KGNNGENCache, const PetscReal *dout, PetscReal *dh, PetscReal *de, KGNNMLP *grad);
+PETSC_INTERN PetscErrorCode KGNNGENCacheDestroy(KGNNGENCache *);
+PETSC_INTERN PetscErrorCode KGNNTransformerForwardCached(const KGNNTransformer *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out, KGNNTransformerCache *);
+PETSC_INTERN PetscErrorCode KGNNTransformerBackward(const KGNNTransformer *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, KGNNTransformerCache, const PetscReal *dout, PetscReal *dh, PetscReal *de, KGNNTransformer *grad);
+PETSC_INTERN PetscErrorCode KGNNTransformerCacheDestroy(KGNNTransformerCache *);
+PETSC_INTERN PetscErrorCode KGNNAllPairForwardCached(const KGNNAllPair *, PetscInt H, const KGNNGraph *, const PetscReal *h, PetscReal *out, KGNNAllPairCache *);
+PETSC_INTERN PetscErrorCode KGNNAllPairBackward(const KGNNAllPair *, PetscInt H, const KGNNGraph *, const PetscReal *h, KGNNAllPairCache, const PetscReal *dout, PetscReal *dh, KGNNAllPair *grad);
+PETSC_INTERN PetscErrorCode KGNNAllPairCacheDestroy(KGNNAllPairCache *);
 PETSC_INTERN PetscErrorCode KGNNAllPairDestroy(KGNNAllPair *);
 PETSC_INTERN void           KGNNScatterSoftmax(PetscInt m, PetscInt n, PetscInt stride, const PetscInt *index, PetscReal *score, PetscReal *work);
+PETSC_INTERN void           KGNNScatterSoftmaxBackward(PetscInt m, PetscInt n, PetscInt stride, const PetscInt *index, const PetscReal *alpha, const PetscReal *dalpha, PetscReal *dscore, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPForward(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPDestroy(KGNNMLP *);
 /* training (kgnn-train): forward with a cache, and the backward pass beside it */
