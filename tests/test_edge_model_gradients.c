@@ -37,7 +37,7 @@ int main(int argc, char **argv)
   PetscReal   gW1[HID * 3 * H] = {0}, gb1[HID] = {0}, gW2[H * HID] = {0}, gb2[H] = {0}, dhe[M * H], dhn[NN * H] = {0};
   PetscReal   out[M * H], z[M * HID], a[M * HID], ps[NN * HID], pr[NN * HID], work[2 * M * HID], nwork[NN * HID], zmin;
   KGNNMLP     mlp = {{3 * H, HID, W1, b1}, {HID, H, W2, b2}}, g = {{3 * H, HID, gW1, gb1}, {HID, H, gW2, gb2}};
-  KGNNGraph   G = {NN, M, snd, rcv, NULL};
+  KGNNGraph   G = {NN, M, snd, rcv, NULL, 1, NULL};
   PetscRandom rnd;
   PetscReal  *params[6] = {W1, b1, W2, b2, he, hn}, *grads[6] = {gW1, gb1, gW2, gb2, dhe, dhn};
   int         sizes[6] = {HID * 3 * H, HID, H * HID, H, M * H, NN * H};

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
   static PetscReal W[4][HID * 2 * H], b[4][HID], gW[4][HID * 2 * H], gb[4][HID];
   PetscReal        he[M * H], hn[NN * H], R[NN * H], dhe[M * H], dhn[NN * H] = {0}, work[2 * M * HID], nwork[3 * NN * HID], zmin;
   KGNNBlock        B = {0}, g = {0};
-  KGNNGraph        G = {NN, M, snd, rcv, NULL};
+  KGNNGraph        G = {NN, M, snd, rcv, NULL, 1, NULL};
   Cache            c;
   PetscRandom      rnd;
   PetscReal       *params[10], *grads[10];

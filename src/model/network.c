@@ -22,7 +22,7 @@ PetscErrorCode KGNNNetworkLoad(const char file[], KGNNNetwork *net)
 
 PetscErrorCode KGNNNetworkForward(KGNNNetwork net, PetscInt n, PetscInt nnz, const PetscInt sender[], const PetscInt receiver[], const PetscReal a[], PetscReal out[])
 {
-  KGNNGraph G = {n, nnz, sender, receiver, a};
+  KGNNGraph G = {n, nnz, sender, receiver, a, 1, NULL};
 
   PetscFunctionBegin;
   PetscCall(KGNNModelForward(&net->model, &G, out));
