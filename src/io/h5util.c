@@ -58,3 +58,39 @@ PetscErrorCode KGNNH5ReadNumber(const char *path, hid_t obj, const char *name, h
   H5Aclose(a);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* a float64 dataset of the given rank (dims as PetscInt), an error naming it if it fails */
+PetscErrorCode KGNNH5WriteArray(hid_t f, const char *name, int rank, const PetscInt *dims, const PetscReal *data)
+{
+  hsize_t d[3];
+  hid_t   s, ds, lcpl = H5Pcreate(H5P_LINK_CREATE);
+
+  PetscFunctionBegin;
+  for (int k = 0; k < rank; k++) d[k] = (hsize_t)dims[k];
+  H5Pset_create_intermediate_group(lcpl, 1);
+  s  = H5Screate_simple(rank, d, NULL);
+  ds = H5Dcreate2(f, name, H5T_IEEE_F64LE, s, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(ds >= 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write HDF5 dataset %s", name);
+  H5Dclose(ds);
+  H5Sclose(s);
+  H5Pclose(lcpl);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* a float64 dataset of exactly size values into data; an error naming the file if not */
+PetscErrorCode KGNNH5ReadArray(const char *path, hid_t f, const char *name, PetscInt size, PetscReal *data)
+{
+  hid_t    ds, s;
+  hssize_t npts;
+
+  PetscFunctionBegin;
+  PetscCheck(H5Lexists(f, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: dataset '%s' missing", path, name);
+  ds   = H5Dopen2(f, name, H5P_DEFAULT);
+  s    = H5Dget_space(ds);
+  npts = H5Sget_simple_extent_npoints(s);
+  H5Sclose(s);
+  PetscCheck(npts == (hssize_t)size, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: dataset '%s' has %lld values, expected %d", path, name, (long long)npts, (int)size);
+  PetscCheck(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read '%s'", path, name);
+  H5Dclose(ds);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -10,4 +10,7 @@ PETSC_INTERN PetscErrorCode KGNNH5WriteNumber(hid_t obj, const char *name, hid_t
 PETSC_INTERN PetscErrorCode KGNNH5ReadString(const char *path, hid_t obj, const char *name, char *val, size_t len);
 PETSC_INTERN PetscErrorCode KGNNH5ReadNumber(const char *path, hid_t obj, const char *name, hid_t memtype, void *val);
 
+PETSC_INTERN PetscErrorCode KGNNH5WriteArray(hid_t, const char *name, int rank, const PetscInt *dims, const PetscReal *data);
+PETSC_INTERN PetscErrorCode KGNNH5ReadArray(const char *path, hid_t, const char *name, PetscInt size, PetscReal *data);
+
 #endif

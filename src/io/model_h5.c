@@ -3,115 +3,42 @@
    A missing or wrongly shaped tensor, a NaN weight, an unknown format version: an error that
    names the file and the tensor. */
 #include "h5util.h"
+#include <stdio.h>
 #include "../model/model.h"
 
 #define KGNN_MODEL_FORMAT_VERSION 1
 
-/* into T, allocated by the caller: rows x cols (cols = 0: a vector of rows) */
-static PetscErrorCode ReadTensor(const char *path, hid_t f, const char *name, PetscInt rows, PetscInt cols, PetscReal *T)
+/* one tensor of the table, its shape checked against the architecture's */
+static PetscErrorCode ReadTensor(const char *path, hid_t f, const KGNNTensor *T)
 {
   hid_t   d, s;
   hsize_t dims[3] = {0, 0, 0};
   int     rank;
 
   PetscFunctionBegin;
-  PetscCheck(H5Lexists(f, name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' missing", path, name);
-  d    = H5Dopen2(f, name, H5P_DEFAULT);
+  PetscCheck(H5Lexists(f, T->name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' missing", path, T->name);
+  d    = H5Dopen2(f, T->name, H5P_DEFAULT);
   s    = H5Dget_space(d);
   rank = H5Sget_simple_extent_dims(s, dims, NULL);
   H5Sclose(s);
-  if (rows < 0) { /* [1, 1, -rows], GATv2's att */
-    PetscCheck(rank == 3 && dims[0] == 1 && dims[1] == 1 && dims[2] == (hsize_t)-rows, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions, expected [1, 1, %d]", path, name, rank, (int)-rows);
-    rows = -rows;
-  } else if (cols > 0)
-    PetscCheck(rank == 2 && dims[0] == (hsize_t)rows && dims[1] == (hsize_t)cols, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has shape [%llu, %llu], expected [%d, %d]", path, name, (unsigned long long)dims[0],
-               (unsigned long long)dims[1], (int)rows, (int)cols);
-  else PetscCheck(rank == 1 && dims[0] == (hsize_t)rows, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions and %llu entries, expected a vector of %d", path, name, rank, (unsigned long long)dims[0], (int)rows);
-  PetscCheck(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, T) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read tensor '%s'", path, name);
+  if (T->rank == 3)
+    PetscCheck(rank == 3 && dims[0] == 1 && dims[1] == 1 && dims[2] == (hsize_t)T->dims[2], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions, expected [1, 1, %d]", path, T->name, rank, (int)T->dims[2]);
+  else if (T->rank == 2)
+    PetscCheck(rank == 2 && dims[0] == (hsize_t)T->dims[0] && dims[1] == (hsize_t)T->dims[1], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has shape [%llu, %llu], expected [%d, %d]", path, T->name, (unsigned long long)dims[0],
+               (unsigned long long)dims[1], (int)T->dims[0], (int)T->dims[1]);
+  else PetscCheck(rank == 1 && dims[0] == (hsize_t)T->dims[0], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions and %llu entries, expected a vector of %d", path, T->name, rank, (unsigned long long)dims[0], (int)T->dims[0]);
+  PetscCheck(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, T->data) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read tensor '%s'", path, T->name);
   H5Dclose(d);
-  for (PetscInt k = 0; k < rows * PetscMax(cols, 1); k++) PetscCheck(!PetscIsInfOrNanReal(T[k]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' holds a non-finite value at position %d", path, name, (int)k);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* prefix.weight [out, in] and, with bias, prefix.bias [out] */
-static PetscErrorCode ReadLinear(const char *path, hid_t f, const char *prefix, PetscInt in, PetscInt out, PetscBool bias, KGNNLinear *l)
-{
-  char name[256];
-
-  PetscFunctionBegin;
-  l->in  = in;
-  l->out = out;
-  PetscCall(PetscMalloc1(out * in, &l->W)); /* freed by KGNNLinearDestroy */
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.weight", prefix));
-  PetscCall(ReadTensor(path, f, name, out, in, l->W));
-  if (bias) {
-    PetscCall(PetscMalloc1(out, &l->b));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.bias", prefix));
-    PetscCall(ReadTensor(path, f, name, out, 0, l->b));
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Linear(in, hidden) -> ReLU -> Linear(hidden, out) as prefix.<i1> and prefix.<i2> */
-static PetscErrorCode ReadMLPAt(const char *path, hid_t f, const char *prefix, int i1, int i2, PetscInt in, PetscInt hidden, PetscInt out, PetscBool bias, KGNNMLP *mlp)
-{
-  char name[256];
-
-  PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%d", prefix, i1));
-  PetscCall(ReadLinear(path, f, name, in, hidden, bias, &mlp->l1));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%d", prefix, i2));
-  PetscCall(ReadLinear(path, f, name, hidden, out, bias, &mlp->l2));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode ReadMLP(const char *path, hid_t f, const char *prefix, PetscInt in, PetscInt hidden, PetscInt out, KGNNMLP *mlp)
-{
-  PetscFunctionBegin;
-  PetscCall(ReadMLPAt(path, f, prefix, 0, 2, in, hidden, out, PETSC_TRUE, mlp));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* GATv2Conv: lin_l, lin_r (with bias), lin_edge (without), att [1, 1, H], bias */
-static PetscErrorCode ReadGATv2(const char *path, hid_t f, const char *prefix, PetscInt H, KGNNGATv2 *g)
-{
-  char name[256];
-
-  PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_l", prefix));
-  PetscCall(ReadLinear(path, f, name, H, H, PETSC_TRUE, &g->lin_l));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_r", prefix));
-  PetscCall(ReadLinear(path, f, name, H, H, PETSC_TRUE, &g->lin_r));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_edge", prefix));
-  PetscCall(ReadLinear(path, f, name, H, H, PETSC_FALSE, &g->lin_edge));
-  PetscCall(PetscMalloc2(H, &g->att, H, &g->bias));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.att", prefix));
-  PetscCall(ReadTensor(path, f, name, -H, 0, g->att));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.bias", prefix));
-  PetscCall(ReadTensor(path, f, name, H, 0, g->bias));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* TransformerConv: lin_key, lin_query, lin_value, lin_skip (with bias), lin_edge (without) */
-static PetscErrorCode ReadTransformer(const char *path, hid_t f, const char *prefix, PetscInt H, KGNNTransformer *t)
-{
-  const char *nm[5] = {"lin_key", "lin_query", "lin_value", "lin_skip", "lin_edge"};
-  KGNNLinear *l[5]  = {&t->key, &t->query, &t->value, &t->skip, &t->edge};
-  char        name[256];
-
-  PetscFunctionBegin;
-  for (int k = 0; k < 5; k++) {
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%s", prefix, nm[k]));
-    PetscCall(ReadLinear(path, f, name, H, H, k < 4 ? PETSC_TRUE : PETSC_FALSE, l[k]));
-  }
+  for (PetscInt k = 0; k < T->size; k++) PetscCheck(!PetscIsInfOrNanReal(T->data[k]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' holds a non-finite value at position %d", path, T->name, (int)k);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
 {
-  char      fmt[64], nm[64];
-  long long ver, depth, hidden, pos, vnode;
-  PetscInt  H;
+  char        fmt[64], nm[64];
+  long long   ver, depth, hidden, pos, vnode;
+  PetscInt    nt;
+  KGNNTensor *T;
 
   PetscFunctionBegin;
   PetscCall(KGNNH5ReadString(path, f, "format", fmt, sizeof(fmt)));
@@ -123,56 +50,48 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   PetscCall(KGNNH5ReadNumber(path, f, "hidden", H5T_NATIVE_LLONG, &hidden));
   PetscCall(KGNNH5ReadNumber(path, f, "positional", H5T_NATIVE_LLONG, &pos));
   PetscCall(KGNNH5ReadNumber(path, f, "virtual_node", H5T_NATIVE_LLONG, &vnode));
-  if (!strcmp(nm, "MLPNodeModel")) M->node_model = KGNN_NODE_MLP;
-  else if (!strcmp(nm, "MessagePassingMLP")) M->node_model = KGNN_NODE_MESSAGE_MLP;
-  else if (!strcmp(nm, "GATv2")) M->node_model = KGNN_NODE_GATV2;
-  else if (!strcmp(nm, "GEN")) M->node_model = KGNN_NODE_GEN;
-  else if (!strcmp(nm, "GraphTransformer")) M->node_model = KGNN_NODE_TRANSFORMER;
-  else if (!strcmp(nm, "GlobalGraphTransformer")) M->node_model = KGNN_NODE_GLOBAL;
-  else SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: node model '%s' is not one kgnn knows (MLPNodeModel, MessagePassingMLP, GATv2, GEN, GraphTransformer, GlobalGraphTransformer)", path, nm);
+  PetscCall(KGNNNodeModelFromName(nm, &M->node_model));
+  PetscCheck((int)M->node_model >= 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: node model '%s' is not one kgnn knows (MLPNodeModel, MessagePassingMLP, GATv2, GEN, GraphTransformer, GlobalGraphTransformer)", path, nm);
   PetscCheck(depth >= 0 && depth <= 64 && hidden >= 1 && hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: depth %lld or hidden size %lld out of range", path, depth, hidden);
-  M->depth  = (PetscInt)depth;
-  M->hidden = H   = (PetscInt)hidden;
+  M->depth        = (PetscInt)depth;
+  M->hidden       = (PetscInt)hidden;
   M->positional   = pos ? PETSC_TRUE : PETSC_FALSE;
   M->virtual_node = vnode ? PETSC_TRUE : PETSC_FALSE;
-  M->edge_in      = pos ? 2 : 1;
-  PetscCall(ReadMLP(path, f, "encoder.node_mlp", 1, H, H, &M->enc_node));
-  PetscCall(ReadMLP(path, f, "encoder.edge_mlp", M->edge_in, H, H, &M->enc_edge));
-  PetscCall(PetscCalloc1(M->depth, &M->blocks));
-  for (PetscInt b = 0; b < M->depth; b++) {
-    char p[128];
-    PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.edge", (int)b));
-    PetscCall(ReadMLP(path, f, p, 3 * H, H, H, &M->blocks[b].edge));
-    PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.conv", (int)b));
-    if (M->node_model == KGNN_NODE_GATV2 || M->node_model == KGNN_NODE_GLOBAL) {
-      PetscCall(ReadGATv2(path, f, p, H, &M->blocks[b].gat));
-      if (M->node_model == KGNN_NODE_GLOBAL) {
-        const char *qkv[3] = {"q", "k", "v"};
-        KGNNLinear *l[3]   = {&M->blocks[b].ap.q, &M->blocks[b].ap.k, &M->blocks[b].ap.v};
-        for (int t = 0; t < 3; t++) {
-          PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.attn.%s", (int)b, qkv[t]));
-          PetscCall(ReadLinear(path, f, p, H, H, PETSC_FALSE, l[t]));
-        }
-      }
-      continue;
-    }
-    if (M->node_model == KGNN_NODE_TRANSFORMER) {
-      PetscCall(ReadTransformer(path, f, p, H, &M->blocks[b].tr));
-      continue;
-    }
-    if (M->node_model == KGNN_NODE_GEN) { /* Linear(H, 2H) -> [norm: none] -> ReLU -> Linear(2H, H), no biases */
-      PetscCall(PetscStrlcat(p, ".mlp", sizeof(p)));
-      PetscCall(ReadMLPAt(path, f, p, 0, 3, H, 2 * H, H, PETSC_FALSE, &M->blocks[b].gen));
-      continue;
-    }
-    PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.f1", (int)b));
-    PetscCall(ReadMLP(path, f, p, M->node_model == KGNN_NODE_MLP ? H : 2 * H, H, H, &M->blocks[b].f1));
-    if (M->node_model == KGNN_NODE_MESSAGE_MLP) {
-      PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model.f2", (int)b));
-      PetscCall(ReadMLP(path, f, p, 2 * H, H, H, &M->blocks[b].f2));
-    }
-  }
-  PetscCall(ReadMLP(path, f, "decoder.mlp", H, H, 1, &M->dec));
+  PetscCall(KGNNModelSetUp(M));
+  PetscCall(KGNNModelTensors(M, &nt, &T));
+  for (PetscInt k = 0; k < nt; k++) PetscCall(ReadTensor(path, f, &T[k]));
+  PetscCall(PetscFree(T));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Written to path.tmp and renamed, so a reader never sees half a file; extra(file, ctx) may add
+   groups (kgnn-train's optimiser state) that the reader ignores. */
+PetscErrorCode KGNNModelSave(KGNNModel *M, const char path[], PetscErrorCode (*extra)(hid_t, void *), void *ctx)
+{
+  char        tmp[PETSC_MAX_PATH_LEN + 8];
+  hid_t       f;
+  PetscInt    nt;
+  KGNNTensor *T;
+  long long   ver = KGNN_MODEL_FORMAT_VERSION, depth = M->depth, hidden = M->hidden, pos = M->positional, vnode = M->virtual_node;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+  f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create model file %s", tmp);
+  PetscCall(KGNNH5WriteString(f, "format", "kgnn-model"));
+  PetscCall(KGNNH5WriteNumber(f, "format_version", H5T_STD_I64LE, H5T_NATIVE_LLONG, &ver));
+  PetscCall(KGNNH5WriteString(f, "node_model", KGNNNodeModelName(M->node_model)));
+  PetscCall(KGNNH5WriteNumber(f, "depth", H5T_STD_I64LE, H5T_NATIVE_LLONG, &depth));
+  PetscCall(KGNNH5WriteNumber(f, "hidden", H5T_STD_I64LE, H5T_NATIVE_LLONG, &hidden));
+  PetscCall(KGNNH5WriteNumber(f, "positional", H5T_STD_I64LE, H5T_NATIVE_LLONG, &pos));
+  PetscCall(KGNNH5WriteNumber(f, "virtual_node", H5T_STD_I64LE, H5T_NATIVE_LLONG, &vnode));
+  PetscCall(KGNNH5WriteString(f, "normalisation", "max_abs"));
+  PetscCall(KGNNModelTensors(M, &nt, &T));
+  for (PetscInt k = 0; k < nt; k++) PetscCall(KGNNH5WriteArray(f, T[k].name, T[k].rank, T[k].dims, T[k].data));
+  PetscCall(PetscFree(T));
+  if (extra) PetscCall((*extra)(f, ctx));
+  PetscCheck(H5Fclose(f) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot close %s", tmp);
+  PetscCheck(!rename(tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, path);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -198,25 +117,5 @@ PetscErrorCode KGNNModelLoad(const char path[], KGNNModel *M)
   H5Fclose(f);
   if (ierr) PetscCall(KGNNModelDestroy(M));
   PetscCall(ierr);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode KGNNModelDestroy(KGNNModel *M)
-{
-  PetscFunctionBegin;
-  PetscCall(KGNNMLPDestroy(&M->enc_node));
-  PetscCall(KGNNMLPDestroy(&M->enc_edge));
-  PetscCall(KGNNMLPDestroy(&M->dec));
-  for (PetscInt b = 0; M->blocks && b < M->depth; b++) {
-    PetscCall(KGNNMLPDestroy(&M->blocks[b].edge));
-    PetscCall(KGNNMLPDestroy(&M->blocks[b].f1));
-    PetscCall(KGNNMLPDestroy(&M->blocks[b].f2));
-    PetscCall(KGNNGATv2Destroy(&M->blocks[b].gat));
-    PetscCall(KGNNMLPDestroy(&M->blocks[b].gen));
-    PetscCall(KGNNTransformerDestroy(&M->blocks[b].tr));
-    PetscCall(KGNNAllPairDestroy(&M->blocks[b].ap));
-  }
-  PetscCall(PetscFree(M->blocks));
-  PetscCall(PetscMemzero(M, sizeof(*M)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -10,6 +10,16 @@ const char *KGNNNodeModelName(KGNNNodeModel m)
   return names[m];
 }
 
+/* KGNN_NODE_* from its name; -1 if none */
+PetscErrorCode KGNNNodeModelFromName(const char *name, KGNNNodeModel *m)
+{
+  PetscFunctionBegin;
+  *m = (KGNNNodeModel)-1;
+  for (int k = 0; k <= KGNN_NODE_GLOBAL; k++)
+    if (!strcmp(name, KGNNNodeModelName((KGNNNodeModel)k))) *m = (KGNNNodeModel)k;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Appendix A: one virtual node (index n) joined both ways to every node, i -> v for all i, then
    v -> i, appended after the real edges; their inputs are 0 and they never enter L */
 static PetscErrorCode AddVirtualNode(const KGNNGraph *G, KGNNGraph *V, PetscInt **snd, PetscInt **rcv, PetscReal **a)

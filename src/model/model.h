@@ -4,6 +4,8 @@
 #define KGNN_MODEL_H
 
 #include "../kgnn_impl.h"
+#include <hdf5.h>
+#include <stdint.h>
 
 typedef struct {
   PetscInt   in, out;
@@ -113,11 +115,48 @@ PETSC_INTERN PetscErrorCode KGNNMessageMLPBackward(const KGNNBlock *, PetscInt H
                                                    const PetscReal *a2, const PetscReal *dout, PetscReal *dhe, PetscReal *dhn, KGNNBlock *g, PetscReal *work, PetscReal *nwork);
 PETSC_INTERN PetscErrorCode KGNNMLPForwardCached(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *z, PetscReal *a);
 PETSC_INTERN PetscErrorCode KGNNMLPBackward(const KGNNMLP *, PetscInt m, const PetscReal *X, const PetscReal *z, const PetscReal *a, const PetscReal *dY, PetscReal *dX, KGNNMLP *g, PetscReal *work);
+/* The model's tensors by state_dict name (src/model/tensors.c), and a seeded generator that gives
+   the same stream on every machine (splitmix64) for initial weights, shuffling and random z */
+typedef enum {
+  KGNN_INIT_TORCH,  /* U(-1/sqrt(fan_in), 1/sqrt(fan_in)): torch.nn.Linear */
+  KGNN_INIT_GLOROT, /* U(-sqrt(6/(fan_in+fan_out)), ..): PyG's glorot */
+  KGNN_INIT_ZERO
+} KGNNInit;
+typedef struct {
+  char       name[96];
+  int        rank;    /* 1, 2, or 3 for GATv2's att [1, 1, H] */
+  PetscInt   dims[3]; /* as stored in the file */
+  PetscInt   size, fan_in;
+  KGNNInit   init;
+  PetscReal *data;
+} KGNNTensor;
+typedef struct {
+  uint64_t s;
+} KGNNRandom;
+static inline uint64_t KGNNRandomNext(KGNNRandom *r)
+{
+  uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+  z          = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z          = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+static inline PetscReal KGNNRandomUniform(KGNNRandom *r) /* in [0, 1) with 53 random bits */
+{
+  return (PetscReal)(KGNNRandomNext(r) >> 11) * 0x1.0p-53;
+}
+PETSC_INTERN PetscErrorCode KGNNModelTensors(KGNNModel *, PetscInt *, KGNNTensor **);
+PETSC_INTERN PetscErrorCode KGNNModelSetUp(KGNNModel *);
+PETSC_INTERN PetscErrorCode KGNNModelDuplicate(const KGNNModel *, KGNNModel *);
+PETSC_INTERN PetscErrorCode KGNNModelCopy(KGNNModel *, KGNNModel *);
+PETSC_INTERN PetscErrorCode KGNNModelInitialize(KGNNModel *, KGNNRandom *);
+PETSC_INTERN PetscErrorCode KGNNModelSave(KGNNModel *, const char path[], PetscErrorCode (*extra)(hid_t, void *), void *ctx);
+
 /* out[k] = the network's value on edge k */
 PETSC_INTERN PetscErrorCode KGNNModelForward(const KGNNModel *, const KGNNGraph *, PetscReal *out);
 PETSC_INTERN PetscErrorCode KGNNModelLoad(const char file[], KGNNModel *);
 PETSC_INTERN PetscErrorCode KGNNModelDestroy(KGNNModel *);
 PETSC_INTERN const char    *KGNNNodeModelName(KGNNNodeModel);
+PETSC_INTERN PetscErrorCode KGNNNodeModelFromName(const char *, KGNNNodeModel *);
 
 /* src/train: losses with their gradients, the optimiser and its schedule */
 PETSC_INTERN PetscReal KGNNCosineLoss(PetscInt m, const PetscInt *row, const PetscInt *col, const PetscReal *p, const PetscReal *t, PetscReal *dp);
