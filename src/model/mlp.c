@@ -102,22 +102,6 @@ PetscErrorCode KGNNMLPBackward(const KGNNMLP *mlp, PetscInt m, const PetscReal *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode KGNNLinearDestroy(KGNNLinear *l)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(l->W));
-  PetscCall(PetscFree(l->b));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode KGNNMLPDestroy(KGNNMLP *mlp)
-{
-  PetscFunctionBegin;
-  PetscCall(KGNNLinearDestroy(&mlp->l1));
-  PetscCall(KGNNLinearDestroy(&mlp->l2));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* PyG's scatter softmax, in place: score[k * stride + c] over the k with the same index[k],
    channel by channel: minus the maximum, exponentiated, divided by the sum + 1e-16.
    work: n * stride values. */
