@@ -25,13 +25,13 @@ KGNN_LINK    = -Llib -lkgnn -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) 
 
 LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c src/model/*.c src/train/*.c)
 LIB_OBJ   = $(patsubst src/%.c,build/%.o,$(LIB_SRC))
-HEADERS   = include/kgnn.h src/kgnn_impl.h src/io/h5util.h src/model/model.h
+HEADERS   = include/kgnn.h src/kgnn_impl.h src/io/h5util.h src/model/model.h src/train/train.h
 BINS      = $(patsubst src/cli/%.c,bin/kgnn-%,$(wildcard src/cli/*.c))
 TESTS     = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 EXAMPLES  = $(patsubst examples/%.c,build/examples/%,$(wildcard examples/*.c))
 PETSC_EX2 = /usr/share/petsc/3.18/share/petsc/examples/src/ksp/ksp/tutorials/ex2.c
 
-.PHONY: all build deps demo check check-valgrind bench results figures datasets clean format
+.PHONY: all build deps demo check check-valgrind bench results figures datasets clean format paper paper-smoke
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -70,6 +70,13 @@ build/tests/%: tests/%.c tests/testutil.h lib/libkgnn.so $(HEADERS)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(KGNN_LINK)
 
+# tests of internal functions (the training code): linked with the library's objects
+INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training
+$(INTERNAL_TESTS): build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) $(HEADERS)
+	@mkdir -p build/tests
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(LIB_OBJ) -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS) -lz
+
 build/examples/%: examples/%.c lib/libkgnn.so include/kgnn.h
 	@mkdir -p build/examples
 	@$(if $(V),,echo "  LD      $@")
@@ -102,6 +109,18 @@ results: all
 # The paper's Figure 1 (non-locality) into share/results/
 figures: all
 	$(PYTHON) share/python/figure1.py share/results/figure1.png
+
+# The paper's experiments (Sec. 6.3, Appendices A-B), cell by cell and resumable: days on 2 cores
+# for the full grid (share/paper.sh says which variables select a part of it)
+paper: all
+	@sh share/paper.sh
+
+# One cell, a few epochs, on the small fixture dataset: part of make check
+PAPER_OUT ?= build/paper-smoke
+paper-smoke: all
+	@rm -rf $(PAPER_OUT)
+	@PAPER_SETS=smoke PAPER_MODELS=MessagePassingMLP PAPER_DEPTHS=1 PAPER_VARIANTS=plain PAPER_EPOCHS=3 PAPER_OUT=$(PAPER_OUT) sh share/paper.sh
+	@test -s $(PAPER_OUT)/paper.md && test -s $(PAPER_OUT)/smoke_plain.png && grep -q "| smoke | MessagePassingMLP | 1 | plain | 3 |" $(PAPER_OUT)/paper.md
 
 # The two benchmark datasets (share/doc/dataset-format.md) into data/, not kept in git
 datasets: all

@@ -1,9 +1,15 @@
-"""Fixtures for tests/test_train_steps.c: torch.optim.Adam with torch.optim.lr_scheduler.StepLR
-on a parameter vector with a given sequence of gradients, and the cosine and L2 losses with their
-torch.autograd gradients. Needs torch and h5py (pip).
+"""Fixtures for the trainer's tests, from PyTorch / PyTorch Geometric (needs torch,
+torch_geometric and h5py from pip):
+- tests/fixtures/train_steps.h5 (tests/test_train_steps.c): torch.optim.Adam with StepLR on a
+  parameter vector with given gradients, and the cosine and L2 losses with their gradients;
+- tests/fixtures/grad_<model>_<variant>.h5 (tests/test_model_gradients.c): a model, a batch of
+  two graphs with targets, the batch's cosine loss and torch.autograd's gradient of every tensor;
+- tests/fixtures/train_curve_<model>.h5 (tests/test_training.c): initial weights and five epochs
+  of share/python/train_pyg.py on tests/fixtures/train_small.h5 (made by bin/kgnn-dataset).
 
-    python3 share/python/make_train_fixtures.py [tests/fixtures/train_steps.h5]
+    python3 share/python/make_train_fixtures.py
 """
+import os
 import sys
 
 import h5py
@@ -11,7 +17,7 @@ import numpy as np
 import torch
 
 
-def main(out="tests/fixtures/train_steps.h5"):
+def steps(out="tests/fixtures/train_steps.h5"):
     torch.manual_seed(3)
     n, steps = 10, 9
     p = torch.nn.Parameter(torch.randn(n, dtype=torch.float64))
@@ -48,5 +54,98 @@ def main(out="tests/fixtures/train_steps.h5"):
     print("wrote", out)
 
 
+def random_graph(n, gen):
+    """a random symmetric pattern with a full diagonal, both triangles, rows then columns sorted"""
+    dense = torch.zeros(n, n, dtype=torch.float64)
+    for i in range(n):
+        for j in range(i):
+            if torch.rand(1, generator=gen).item() < 0.4 or j == i - 1:
+                dense[i, j] = dense[j, i] = torch.randn(1, generator=gen, dtype=torch.float64).item()
+        dense[i, i] = 3 + torch.rand(1, generator=gen, dtype=torch.float64).item()
+    row, col = dense.nonzero(as_tuple=True)
+    a = dense[row, col]
+    y = torch.where(row >= col, torch.randn(row.shape[0], generator=gen, dtype=torch.float64), torch.zeros_like(a))
+    return n, row, col, a, y
+
+
+def gradients(node_model, depth, positional, virtual_node, seed):
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    model = KGNNModel(node_model, depth, 8, positional, virtual_node).double()
+    with torch.no_grad():  # GATv2's bias starts at 0: make it count
+        for name, t in model.named_parameters():
+            if name.endswith("conv.bias"):
+                t.uniform_(-0.3, 0.3)
+    graphs = [random_graph(7, gen), random_graph(5, gen)]
+    ei, ea, y, batch, eptr, n0 = [], [], [], [], [0], 0
+    for g, (n, row, col, a, t) in enumerate(graphs):
+        ei.append(torch.stack([row, col]) + n0)
+        ea.append(a)
+        y.append(t)
+        batch.append(torch.full((n,), g, dtype=torch.long))
+        n0 += n
+        eptr.append(eptr[-1] + row.shape[0])
+    ei, ea, y, batch = torch.cat(ei, 1), torch.cat(ea), torch.cat(y), torch.cat(batch)
+    out = model(ei, ea.unsqueeze(1), n0, batch)
+    losses = []
+    for g in range(len(graphs)):
+        s = slice(eptr[g], eptr[g + 1])
+        low = ei[0, s] >= ei[1, s]
+        p, t = out[s][low], y[s][low]
+        losses.append(1 - (p * t).sum() / (p.norm() * t.norm()))
+    loss = torch.stack(losses).mean()
+    model.zero_grad()
+    loss.backward()
+    name = f"tests/fixtures/grad_{node_model}_d{depth}{'_pos' if positional else ''}{'_vn' if virtual_node else ''}.h5"
+
+    def extra(f):
+        for g, (n, row, col, a, t) in enumerate(graphs):
+            h = f.create_group(f"batch/{g}")
+            h.attrs["n"] = n
+            h["row"], h["col"], h["a"], h["y"] = row.numpy().astype(np.int64), col.numpy().astype(np.int64), a.numpy(), t.numpy()
+        f["expected/loss"] = np.array([loss.item()])
+        f["expected/out"] = out.detach().numpy()
+        for key, prm in model.named_parameters():
+            f["grad/" + key] = np.zeros(tuple(prm.shape)) if prm.grad is None else prm.grad.detach().numpy()  # the last block's node model feeds nothing
+
+    export_pyg.save(model, name, extra)
+    print("wrote", name)
+
+
+def curve(node_model, depth, seed=4, epochs=5, batch=3, lr=1e-2, step_size=2, gamma=0.6):
+    torch.manual_seed(seed)
+    model = KGNNModel(node_model, depth, 16, False, False).double()
+    name = f"tests/fixtures/train_curve_{node_model}.h5"
+    init = {k: v.clone() for k, v in model.state_dict().items()}
+    data = "tests/fixtures/train_small.h5"
+    hist = train_pyg.train(model, kgnn_dataset.load(data, "train"), kgnn_dataset.load(data, "test"), epochs, batch, lr, step_size, gamma, seed=1)
+    final = {k: v.clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(init)
+
+    def extra(f):
+        f.attrs["epochs"], f.attrs["batch"], f.attrs["lr"], f.attrs["step_size"], f.attrs["gamma"], f.attrs["seed"] = epochs, batch, lr, step_size, gamma, 1
+        f["expected/history"] = np.array(hist)[:, :5]
+        for k, v in final.items():
+            f["final/" + k] = v.numpy()
+
+    export_pyg.save(model, name, extra)
+    print("wrote", name, "final train loss %.6e" % hist[-1][1])
+
+
+def main():
+    steps()
+    for m in NODE_MODELS:
+        gradients(m, 3, False, False, 11)
+        gradients(m, 3, True, True, 12)
+    for m in ("MessagePassingMLP", "GATv2"):
+        curve(m, 2)
+
+
 if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import export_pyg
+    import kgnn_dataset
+    import train_pyg
+    from kgnn_model import NODE_MODELS, KGNNModel
+
     main(*sys.argv[1:])

@@ -21,12 +21,12 @@ static PetscErrorCode ReadTensor(const char *path, hid_t f, const KGNNTensor *T)
   s    = H5Dget_space(d);
   rank = H5Sget_simple_extent_dims(s, dims, NULL);
   H5Sclose(s);
-  if (T->rank == 3)
-    PetscCheck(rank == 3 && dims[0] == 1 && dims[1] == 1 && dims[2] == (hsize_t)T->dims[2], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions, expected [1, 1, %d]", path, T->name, rank, (int)T->dims[2]);
+  if (T->rank == 3) PetscCheck(rank == 3 && dims[0] == 1 && dims[1] == 1 && dims[2] == (hsize_t)T->dims[2], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions, expected [1, 1, %d]", path, T->name, rank, (int)T->dims[2]);
   else if (T->rank == 2)
     PetscCheck(rank == 2 && dims[0] == (hsize_t)T->dims[0] && dims[1] == (hsize_t)T->dims[1], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has shape [%llu, %llu], expected [%d, %d]", path, T->name, (unsigned long long)dims[0],
                (unsigned long long)dims[1], (int)T->dims[0], (int)T->dims[1]);
-  else PetscCheck(rank == 1 && dims[0] == (hsize_t)T->dims[0], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions and %llu entries, expected a vector of %d", path, T->name, rank, (unsigned long long)dims[0], (int)T->dims[0]);
+  else
+    PetscCheck(rank == 1 && dims[0] == (hsize_t)T->dims[0], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions and %llu entries, expected a vector of %d", path, T->name, rank, (unsigned long long)dims[0], (int)T->dims[0]);
   PetscCheck(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, T->data) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read tensor '%s'", path, T->name);
   H5Dclose(d);
   for (PetscInt k = 0; k < T->size; k++) PetscCheck(!PetscIsInfOrNanReal(T->data[k]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' holds a non-finite value at position %d", path, T->name, (int)k);

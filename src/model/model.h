@@ -79,11 +79,8 @@ typedef struct _n_KGNNAllPairCache     *KGNNAllPairCache;
 PETSC_INTERN PetscErrorCode KGNNLinearForward(const KGNNLinear *, PetscInt m, const PetscReal *X, PetscReal *Y);
 PETSC_INTERN PetscErrorCode KGNNLinearBlock(const KGNNLinear *, PetscInt c0, PetscInt k, PetscInt m, const PetscReal *X, PetscReal *Y, PetscBool accumulate, PetscBool bias);
 PETSC_INTERN PetscErrorCode KGNNGATv2Forward(const KGNNGATv2 *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
-PETSC_INTERN PetscErrorCode KGNNGATv2Destroy(KGNNGATv2 *);
 PETSC_INTERN PetscErrorCode KGNNGENForward(const KGNNMLP *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
 PETSC_INTERN PetscErrorCode KGNNTransformerForward(const KGNNTransformer *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out);
-PETSC_INTERN PetscErrorCode KGNNTransformerDestroy(KGNNTransformer *);
-PETSC_INTERN PetscErrorCode KGNNLinearDestroy(KGNNLinear *);
 PETSC_INTERN PetscErrorCode KGNNAllPairForward(const KGNNAllPair *, PetscInt H, const KGNNGraph *, const PetscReal *h, PetscReal *out);
 PETSC_INTERN PetscErrorCode KGNNGATv2ForwardCached(const KGNNGATv2 *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, PetscReal *out, KGNNGATv2Cache *);
 PETSC_INTERN PetscErrorCode KGNNGATv2Backward(const KGNNGATv2 *, PetscInt H, const KGNNGraph *, const PetscReal *h, const PetscReal *e, KGNNGATv2Cache, const PetscReal *dout, PetscReal *dh, PetscReal *de, KGNNGATv2 *grad);
@@ -97,11 +94,9 @@ PETSC_INTERN PetscErrorCode KGNNTransformerCacheDestroy(KGNNTransformerCache *);
 PETSC_INTERN PetscErrorCode KGNNAllPairForwardCached(const KGNNAllPair *, PetscInt H, const KGNNGraph *, const PetscReal *h, PetscReal *out, KGNNAllPairCache *);
 PETSC_INTERN PetscErrorCode KGNNAllPairBackward(const KGNNAllPair *, PetscInt H, const KGNNGraph *, const PetscReal *h, KGNNAllPairCache, const PetscReal *dout, PetscReal *dh, KGNNAllPair *grad);
 PETSC_INTERN PetscErrorCode KGNNAllPairCacheDestroy(KGNNAllPairCache *);
-PETSC_INTERN PetscErrorCode KGNNAllPairDestroy(KGNNAllPair *);
 PETSC_INTERN void           KGNNScatterSoftmax(PetscInt m, PetscInt n, PetscInt stride, const PetscInt *index, PetscReal *score, PetscReal *work);
 PETSC_INTERN void           KGNNScatterSoftmaxBackward(PetscInt m, PetscInt n, PetscInt stride, const PetscInt *index, const PetscReal *alpha, const PetscReal *dalpha, PetscReal *dscore, PetscReal *work);
 PETSC_INTERN PetscErrorCode KGNNMLPForward(const KGNNMLP *, PetscInt m, const PetscReal *X, PetscReal *Y, PetscReal *work);
-PETSC_INTERN PetscErrorCode KGNNMLPDestroy(KGNNMLP *);
 /* training (kgnn-train): forward with a cache, and the backward pass beside it */
 PETSC_INTERN PetscErrorCode KGNNLinearBackward(const KGNNLinear *, PetscInt m, const PetscReal *X, const PetscReal *dY, PetscReal *dX, PetscReal *dW, PetscReal *db);
 PETSC_INTERN void           KGNNBiasBackward(PetscInt out, PetscInt m, const PetscReal *dY, PetscReal *db);
@@ -153,6 +148,10 @@ PETSC_INTERN PetscErrorCode KGNNModelSave(KGNNModel *, const char path[], PetscE
 
 /* out[k] = the network's value on edge k */
 PETSC_INTERN PetscErrorCode KGNNModelForward(const KGNNModel *, const KGNNGraph *, PetscReal *out);
+typedef struct _n_KGNNTape *KGNNTape;
+PETSC_INTERN PetscErrorCode KGNNModelForwardTape(const KGNNModel *, const KGNNGraph *, PetscReal *out, KGNNTape *);
+PETSC_INTERN PetscErrorCode KGNNModelBackward(const KGNNModel *, KGNNTape, const PetscReal *dout, KGNNModel *grad);
+PETSC_INTERN PetscErrorCode KGNNTapeDestroy(KGNNTape *);
 PETSC_INTERN PetscErrorCode KGNNModelLoad(const char file[], KGNNModel *);
 PETSC_INTERN PetscErrorCode KGNNModelDestroy(KGNNModel *);
 PETSC_INTERN const char    *KGNNNodeModelName(KGNNNodeModel);

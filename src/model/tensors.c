@@ -25,13 +25,13 @@ static PetscErrorCode Add(Table *t, const char *name, int rank, PetscInt d0, Pet
   x = &t->T[t->n++];
   PetscCall(PetscMemzero(x, sizeof(*x)));
   PetscCall(PetscStrncpy(x->name, name, sizeof(x->name)));
-  x->rank   = rank;
+  x->rank    = rank;
   x->dims[0] = rank == 3 ? 1 : d0;
   x->dims[1] = rank == 3 ? 1 : d1;
   x->dims[2] = rank == 3 ? d0 : 0;
-  x->size   = d0 * (rank == 2 ? d1 : 1);
-  x->fan_in = fan_in;
-  x->init   = init;
+  x->size    = d0 * (rank == 2 ? d1 : 1);
+  x->fan_in  = fan_in;
+  x->init    = init;
   if (t->alloc) PetscCall(PetscCalloc1(x->size, data));
   x->data = *data;
   PetscFunctionReturn(PETSC_SUCCESS);

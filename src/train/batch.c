@@ -1,0 +1,98 @@
+/* A batch of samples as one graph, the disjoint union (nodes renumbered graph after graph, the
+   real edges first), and the batch losses: per graph, averaged over the batch (Sec. 6.2). */
+#include "train.h"
+
+PetscErrorCode KGNNBatchCreate(PetscInt count, KGNNSample *const s[], KGNNBatch *B)
+{
+  PetscInt n = 0, m = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(B, sizeof(*B)));
+  for (PetscInt g = 0; g < count; g++) n += s[g]->n, m += s[g]->nnz;
+  B->ngraphs = count;
+  PetscCall(PetscMalloc5(m, &B->sender, m, &B->receiver, n, &B->batch, count + 1, &B->eptr, count + 1, &B->nptr));
+  PetscCall(PetscMalloc2(m, &B->a, m, &B->y));
+  B->eptr[0] = B->nptr[0] = 0;
+  for (PetscInt g = 0; g < count; g++) {
+    const PetscInt e0 = B->eptr[g], n0 = B->nptr[g];
+    for (PetscInt k = 0; k < s[g]->nnz; k++) {
+      B->sender[e0 + k]   = n0 + s[g]->row[k]; /* edge i -> j for A_ij: L_ij on row >= column */
+      B->receiver[e0 + k] = n0 + s[g]->col[k];
+      B->a[e0 + k]        = s[g]->a[k];
+      B->y[e0 + k]        = s[g]->y[k];
+    }
+    for (PetscInt i = 0; i < s[g]->n; i++) B->batch[n0 + i] = g;
+    B->eptr[g + 1] = e0 + s[g]->nnz;
+    B->nptr[g + 1] = n0 + s[g]->n;
+  }
+  B->G = (KGNNGraph){n, m, B->sender, B->receiver, B->a, count, B->batch};
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNBatchDestroy(KGNNBatch *B)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree5(B->sender, B->receiver, B->batch, B->eptr, B->nptr));
+  PetscCall(PetscFree2(B->a, B->y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The target-free loss of one graph, |L L^T z - A z|^2 / |A z|^2 with A scaled by max|A| as the
+   network sees it and z uniform in [-1, 1): trains without reference factors. With w = L^T z and
+   r = L w - A z, d loss / d L_ij = 2 (r_i w_j + z_i (L^T r)_j) / |A z|^2. Local indices. */
+static PetscReal FreeLoss(PetscInt n, PetscInt m, const PetscInt *row, const PetscInt *col, const PetscReal *a, const PetscReal *p, PetscReal *dp, KGNNRandom *rng, PetscReal *z, PetscReal *w, PetscReal *r, PetscReal *lr)
+{
+  PetscReal scale = 0, az2 = 0, loss = 0;
+
+  for (PetscInt k = 0; k < m; k++) scale = PetscMax(scale, PetscAbsReal(a[k]));
+  if (scale == 0) scale = 1;
+  for (PetscInt i = 0; i < n; i++) z[i] = 2 * KGNNRandomUniform(rng) - 1, w[i] = 0, r[i] = 0, lr[i] = 0;
+  for (PetscInt k = 0; k < m; k++)
+    if (row[k] >= col[k]) w[col[k]] += p[k] * z[row[k]];
+  for (PetscInt k = 0; k < m; k++) {
+    if (row[k] >= col[k]) r[row[k]] += p[k] * w[col[k]];
+  }
+  for (PetscInt i = 0; i < n; i++) lr[i] = 0;
+  { /* r -= A z, and |A z|^2 */
+    PetscReal *az = lr;
+    for (PetscInt k = 0; k < m; k++) az[row[k]] += a[k] / scale * z[col[k]];
+    for (PetscInt i = 0; i < n; i++) r[i] -= az[i], az2 += az[i] * az[i];
+  }
+  if (az2 == 0) az2 = 1;
+  for (PetscInt i = 0; i < n; i++) loss += r[i] * r[i], lr[i] = 0;
+  for (PetscInt k = 0; k < m; k++)
+    if (row[k] >= col[k]) lr[col[k]] += p[k] * r[row[k]];
+  if (dp)
+    for (PetscInt k = 0; k < m; k++) dp[k] = row[k] >= col[k] ? 2 * (r[row[k]] * w[col[k]] + z[row[k]] * lr[col[k]]) / az2 : 0.0;
+  return loss / az2;
+}
+
+/* the batch loss (the mean over its graphs) and dp = d loss / d p; cos (may be NULL) gets the sum
+   over the graphs of the cosine similarity to the target. rng: the z of the target-free loss. */
+PetscErrorCode KGNNBatchLoss(const KGNNBatch *B, KGNNLoss type, const PetscReal *p, PetscReal *dp, KGNNRandom *rng, PetscReal *loss, PetscReal *cos)
+{
+  PetscInt  *row, *col, nmax = 0, mmax = 0;
+  PetscReal *z, *w, *r, *lr, sum = 0, csum = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt g = 0; g < B->ngraphs; g++) nmax = PetscMax(nmax, B->nptr[g + 1] - B->nptr[g]), mmax = PetscMax(mmax, B->eptr[g + 1] - B->eptr[g]);
+  PetscCall(PetscMalloc2(mmax, &row, mmax, &col));
+  PetscCall(PetscMalloc4(nmax, &z, nmax, &w, nmax, &r, nmax, &lr));
+  for (PetscInt g = 0; g < B->ngraphs; g++) {
+    const PetscInt e0 = B->eptr[g], m = B->eptr[g + 1] - e0, n0 = B->nptr[g];
+    PetscReal     *d = dp ? dp + e0 : NULL, l;
+    for (PetscInt k = 0; k < m; k++) row[k] = B->sender[e0 + k] - n0, col[k] = B->receiver[e0 + k] - n0;
+    if (type == KGNN_LOSS_COSINE) l = KGNNCosineLoss(m, row, col, p + e0, B->y + e0, d);
+    else if (type == KGNN_LOSS_L2) l = KGNNL2Loss(m, row, col, p + e0, B->y + e0, d);
+    else l = FreeLoss(B->nptr[g + 1] - n0, m, row, col, B->a + e0, p + e0, d, rng, z, w, r, lr);
+    sum += l;
+    if (cos) csum += 1 - (type == KGNN_LOSS_COSINE ? l : KGNNCosineLoss(m, row, col, p + e0, B->y + e0, NULL));
+    if (d)
+      for (PetscInt k = 0; k < m; k++) d[k] /= B->ngraphs;
+  }
+  *loss = sum / B->ngraphs;
+  if (cos) *cos = csum;
+  PetscCall(PetscFree2(row, col));
+  PetscCall(PetscFree4(z, w, r, lr));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
