@@ -139,4 +139,14 @@ PETSC_EXTERN PetscErrorCode    KGNNNetworkForward(KGNNNetwork, PetscInt n, Petsc
 PETSC_EXTERN PetscErrorCode    KGNNNetworkView(KGNNNetwork, PetscViewer);
 PETSC_EXTERN PetscErrorCode    KGNNNetworkDestroy(KGNNNetwork *);
 
+/* kgnn-train (share/doc/training.md): options -dataset, -out, -node_model, -depth, ...; the
+   history rows are epoch, train loss, test loss, test cosine similarity, learning rate, seconds */
+typedef struct _n_KGNNTrainer *KGNNTrainer;
+PETSC_EXTERN PetscErrorCode KGNNTrainerCreate(KGNNTrainer *);
+PETSC_EXTERN PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer);
+PETSC_EXTERN PetscErrorCode KGNNTrainerRun(KGNNTrainer);
+PETSC_EXTERN PetscErrorCode KGNNTrainerGetHistory(KGNNTrainer, PetscInt *, const PetscReal **);
+PETSC_EXTERN PetscErrorCode KGNNTrainerGetInterrupted(KGNNTrainer, int *);
+PETSC_EXTERN PetscErrorCode KGNNTrainerDestroy(KGNNTrainer *);
+
 #endif

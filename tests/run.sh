@@ -89,6 +89,28 @@ expect bench_csv "^bcsstk03,112,640,.*,kopt_only$" cat $D/bench.csv
 expect bench_csv_spectrum "ic0_lmin,ic0_lmax,ic0_cond,kopt_lmin,kopt_lmax,kopt_cond,category" cat $D/bench.csv
 expect bench_markdown "\| bcsstk03 \| 112 \| 640 \| fail \(DIVERGED_INDEFINITE_PC\) \| [0-9]+ \| kopt_only \|" cat $D/bench.md
 
+# kgnn-train: bad input is an error that names the file and what is wrong; a NaN loss stops
+# with the last good checkpoint untouched; SIGINT writes a checkpoint that -resume continues
+T=build/tests/train
+TS=tests/fixtures/train_small.h5
+rm -rf $T && mkdir -p $T
+run train_make_empty bin/kgnn-dataset synthetic -out $T/empty.h5 -train 0 -test 2 -n 8
+error train_empty "empty.h5: no training samples \(2 samples in all\)" bin/kgnn-train -dataset $T/empty.h5 -out $T/m.h5
+error train_newer_schema "dataset_newer.h5: schema version 2 is newer than this kgnn reads" bin/kgnn-train -dataset $D/dataset_newer.h5 -out $T/m.h5
+error train_missing_dataset "Cannot open dataset file $T/none.h5" bin/kgnn-train -dataset $T/none.h5 -out $T/m.h5
+error train_unknown_model "-node_model Foo: not one of" bin/kgnn-train -dataset $TS -out $T/m.h5 -node_model Foo
+error train_bad_init "bad_shape.h5: tensor 'encoder.edge_mlp.0.weight' has shape \[16, 3\], expected \[16, 1\]" bin/kgnn-train -dataset $TS -out $T/m.h5 -init tests/fixtures/bad_shape.h5
+expect train_two_epochs "done after 2 epochs; best test loss" $VG bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 2 -depth 1 -checkpoint_every 1 -malloc_dump
+run train_csv_log grep -q "^2,.*,0.001," $T/m.h5.csv
+error train_resume_other_model "checkpoint $T/m.h5.ckpt holds a MessagePassingMLP of depth 1, hidden 16" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 2 -resume
+error train_resume_other_seed "was made with -seed 1 on 8 training samples, this run has -seed 2" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -seed 2
+cp $T/m.h5.ckpt $T/good.ckpt
+error train_nan_loss "the (loss|gradient) is not finite.*; stopping. The weights are not updated; the last good checkpoint is $T/m.h5.ckpt" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -lr 1e300
+run train_nan_checkpoint_kept cmp $T/m.h5.ckpt $T/good.ckpt
+expect train_sigint "interrupted at epoch [0-9]+, batch [0-9]+ of 3: checkpoint written to $T/s.h5.ckpt" sh -c "bin/kgnn-train -dataset $TS -out $T/s.h5 -epochs 100000 -patience 0 -depth 1 -batch 3 & p=\$!; sleep 3; kill -INT \$p; wait \$p; exit 0"
+expect train_sigint_resume "resumed" bin/kgnn-train -dataset $TS -out $T/s.h5 -epochs 2 -patience 0 -depth 1 -batch 3 -resume
+run train_paper_smoke make --no-print-directory paper-smoke PAPER_OUT=$T/paper
+
 # PCGNN: bad weight files name the tensor; reachable like PCKOPT (block solver, -dll_append from
 # another folder, which must still find the default model beside the library)
 N=share/matrices/nos3.mtx.gz
