@@ -4,6 +4,7 @@
 #  1. PCKOPT: setup against MUMPS' Cholesky, apply against PCICC's (kgnn-perf)
 #  2. PCGNN: the network's forward pass against PyTorch Geometric's CPU forward of the same
 #     network (depth-5 MessagePassingMLP, float64, one thread each) on 2D Poisson
+#  3. kgnn-train: seconds per epoch against PyG's CPU training (share/python/bench_train.py)
 cd "$(dirname "$0")/.." || exit 2
 mkdir -p share/results
 OUT=share/results/bench.md.tmp
@@ -24,6 +25,15 @@ if $PY -c "import torch, torch_geometric, h5py" 2>/dev/null; then
     join -j 2 -o 1.3,1.4,1.5,1.6,2.5,1.7,2.6 build/bench_kgnn.txt build/bench_pyg.txt |
       awk '{ printf "| %d | %d | %.4f | %.4f | %.4f | %.2f | %.0f | %.0f |\n", $1, $2, $3, $4, $5, $5 / $3, $6, $7 }'
   } | tee -a $OUT
+  if [ -f data/synthetic.h5 ]; then
+    {
+      echo
+      echo "kgnn-train vs PyTorch Geometric CPU training: the same model, initial weights, data (data/synthetic.h5, 256 train / 64 test), batches of 16 and order, float64, one thread each; mean of epochs 2-3"
+      $PY share/python/bench_train.py data/synthetic.h5 256 64 3
+    } | tee -a $OUT
+  else
+    echo "kgnn-train vs PyG: skipped (data/synthetic.h5 missing: make datasets)" | tee -a $OUT
+  fi
 else
   echo "PCGNN vs PyTorch Geometric: skipped ($PY has no torch, torch_geometric and h5py: pip install torch torch_geometric h5py)" | tee -a $OUT
 fi

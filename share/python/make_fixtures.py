@@ -143,6 +143,4 @@ if __name__ == "__main__":
             t.zero_()
     export_pyg.save(zero, os.path.join(out, "gnn_zero.h5"))  # L = 0: PCGNN must fail, not divide
     bad_models(out)
-    os.makedirs("share/models", exist_ok=True)
-    export_pyg.save(tril, "share/models/default.h5")
-    print("wrote share/models/default.h5 (the hand-built test model)")
+    # share/models/default.h5 is the model kgnn-train trained on the SuiteSparse set (README)

@@ -1,0 +1,40 @@
+#!/bin/sh
+# make paper: the experiments of the paper's Sec. 6.3 and Appendices A-B, cell by cell. A cell is
+# (dataset, node model, depth, variant); each is trained by bin/kgnn-train into
+# $PAPER_OUT/cells/<cell>.h5 with its CSV log, resumed from its checkpoint if one is there, and
+# skipped once marked done, so the grid can be run over days, stopped and started again.
+# Then share/python/paper_report.py writes the table, the figures and the CG iteration counts.
+#   PAPER_SETS="synthetic suitesparse" PAPER_MODELS="..." PAPER_DEPTHS="1 3 5 7"
+#   PAPER_VARIANTS="plain vn pos" PAPER_EPOCHS=300 PAPER_OUT=share/results/paper KGNN_TRAIN=bin/kgnn-train
+cd "$(dirname "$0")/.." || exit 2
+SETS=${PAPER_SETS:-"synthetic suitesparse"}
+MODELS=${PAPER_MODELS:-"MLPNodeModel MessagePassingMLP GATv2 GEN GraphTransformer GlobalGraphTransformer"}
+DEPTHS=${PAPER_DEPTHS:-"1 3 5 7"}
+VARIANTS=${PAPER_VARIANTS:-"plain vn pos"}
+EPOCHS=${PAPER_EPOCHS:-300}
+OUT=${PAPER_OUT:-share/results/paper}
+mkdir -p "$OUT/cells" || exit 2
+for set in $SETS; do
+  case $set in
+    smoke) data=tests/fixtures/train_small.h5 ;;
+    *) data=data/$set.h5 ;;
+  esac
+  if [ ! -f "$data" ]; then echo "make paper: $data missing: run make datasets first" >&2; exit 2; fi
+  for model in $MODELS; do
+    for depth in $DEPTHS; do
+      for variant in $VARIANTS; do
+        # Appendix A (virtual node) and B (positional feature) are run for the plain grid's depths
+        case $variant in plain) flags= ;; vn) flags=-virtual_node ;; pos) flags=-positional ;; *) echo "unknown variant $variant" >&2; exit 2 ;; esac
+        cell=$set-$model-d$depth-$variant
+        out=$OUT/cells/$cell.h5
+        if [ -f "$out.done" ]; then echo "make paper: $cell done ($(cat "$out.done"))"; continue; fi
+        resume=
+        [ -f "$out.ckpt" ] && resume=-resume
+        echo "make paper: $cell${resume:+ (resumed)}"
+        ${KGNN_TRAIN:-bin/kgnn-train} -dataset "$data" -out "$out" -node_model "$model" -depth "$depth" $flags -epochs "$EPOCHS" -checkpoint_every 1 $resume -quiet ${PAPER_TRAIN_OPTIONS:-} || exit 1
+        echo "$(($(wc -l < "$out.csv") - 1)) epochs of $EPOCHS on $(hostname), $(date -u +%Y-%m-%d)" > "$out.done"
+      done
+    done
+  done
+done
+/usr/bin/python3 share/python/paper_report.py "$OUT" $SETS
