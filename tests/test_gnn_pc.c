@@ -69,13 +69,13 @@ int main(int argc, char **argv)
   /* CG with the default model (share/models/default.h5 beside the library) */
   PetscCall(TestPoisson2D(PETSC_COMM_SELF, 20, &A));
   PetscCall(TestCGIterations(A, NULL, PCGNN, &its, &reason));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "poisson 20x20, PCGNN test model: %d iterations, %s\n", (int)its, KSPConvergedReasons[reason]));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "poisson 20x20, PCGNN default model: %d iterations, %s\n", (int)its, KSPConvergedReasons[reason]));
   CHECK(reason > 0, "CG with PCGNN did not converge on Poisson: %s", KSPConvergedReasons[reason]);
   PetscCall(MatDestroy(&A));
   for (int f = 0; f < 3; f++) {
     PetscCall(KGNNMatLoad(PETSC_COMM_SELF, files[f], &A));
     PetscCall(TestCGIterations(A, NULL, PCGNN, &its, &reason));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s, PCGNN test model: %d iterations, %s\n", files[f], (int)its, KSPConvergedReasons[reason]));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s, PCGNN default model: %d iterations, %s\n", files[f], (int)its, KSPConvergedReasons[reason]));
     CHECK(reason > 0, "CG with PCGNN did not converge on %s: %s", files[f], KSPConvergedReasons[reason]);
     PetscCall(MatDestroy(&A));
   }

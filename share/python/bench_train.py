@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = [("MessagePassingMLP", 5), ("GATv2", 3)]
@@ -28,13 +29,25 @@ print(" ".join(repr(h[1]) for h in hist))
 
 
 def run(cmd, env):
-    """stdout and the peak RSS (MB) of this child alone"""
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    out = p.stdout.read()
-    _, status, ru = os.wait4(p.pid, 0)
-    if status:
+    """stdout and the peak RSS (MB) of this child alone: VmHWM of its own address space, polled
+    (rusage would report at least this process's peak, which exec passes on to the child)"""
+    with tempfile.TemporaryFile("w+") as log:
+        p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
+        peak = 0.0
+        while p.poll() is None:
+            try:
+                with open(f"/proc/{p.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            peak = max(peak, int(line.split()[1]) / 1024)
+            except OSError:
+                pass
+            time.sleep(0.02)
+        log.seek(0)
+        out = log.read()
+    if p.returncode:
         sys.exit(f"{cmd[0]} failed:\n{out}")
-    return out, ru.ru_maxrss / 1024
+    return out, peak
 
 
 def main(data, ntrain="256", ntest="64", epochs="3"):
