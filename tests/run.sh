@@ -102,6 +102,8 @@ error train_unknown_model "-node_model Foo: not one of" bin/kgnn-train -dataset 
 error train_bad_init "bad_shape.h5: tensor 'encoder.edge_mlp.0.weight' has shape \[16, 3\], expected \[16, 1\]" bin/kgnn-train -dataset $TS -out $T/m.h5 -init tests/fixtures/bad_shape.h5
 expect train_two_epochs "done after 2 epochs; best test loss" $VG bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 2 -depth 1 -checkpoint_every 1 -malloc_dump
 run train_csv_log grep -q "^2,.*,0.001," $T/m.h5.csv
+expect train_png "curves in $T/p.png" bin/kgnn-train -dataset $TS -out $T/p.h5 -epochs 2 -depth 1 -quiet -png $T/p.png
+run train_png_written test -s $T/p.png
 error train_resume_other_model "checkpoint $T/m.h5.ckpt holds a MessagePassingMLP of depth 1, hidden 16" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 2 -resume
 error train_resume_other_seed "was made with -seed 1 on 8 training samples, this run has -seed 2" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -seed 2
 cp $T/m.h5.ckpt $T/good.ckpt

@@ -2,11 +2,33 @@
    weights that -pc_type gnn and share/python/export_pyg.py read. */
 static const char help[] = "kgnn-train -dataset FILE -out MODEL.h5 [-node_model MessagePassingMLP] [-depth 3] [-hidden 16] [-positional] [-virtual_node]\n"
                            "  [-loss cosine|l2|free] [-epochs 300] [-batch 16|8] [-lr 1e-3] [-gamma 0.6] [-step_size 50] [-patience 50] [-seed 1] [-shuffle true]\n"
-                           "  [-init MODEL.h5] [-checkpoint FILE] [-checkpoint_every 10] [-resume] [-log FILE.csv] [-max_train N] [-max_test N] [-quiet]\n"
+                           "  [-init MODEL.h5] [-checkpoint FILE] [-checkpoint_every 10] [-resume] [-log FILE.csv] [-png FILE.png] [-max_train N] [-max_test N] [-quiet]\n"
                            "  Adam with the learning rate times gamma every step_size epochs; early stopping on the test loss; MODEL.h5 holds the\n"
                            "  weights with the best test loss, MODEL.h5.csv the log, MODEL.h5.ckpt the checkpoint (also on SIGINT/SIGTERM).\n";
 
 #include <kgnn.h>
+#include <libgen.h>
+#include <stdlib.h>
+
+/* the curves from the CSV log by share/python/plot_training.py (matplotlib), found beside this
+   program (bin/../share); a failure to plot is a warning, the weights are written already */
+static PetscErrorCode Plot(const char *argv0)
+{
+  char      png[PETSC_MAX_PATH_LEN], log[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], self[PETSC_MAX_PATH_LEN], cmd[4 * PETSC_MAX_PATH_LEN];
+  PetscBool flg;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-png", png, sizeof(png), &flg));
+  if (!flg) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-log", log, sizeof(log), &flg));
+  if (!flg) PetscCall(PetscSNPrintf(log, sizeof(log), "%s.csv", out));
+  PetscCall(PetscStrncpy(self, argv0, sizeof(self)));
+  PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s/../share/python/plot_training.py' '%s' '%s'", dirname(self), log, png));
+  if (system(cmd)) PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: warning: could not draw %s (%s)\n", png, cmd));
+  else PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: curves in %s\n", png));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
 int main(int argc, char **argv)
 {
@@ -20,6 +42,7 @@ int main(int argc, char **argv)
   PetscCall(KGNNTrainerSetFromOptions(T));
   PetscCall(KGNNTrainerRun(T));
   PetscCall(KGNNTrainerGetInterrupted(T, &sig));
+  if (!sig) PetscCall(Plot(argv[0]));
   PetscCall(KGNNTrainerDestroy(&T));
   PetscCall(PetscFinalize());
   return sig ? 128 + sig : 0; /* as a shell reports a process a signal ended */
