@@ -100,6 +100,7 @@ error train_newer_schema "dataset_newer.h5: schema version 2 is newer than this 
 error train_missing_dataset "Cannot open dataset file $T/none.h5" bin/kgnn-train -dataset $T/none.h5 -out $T/m.h5
 error train_unknown_model "-node_model Foo: not one of" bin/kgnn-train -dataset $TS -out $T/m.h5 -node_model Foo
 error train_bad_init "bad_shape.h5: tensor 'encoder.edge_mlp.0.weight' has shape \[16, 3\], expected \[16, 1\]" bin/kgnn-train -dataset $TS -out $T/m.h5 -init tests/fixtures/bad_shape.h5
+error train_init_mismatch "-init tests/fixtures/train_curve_GATv2.h5 holds a GATv2 of depth 2, hidden 16 \\(positional 0, virtual node 0\\); -depth asks for another" bin/kgnn-train -dataset $TS -out $T/m.h5 -init tests/fixtures/train_curve_GATv2.h5 -depth 3
 expect train_two_epochs "done after 2 epochs; best test loss" $VG bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 2 -depth 1 -checkpoint_every 1 -malloc_dump
 run train_csv_log grep -q "^2,.*,0.001," $T/m.h5.csv
 expect train_png "curves in $T/p.png" bin/kgnn-train -dataset $TS -out $T/p.h5 -epochs 2 -depth 1 -quiet -png $T/p.png

@@ -357,6 +357,16 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
   if (T->init[0]) { /* the architecture comes from the file */
     KGNNModel In;
     PetscCall(KGNNModelLoad(T->init, &In));
+    { /* an architecture asked for on the command line must be the file's */
+      const char *opt[5] = {"-node_model", "-depth", "-hidden", "-positional", "-virtual_node"};
+      PetscBool   set, same[5];
+      same[0] = In.node_model == T->M.node_model, same[1] = In.depth == T->M.depth, same[2] = In.hidden == T->M.hidden, same[3] = In.positional == T->M.positional, same[4] = In.virtual_node == T->M.virtual_node;
+      for (int k = 0; k < 5; k++) {
+        PetscCall(PetscOptionsHasName(NULL, NULL, opt[k], &set));
+        PetscCheck(!set || same[k], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-init %s holds a %s of depth %d, hidden %d (positional %d, virtual node %d); %s asks for another", T->init, KGNNNodeModelName(In.node_model), (int)In.depth, (int)In.hidden,
+                   (int)In.positional, (int)In.virtual_node, opt[k]);
+      }
+    }
     T->M.node_model = In.node_model, T->M.depth = In.depth, T->M.hidden = In.hidden, T->M.positional = In.positional, T->M.virtual_node = In.virtual_node;
     PetscCall(KGNNModelSetUp(&T->M));
     PetscCall(KGNNModelCopy(&In, &T->M));
