@@ -132,7 +132,8 @@ static PetscErrorCode LoadData(KGNNTrainer T)
 }
 
 /* ---- checkpoints: the model file plus a group /train with everything else ---- */
-static PetscErrorCode WriteModelGroup(hid_t f, const char *group, KGNNModel *M)
+/* every tensor of M as group/<state_dict name>, written (path NULL) or read from path */
+static PetscErrorCode ModelGroup(const char *path, hid_t f, const char *group, KGNNModel *M)
 {
   PetscInt    nt;
   KGNNTensor *X;
@@ -142,23 +143,8 @@ static PetscErrorCode WriteModelGroup(hid_t f, const char *group, KGNNModel *M)
   PetscCall(KGNNModelTensors(M, &nt, &X));
   for (PetscInt k = 0; k < nt; k++) {
     PetscCall(PetscSNPrintf(name, sizeof(name), "%s/%s", group, X[k].name));
-    PetscCall(KGNNH5WriteArray(f, name, 1, &X[k].size, X[k].data));
-  }
-  PetscCall(PetscFree(X));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode ReadModelGroup(const char *path, hid_t f, const char *group, KGNNModel *M)
-{
-  PetscInt    nt;
-  KGNNTensor *X;
-  char        name[160];
-
-  PetscFunctionBegin;
-  PetscCall(KGNNModelTensors(M, &nt, &X));
-  for (PetscInt k = 0; k < nt; k++) {
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s/%s", group, X[k].name));
-    PetscCall(KGNNH5ReadArray(path, f, name, X[k].size, X[k].data));
+    if (path) PetscCall(KGNNH5ReadArray(path, f, name, X[k].size, X[k].data));
+    else PetscCall(KGNNH5WriteArray(f, name, 1, &X[k].size, X[k].data));
   }
   PetscCall(PetscFree(X));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -177,9 +163,9 @@ static PetscErrorCode WriteState(hid_t f, void *ctx)
   PetscCall(KGNNH5WriteArray(f, "train/counters", 1, &d8, vr)); /* epoch, step, next batch, bad epochs, best epoch, log rows, seed, train samples */
   PetscCall(KGNNH5WriteArray(f, "train/reals", 1, &d3, r));
   if (T->nlog) PetscCall(KGNNH5WriteArray(f, "train/history", 2, dh, T->hist));
-  PetscCall(WriteModelGroup(f, "train/adam_m", &T->Am));
-  PetscCall(WriteModelGroup(f, "train/adam_v", &T->Av));
-  PetscCall(WriteModelGroup(f, "train/best", &T->best));
+  PetscCall(ModelGroup(NULL, f, "train/adam_m", &T->Am));
+  PetscCall(ModelGroup(NULL, f, "train/adam_v", &T->Av));
+  PetscCall(ModelGroup(NULL, f, "train/best", &T->best));
   PetscCall(KGNNH5WriteString(f, "train_dataset", T->dataset));
   PetscCall(KGNNH5WriteString(f, "train_loss", loss_names[T->loss]));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -217,9 +203,9 @@ static PetscErrorCode LoadCheckpoint(KGNNTrainer T)
     PetscCall(PetscMalloc1((size_t)(T->nlog + 1) * NHIST, &T->hist));
   }
   if (T->nlog) PetscCall(KGNNH5ReadArray(T->ckpt, f, "train/history", T->nlog * NHIST, T->hist));
-  PetscCall(ReadModelGroup(T->ckpt, f, "train/adam_m", &T->Am));
-  PetscCall(ReadModelGroup(T->ckpt, f, "train/adam_v", &T->Av));
-  PetscCall(ReadModelGroup(T->ckpt, f, "train/best", &T->best));
+  PetscCall(ModelGroup(T->ckpt, f, "train/adam_m", &T->Am));
+  PetscCall(ModelGroup(T->ckpt, f, "train/adam_v", &T->Av));
+  PetscCall(ModelGroup(T->ckpt, f, "train/best", &T->best));
   H5Fclose(f);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
