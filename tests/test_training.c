@@ -3,7 +3,9 @@
      (fixtures from make_train_fixtures.py): the loss curve to 1e-6 and the final weights;
    - the same seed twice gives bit-identical weights;
    - interrupted after some batches and resumed, the run ends at bit-identical weights and log;
-   - the trained weights load in PCGNN. */
+   - the weights kgnn-train writes load in PCGNN and in PyTorch and give the same outputs
+     (fixtures trained_<model>.h5: this very run's weights through export_pyg.load, and
+     PyTorch's outputs with them). */
 #include "testutil.h"
 #include "../src/train/train.h"
 #include "../src/io/h5util.h"
@@ -98,12 +100,42 @@ static PetscErrorCode CheckCurve(const char *model)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Repeats the kgnn-train run behind tests/fixtures/trained_<model>.h5: the same weights as the
+   fixture's (which PyTorch loaded), and PCGNN's network with them gives PyTorch's outputs. */
+static PetscErrorCode CheckTrainedInPyTorch(const char *model)
+{
+  const char *graphs[] = {"tridiagonal", "poisson6", "bcsstk01"};
+  char        fix[256], out[256], opts[1024], train[800];
+  hid_t       f;
+  PetscReal   wdiff, rel = 0, worst = 0;
+  KGNNNetwork net;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(fix, sizeof(fix), "tests/fixtures/trained_%s.h5", model));
+  PetscCall(PetscSNPrintf(out, sizeof(out), "build/tests/trained_%s.h5", model));
+  f = H5Fopen(fix, H5F_ACC_RDONLY, H5P_DEFAULT);
+  PetscCall(KGNNH5ReadString(fix, f, "kgnn_train_options", train, sizeof(train)));
+  H5Fclose(f);
+  PetscCall(PetscSNPrintf(opts, sizeof(opts), "%s -out %s", train, out));
+  PetscCall(Train(opts, NULL));
+  PetscCall(ModelDiff(out, fix, &wdiff));
+  CHECK(wdiff < 1e-12, "%s: kgnn-train's weights differ from those PyTorch loaded by %.2e", model, (double)wdiff);
+  PetscCall(KGNNNetworkLoad(out, &net));
+  for (int g = 0; g < 3; g++) {
+    PetscCall(TestNetworkOnFixture(net, fix, graphs[g], 1e-10, &rel));
+    worst = PetscMax(worst, rel);
+  }
+  PetscCall(KGNNNetworkDestroy(&net));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s trained by kgnn-train: weights within %.2e of the fixture's, PCGNN's network within %.2e of PyTorch's outputs\n", model, (double)wdiff, (double)worst));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
   const char *base = "-dataset tests/fixtures/train_small.h5 -node_model GATv2 -depth 2 -hidden 8 -epochs 4 -batch 3 -lr 1e-2 -step_size 2 -patience 0 -seed 9 -quiet";
   char        opts[1024];
+  const char *models[] = {"MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer", "GlobalGraphTransformer"};
   PetscReal   d;
-  KGNNNetwork net;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(CheckCurve("MessagePassingMLP"));
@@ -127,8 +159,7 @@ int main(int argc, char **argv)
   PetscCall(ModelDiff("build/tests/run_a.h5", "build/tests/run_c.h5", &d));
   CHECK(d == 0, "interrupted and resumed: best weights differ from the uninterrupted run by %.2e", (double)d);
 
-  /* the result is a model file PCGNN reads */
-  PetscCall(KGNNNetworkLoad("build/tests/run_c.h5", &net));
-  PetscCall(KGNNNetworkDestroy(&net));
+  /* the result is a model file PCGNN and PyTorch read, with the same outputs */
+  for (int m = 0; m < 6; m++) PetscCall(CheckTrainedInPyTorch(models[m]));
   TEST_END();
 }

@@ -5,6 +5,7 @@
 
 #include <kgnn.h>
 #include <petscblaslapack.h>
+#include <hdf5.h>
 
 static int test_failures = 0;
 
@@ -181,6 +182,68 @@ static inline PetscErrorCode TestGradients(TestLoss loss, void *ctx, int np, Pet
       err          = PetscAbsReal(fd - grads[p][k]) / PetscMax(PetscAbsReal(grads[p][k]), 1e-3);
       CHECK(err < 1e-6, "d loss / d %s[%d]: backward %.12g, central difference %.12g (relative error %.2e)", names[p], k, (double)grads[p][k], (double)fd, (double)err);
     }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One array of an HDF5 group, allocated here (rank 1 or 2; *len counts all its entries). */
+static inline PetscErrorCode TestH5ReadArray(hid_t g, const char *name, hid_t type, void **buf, size_t elsize, hsize_t *len)
+{
+  hid_t   d, s;
+  hsize_t dims[2] = {1, 1};
+  int     rank;
+
+  PetscFunctionBegin;
+  d = H5Dopen2(g, name, H5P_DEFAULT);
+  PetscCheck(d >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "no dataset %s", name);
+  s    = H5Dget_space(d);
+  rank = H5Sget_simple_extent_dims(s, dims, NULL);
+  *len = rank == 2 ? dims[0] * dims[1] : dims[0];
+  PetscCall(PetscMalloc(elsize * *len, buf));
+  PetscCheck(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "cannot read %s", name);
+  H5Sclose(s);
+  H5Dclose(d);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The network's output on a fixture graph (group fixture/<graph> of file: n, edge_index, edge_attr
+   and PyTorch's output) against PyTorch's, relative to max|output|: a CHECK with tolerance tol. */
+static inline PetscErrorCode TestNetworkOnFixture(KGNNNetwork net, const char *file, const char *graph, PetscReal tol, PetscReal *rel)
+{
+  char        name[64];
+  hid_t       f, grp, at;
+  long long   n;
+  hsize_t     ne = 0, na = 0, no = 0;
+  PetscInt64 *ei;
+  PetscInt   *snd, *rcv;
+  PetscReal  *a, *ref, *out, err = 0, rmax = 0;
+
+  PetscFunctionBegin;
+  f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot open %s", file);
+  PetscCall(PetscSNPrintf(name, sizeof(name), "fixture/%s", graph));
+  grp = H5Gopen2(f, name, H5P_DEFAULT);
+  PetscCheck(grp >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: no group %s", file, name);
+  at = H5Aopen(grp, "n", H5P_DEFAULT);
+  H5Aread(at, H5T_NATIVE_LLONG, &n);
+  H5Aclose(at);
+  PetscCall(TestH5ReadArray(grp, "edge_index", H5T_NATIVE_INT64, (void **)&ei, sizeof(PetscInt64), &ne));
+  PetscCall(TestH5ReadArray(grp, "edge_attr", H5T_NATIVE_DOUBLE, (void **)&a, sizeof(PetscReal), &na));
+  PetscCall(TestH5ReadArray(grp, "output", H5T_NATIVE_DOUBLE, (void **)&ref, sizeof(PetscReal), &no));
+  PetscCall(PetscMalloc3(na, &snd, na, &rcv, na, &out));
+  for (hsize_t k = 0; k < na; k++) snd[k] = (PetscInt)ei[k], rcv[k] = (PetscInt)ei[na + k];
+  PetscCall(KGNNNetworkForward(net, (PetscInt)n, (PetscInt)na, snd, rcv, a, out));
+  for (hsize_t k = 0; k < na; k++) {
+    err  = PetscMax(err, PetscAbsReal(out[k] - ref[k]));
+    rmax = PetscMax(rmax, PetscAbsReal(ref[k]));
+  }
+  *rel = rmax > 0 ? err / rmax : err;
+  CHECK(ne == 2 * na && no == na && err <= tol * rmax, "%s on %s: C and PyTorch outputs differ by %.3e (relative)", file, graph, (double)*rel);
+  PetscCall(PetscFree3(snd, rcv, out));
+  PetscCall(PetscFree(ei));
+  PetscCall(PetscFree(a));
+  PetscCall(PetscFree(ref));
+  H5Gclose(grp);
+  H5Fclose(f);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -5,9 +5,12 @@ torch_geometric and h5py from pip):
 - tests/fixtures/grad_<model>_<variant>.h5 (tests/test_model_gradients.c): a model, a batch of
   two graphs with targets, the batch's cosine loss and torch.autograd's gradient of every tensor;
 - tests/fixtures/train_curve_<model>.h5 (tests/test_training.c): initial weights and five epochs
-  of share/python/train_pyg.py on tests/fixtures/train_small.h5 (made by bin/kgnn-dataset).
+  of share/python/train_pyg.py on tests/fixtures/train_small.h5 (made by bin/kgnn-dataset);
+- tests/fixtures/trained_<model>.h5 (tests/test_training.c): weights trained by bin/kgnn-train
+  (built first), loaded into PyTorch by export_pyg.load, and PyTorch's outputs with them on the
+  graphs of make_fixtures.py.
 
-    python3 share/python/make_train_fixtures.py
+    python3 share/python/make_train_fixtures.py [steps] [gradients] [curve] [trained]
 """
 import os
 import sys
@@ -132,13 +135,53 @@ def curve(node_model, depth, seed=4, epochs=5, batch=3, lr=1e-2, step_size=2, ga
     print("wrote", name, "final train loss %.6e" % hist[-1][1])
 
 
-def main():
-    steps()
-    for m in NODE_MODELS:
+# the kgnn-train run behind each trained_<model>.h5, repeated by tests/test_training.c
+TRAINED_OPTIONS = "-dataset tests/fixtures/train_small.h5 -depth 2 -positional -virtual_node -epochs 2 -batch 3 -lr 1e-2 -seed 5 -patience 0 -quiet"
+
+
+def trained(node_model):
+    """C-trained weights through PyTorch: the outputs PCGNN must reproduce with the same file"""
+    import subprocess
+    import tempfile
+
+    import make_fixtures
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "m.h5")
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+        subprocess.run(["bin/kgnn-train", "-node_model", node_model, "-out", out] + TRAINED_OPTIONS.split(), check=True, env=env)
+        model = export_pyg.load(out)
+    gs = list(make_fixtures.graphs("../shared/matrices/suitesparse", np.random.default_rng(0)))
+    name = f"tests/fixtures/trained_{node_model}.h5"
+
+    def extra(f):
+        f.attrs["kgnn_train_options"] = np.bytes_(f"-node_model {node_model} " + TRAINED_OPTIONS)
+        for gname, n, entries in gs:
+            ei, a = make_fixtures.csr_edges(n, entries)
+            with torch.no_grad():
+                y = model(ei, a.unsqueeze(1), n)
+            g = f.create_group(f"fixture/{gname}")
+            g.attrs["n"] = n
+            g.create_dataset("edge_index", data=ei.numpy().astype(np.int64))
+            g.create_dataset("edge_attr", data=a.numpy())
+            g.create_dataset("output", data=y.numpy())
+
+    export_pyg.save(model, name, extra)
+    print("wrote", name)
+
+
+def main(*parts):
+    """parts: any of steps, gradients, curve, trained (default: all)"""
+    parts = parts or ("steps", "gradients", "curve", "trained")
+    if "steps" in parts:
+        steps()
+    for m in NODE_MODELS if "gradients" in parts else ():
         gradients(m, 3, False, False, 11)
         gradients(m, 3, True, True, 12)
-    for m in ("MessagePassingMLP", "GATv2"):
+    for m in ("MessagePassingMLP", "GATv2") if "curve" in parts else ():
         curve(m, 2)
+    for m in NODE_MODELS if "trained" in parts else ():
+        trained(m)
 
 
 if __name__ == "__main__":
