@@ -114,6 +114,8 @@ static PetscErrorCode Forward(const KGNNModel *M, const KGNNGraph *G, PetscInt m
     /* edge model: e += mlp([e, h_sender, h_receiver]) */
     PetscCall(KGNNEdgeModelForward(&B->edge, H, G, eb, hb, tmp, T ? T->ez[b] : z, T ? T->ea[b] : z, ps, pr));
     for (PetscInt k = 0; k < m * H; k++) eo[k] = eb[k] + tmp[k];
+    /* the last block's node states would reach nothing: the decoder reads the edges only */
+    if (b == M->depth - 1) break;
     /* node model, on h and the updated e */
     if (M->node_model == KGNN_NODE_MLP) {
       PetscCall(KGNNMLPForwardCached(&B->f1, n, hb, tmp, T ? T->z1[b] : work, T ? T->a1[b] : work));
@@ -241,6 +243,36 @@ PetscErrorCode KGNNModelForwardTape(const KGNNModel *M, const KGNNGraph *G, Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Block b's node model, h_{b+1} = h_b + node(h_b, e_{b+1}): from dN (d/d h_{b+1}), dN becomes
+   d/d h_b and dE gains d/d e_{b+1}; the weight gradients add into g */
+static PetscErrorCode NodeModelBackward(const KGNNModel *M, KGNNTape T, PetscInt b, PetscReal *dN, PetscReal *dE, KGNNBlock *g, PetscReal *dt, PetscReal *eb, PetscReal *work, PetscReal *nwork)
+{
+  const KGNNGraph *G = &T->G;
+  const KGNNBlock *B = &M->blocks[b];
+  const PetscInt   H = M->hidden, n = G->n, m = G->nnz;
+
+  PetscFunctionBegin;
+  PetscCall(PetscArraycpy(dt, dN, n * H));
+  if (M->node_model == KGNN_NODE_MLP) {
+    PetscCall(KGNNMLPBackward(&B->f1, n, T->hn[b], T->z1[b], T->a1[b], dt, nwork, &g->f1, work));
+    for (PetscInt k = 0; k < n * H; k++) dN[k] += nwork[k];
+  } else if (M->node_model == KGNN_NODE_GATV2) {
+    PetscCall(KGNNGATv2Backward(&B->gat, H, G, T->hn[b], T->he[b + 1], T->gat[b], dt, dN, dE, &g->gat));
+  } else if (M->node_model == KGNN_NODE_GEN) {
+    PetscCall(KGNNGENBackward(&B->gen, H, G, T->hn[b], T->he[b + 1], T->gen[b], dt, dN, dE, &g->gen));
+  } else if (M->node_model == KGNN_NODE_TRANSFORMER) {
+    PetscCall(KGNNTransformerBackward(&B->tr, H, G, T->hn[b], T->he[b + 1], T->tr[b], dt, dN, dE, &g->tr));
+  } else if (M->node_model == KGNN_NODE_GLOBAL) {
+    for (PetscInt k = 0; k < n * H; k++) dt[k] *= 0.5;
+    PetscCall(KGNNAllPairBackward(&B->ap, H, G, T->hn[b], T->ap[b], dt, dN, &g->ap));
+    PetscCall(KGNNGATv2Backward(&B->gat, H, G, T->hn[b], T->he[b + 1], T->gat[b], dt, dN, dE, &g->gat));
+  } else {
+    PetscCall(KGNNMessageMLPBackward(B, H, G, T->he[b + 1], T->hn[b], T->deg, T->z1[b], T->a1[b], T->agg[b], T->z2[b], T->a2[b], dt, eb, dN, g, work, nwork));
+    for (PetscInt k = 0; k < m * H; k++) dE[k] += eb[k];
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* The backward pass from dout (d loss / d out, G->nnz values): the weight gradients ADD into
    grad (a model of the same architecture, KGNNModelDuplicate). Blocks in reverse; each residual
    passes its gradient through and adds the layer's. */
@@ -257,25 +289,8 @@ PetscErrorCode KGNNModelBackward(const KGNNModel *M, KGNNTape T, const PetscReal
   for (PetscInt b = M->depth - 1; b >= 0; b--) {
     const KGNNBlock *B = &M->blocks[b];
     KGNNBlock       *g = &grad->blocks[b];
-    /* h_{b+1} = h_b + node(h_b, e_{b+1}) */
-    PetscCall(PetscArraycpy(dt, dN, n * H));
-    if (M->node_model == KGNN_NODE_MLP) {
-      PetscCall(KGNNMLPBackward(&B->f1, n, T->hn[b], T->z1[b], T->a1[b], dt, nwork, &g->f1, work));
-      for (PetscInt k = 0; k < n * H; k++) dN[k] += nwork[k];
-    } else if (M->node_model == KGNN_NODE_GATV2) {
-      PetscCall(KGNNGATv2Backward(&B->gat, H, G, T->hn[b], T->he[b + 1], T->gat[b], dt, dN, dE, &g->gat));
-    } else if (M->node_model == KGNN_NODE_GEN) {
-      PetscCall(KGNNGENBackward(&B->gen, H, G, T->hn[b], T->he[b + 1], T->gen[b], dt, dN, dE, &g->gen));
-    } else if (M->node_model == KGNN_NODE_TRANSFORMER) {
-      PetscCall(KGNNTransformerBackward(&B->tr, H, G, T->hn[b], T->he[b + 1], T->tr[b], dt, dN, dE, &g->tr));
-    } else if (M->node_model == KGNN_NODE_GLOBAL) {
-      for (PetscInt k = 0; k < n * H; k++) dt[k] *= 0.5;
-      PetscCall(KGNNAllPairBackward(&B->ap, H, G, T->hn[b], T->ap[b], dt, dN, &g->ap));
-      PetscCall(KGNNGATv2Backward(&B->gat, H, G, T->hn[b], T->he[b + 1], T->gat[b], dt, dN, dE, &g->gat));
-    } else {
-      PetscCall(KGNNMessageMLPBackward(B, H, G, T->he[b + 1], T->hn[b], T->deg, T->z1[b], T->a1[b], T->agg[b], T->z2[b], T->a2[b], dt, eb, dN, g, work, nwork));
-      for (PetscInt k = 0; k < m * H; k++) dE[k] += eb[k];
-    }
+    /* the last block's node model was not run (KGNNModelForwardTape): its gradient is 0 */
+    if (b < M->depth - 1) PetscCall(NodeModelBackward(M, T, b, dN, dE, g, dt, eb, work, nwork));
     /* e_{b+1} = e_b + edge(e_b, h_b) */
     PetscCall(KGNNEdgeModelBackward(&B->edge, H, G, T->he[b], T->hn[b], T->ez[b], T->ea[b], dE, eb, dN, &g->edge, work, nwork));
     for (PetscInt k = 0; k < m * H; k++) dE[k] += eb[k];
