@@ -3,7 +3,8 @@
 # (dataset, node model, depth, variant); each is trained by bin/kgnn-train into
 # $PAPER_OUT/cells/<cell>.h5 with its CSV log, resumed from its checkpoint if one is there, and
 # skipped once marked done, so the grid can be run over days, stopped and started again.
-# Then share/python/paper_report.py writes the table, the figures and the CG iteration counts.
+# Then share/python/paper_report.py writes the table, the figures and the CG iteration counts
+# (and, for the default PAPER_OUT, the README's tables).
 #   PAPER_SETS="synthetic suitesparse" PAPER_MODELS="..." PAPER_DEPTHS="1 3 5 7"
 #   PAPER_VARIANTS="plain vn pos" PAPER_EPOCHS=300 PAPER_OUT=share/results/paper KGNN_TRAIN=bin/kgnn-train
 cd "$(dirname "$0")/.." || exit 2
@@ -14,6 +15,9 @@ VARIANTS=${PAPER_VARIANTS:-"plain vn pos"}
 EPOCHS=${PAPER_EPOCHS:-300}
 OUT=${PAPER_OUT:-share/results/paper}
 mkdir -p "$OUT/cells" || exit 2
+# one BLAS thread a cell: the same weights on every run (share/doc/training.md), and two cells can
+# run side by side on disjoint PAPER_* selections
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 for set in $SETS; do
   case $set in
     smoke) data=tests/fixtures/train_small.h5 ;;
@@ -37,4 +41,7 @@ for set in $SETS; do
     done
   done
 done
-/usr/bin/python3 share/python/paper_report.py "$OUT" $SETS
+# the README's tables come from the shipped results only
+readme=
+[ "$OUT" = share/results/paper ] && readme="--readme README.md"
+/usr/bin/python3 share/python/paper_report.py $readme "$OUT" $SETS

@@ -2,9 +2,11 @@
 per run (Markdown and CSV), cosine similarity against epoch in the layout of the paper's Figures
 3-7 (one panel per node model, a line per depth; Appendices A and B as their own figures), and
 for the SuiteSparse test matrices the CG iterations with PCGNN (the best SuiteSparse cell) against
-ICC(0) and PCKOPT. Debian's python3 with numpy, h5py and matplotlib.
+IC(0) and PCKOPT. With --readme FILE, the summary tables and the CG table also replace the
+regions between <!-- paper:NAME --> and <!-- /paper:NAME --> in FILE (make paper: README.md).
+Debian's python3 with numpy, h5py and matplotlib.
 
-    python3 share/python/paper_report.py OUT SET...
+    python3 share/python/paper_report.py [--readme README.md] OUT SET...
 """
 import csv
 import glob
@@ -55,6 +57,41 @@ def table(out, rows):
     write_atomic(os.path.join(out, "paper.csv"), "\n".join(csvl) + "\n")
 
 
+VARIANTS = {"plain": "plain", "vn": "virtual node", "pos": "positional"}
+
+
+def summary(rows):
+    """per dataset: node model x variant rows, depth columns, final test cosine (epochs run);
+    finished cells only (paper.md lists the partial ones too)"""
+    rows = [r for r in rows if r["done"]]
+    text = []
+    for s in sorted({r["set"] for r in rows}, key=lambda s: (s != "synthetic", s)):
+        depths = sorted({r["depth"] for r in rows if r["set"] == s})
+        text += [f"**{s}**: final test cosine similarity (epochs run)", ""]
+        text += ["| node model | variant | " + " | ".join(f"depth {d}" for d in depths) + " |", "|---|---|" + "---|" * len(depths)]
+        for model in MODELS:
+            for variant in VARIANTS:
+                cells = {r["depth"]: r for r in rows if r["set"] == s and r["model"] == model and r["variant"] == variant}
+                if not cells:
+                    continue
+                val = [f"{cells[d]['hist'][-1][3]:.4f} ({len(cells[d]['hist'])})" if d in cells else "-" for d in depths]
+                text.append(f"| {model} | {VARIANTS[variant]} | " + " | ".join(val) + " |")
+        text.append("")
+    return "\n".join(text)
+
+
+def readme(path, regions):
+    """replace <!-- paper:NAME --> ... <!-- /paper:NAME --> in path by regions[NAME]"""
+    with open(path) as f:
+        text = f.read()
+    for name, body in regions.items():
+        pat = re.compile(r"(<!-- paper:%s -->\n).*?(<!-- /paper:%s -->)" % (name, name), re.S)
+        if not pat.search(text):
+            raise SystemExit(f"paper_report: {path} has no region <!-- paper:{name} -->")
+        text = pat.sub(lambda m: m[1] + body.rstrip("\n") + "\n" + m[2], text)
+    write_atomic(path, text)
+
+
 def figures(out, rows, sets):
     for s in sets:
         for variant in ("plain", "vn", "pos"):
@@ -83,11 +120,13 @@ def figures(out, rows, sets):
 
 def iterations(out, rows):
     """CG (rtol 1e-8, unpreconditioned residual: kgnn-solve's defaults) on the SuiteSparse test
-    matrices with PCGNN (the SuiteSparse cell with the best final test cosine), ICC(0), PCKOPT"""
+    matrices with IC(0) (the paper's, no shift), PETSc's default ICC(0) (shifted when a pivot is
+    not positive), PCKOPT and PCGNN with the SuiteSparse cell of the best test cosine (its weight
+    file holds the weights of that epoch)"""
     sel = [r for r in rows if r["set"] == "suitesparse"]
     if not sel or not os.path.exists("data/suitesparse.h5"):
-        return
-    best = max(sel, key=lambda r: r["hist"][-1][3])
+        return None
+    best = max(sel, key=lambda r: max(x[3] for x in r["hist"]))
     files = {}
     with open(os.path.join(SS, "MANIFEST.tsv")) as f:
         for r in csv.DictReader(f, delimiter="\t"):
@@ -96,23 +135,35 @@ def iterations(out, rows):
         names = [f["samples"][k].attrs["name"] for k in sorted(f["samples"])]
         split = [f["samples"][k].attrs["split"] for k in sorted(f["samples"])]
     test = [n.decode() if isinstance(n, bytes) else n for n, s in zip(names, split) if (s.decode() if isinstance(s, bytes) else s) == "test"]
-    lines = [f"CG iterations (rtol 1e-8, unpreconditioned residual), PCGNN = {os.path.basename(best['path'])}", "", "| matrix | ICC(0) | PCKOPT | PCGNN |", "|---|---|---|---|"]
+    bc = max(x[3] for x in best["hist"])
+    lines = [f"CG iterations on the {len(test)} SuiteSparse test matrices (rtol 1e-8, unpreconditioned residual, at most 10000), PCGNN = {os.path.basename(best['path'])} (best test cosine {bc:.4f})", ""]
+    lines += ["| matrix | IC(0), no shift | ICC(0), PETSc's shift | PCKOPT | PCGNN |", "|---|---|---|---|---|"]
     for name in test:
         its = []
-        for pc in (["-pc_type", "icc"], ["-pc_type", "kopt"], ["-pc_type", "gnn", "-pc_gnn_model", best["path"]]):
+        for pc in (["-pc_type", "icc", "-pc_factor_shift_type", "none"], ["-pc_type", "icc"], ["-pc_type", "kopt"], ["-pc_type", "gnn", "-pc_gnn_model", best["path"]]):
             p = subprocess.run(["bin/kgnn-solve", "-f", files[name]] + pc, capture_output=True, text=True)
             m = re.search(r"iterations=(\d+) reason=(\w+)", p.stdout)
             its.append((m[1] if m[2].startswith("CONVERGED") else f"fail ({m[2]})") if m else "error")
         lines.append(f"| {name} | " + " | ".join(its) + " |")
-    write_atomic(os.path.join(out, "cg_iterations.md"), "\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    write_atomic(os.path.join(out, "cg_iterations.md"), text)
+    return text
 
 
-def main(out, *sets):
+def main(*args):
+    args = list(args)
+    readme_path = None
+    if args[:1] == ["--readme"]:
+        readme_path, args = args[1], args[2:]
+    out, sets = args[0], args[1:]
     rows = cells(out)
     table(out, rows)
+    write_atomic(os.path.join(out, "summary.md"), summary(rows))
     figures(out, rows, sets)
-    iterations(out, rows)
-    print(f"paper report: {len(rows)} cells in {out}/paper.md, paper.csv and the figures")
+    cg = iterations(out, rows)
+    if readme_path:
+        readme(readme_path, dict(table=summary(rows), **({"cg": cg} if cg else {})))
+    print(f"paper report: {len(rows)} cells in {out}/paper.md, paper.csv, summary.md and the figures")
 
 
 if __name__ == "__main__":
