@@ -168,9 +168,12 @@ static inline PetscErrorCode TestRandomSPD(PetscInt n, PetscInt nper, PetscRando
 typedef PetscReal (*TestLoss)(void *ctx);
 static inline PetscErrorCode TestGradients(TestLoss loss, void *ctx, int np, PetscReal *const params[], PetscReal *const grads[], const int sizes[], const char *const names[])
 {
+  PetscReal worst = 0;
+  int       count = 0;
+
   PetscFunctionBegin;
   for (int p = 0; p < np; p++)
-    for (int k = 0; k < sizes[p]; k++) {
+    for (int k = 0; k < sizes[p]; k++, count++) {
       const PetscReal h = 1e-6, keep = params[p][k];
       PetscReal       fp, fm, fd, err;
       params[p][k] = keep + h;
@@ -181,7 +184,9 @@ static inline PetscErrorCode TestGradients(TestLoss loss, void *ctx, int np, Pet
       fd           = (fp - fm) / (2 * h);
       err          = PetscAbsReal(fd - grads[p][k]) / PetscMax(PetscAbsReal(grads[p][k]), 1e-3);
       CHECK(err < 1e-6, "d loss / d %s[%d]: backward %.12g, central difference %.12g (relative error %.2e)", names[p], k, (double)grads[p][k], (double)fd, (double)err);
+      worst = PetscMax(worst, err);
     }
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%d gradient entries against central differences: largest relative error %.2e\n", count, (double)worst));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
