@@ -61,6 +61,19 @@ def graphs(ss_dir, rng):
     yield "bcsstk01", nb, bc
 
 
+def write_outputs(f, model, gs):
+    """group fixture/<graph> per graph: n, edge_index, edge_attr and the model's output"""
+    for name, n, entries in gs:
+        ei, a = csr_edges(n, entries)
+        with torch.no_grad():
+            y = model(ei, a.unsqueeze(1), n)
+        g = f.create_group(f"fixture/{name}")
+        g.attrs["n"] = n
+        g.create_dataset("edge_index", data=ei.numpy().astype(np.int64))
+        g.create_dataset("edge_attr", data=a.numpy())
+        g.create_dataset("output", data=y.numpy())
+
+
 def main(ss_dir="../shared/matrices/suitesparse", out_dir="tests/fixtures"):
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
@@ -75,15 +88,7 @@ def main(ss_dir="../shared/matrices/suitesparse", out_dir="tests/fixtures"):
                         t.copy_(0.5 * torch.randn_like(t))
 
                 def extra(f, model=model):
-                    for name, n, entries in gs:
-                        ei, a = csr_edges(n, entries)
-                        with torch.no_grad():
-                            y = model(ei, a.unsqueeze(1), n)
-                        g = f.create_group(f"fixture/{name}")
-                        g.attrs["n"] = n
-                        g.create_dataset("edge_index", data=ei.numpy().astype(np.int64))
-                        g.create_dataset("edge_attr", data=a.numpy())
-                        g.create_dataset("output", data=y.numpy())
+                    write_outputs(f, model, gs)
 
                 path = os.path.join(out_dir, f"gnn_{node_model}_d{depth}_{'pos' if positional else 'nopos'}.h5")
                 export_pyg.save(model, path, extra)

@@ -156,15 +156,7 @@ def trained(node_model):
 
     def extra(f):
         f.attrs["kgnn_train_options"] = np.bytes_(f"-node_model {node_model} " + TRAINED_OPTIONS)
-        for gname, n, entries in gs:
-            ei, a = make_fixtures.csr_edges(n, entries)
-            with torch.no_grad():
-                y = model(ei, a.unsqueeze(1), n)
-            g = f.create_group(f"fixture/{gname}")
-            g.attrs["n"] = n
-            g.create_dataset("edge_index", data=ei.numpy().astype(np.int64))
-            g.create_dataset("edge_attr", data=a.numpy())
-            g.create_dataset("output", data=y.numpy())
+        make_fixtures.write_outputs(f, model, gs)
 
     export_pyg.save(model, name, extra)
     print("wrote", name)
