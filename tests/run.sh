@@ -98,6 +98,7 @@ run train_make_empty bin/kgnn-dataset synthetic -out $T/empty.h5 -train 0 -test 
 error train_empty "empty.h5: no training samples \(2 samples in all\)" bin/kgnn-train -dataset $T/empty.h5 -out $T/m.h5
 error train_newer_schema "dataset_newer.h5: schema version 2 is newer than this kgnn reads" bin/kgnn-train -dataset $D/dataset_newer.h5 -out $T/m.h5
 error train_missing_dataset "Cannot open dataset file $T/none.h5" bin/kgnn-train -dataset $T/none.h5 -out $T/m.h5
+error train_batch_too_big "-batch 2000: at most 1024 graphs a batch" bin/kgnn-train -dataset $TS -out $T/m.h5 -batch 2000
 error train_unknown_model "-node_model Foo: not one of" bin/kgnn-train -dataset $TS -out $T/m.h5 -node_model Foo
 error train_bad_init "bad_shape.h5: tensor 'encoder.edge_mlp.0.weight' has shape \[16, 3\], expected \[16, 1\]" bin/kgnn-train -dataset $TS -out $T/m.h5 -init tests/fixtures/bad_shape.h5
 error train_init_mismatch "-init tests/fixtures/train_curve_GATv2.h5 holds a GATv2 of depth 2, hidden 16 \\(positional 0, virtual node 0\\); -depth asks for another" bin/kgnn-train -dataset $TS -out $T/m.h5 -init tests/fixtures/train_curve_GATv2.h5 -depth 3

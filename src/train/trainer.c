@@ -25,6 +25,7 @@ struct _n_KGNNTrainer {
 };
 
 #define NHIST 6
+#define MAX_BATCH 1024 /* graphs in one batch (training and evaluation) */
 static const char           *loss_names[] = {"cosine", "l2", "free"};
 static volatile sig_atomic_t stop_signal  = 0;
 static void                  OnSignal(int sig)
@@ -102,6 +103,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCheck(T->out[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -out FILE (the trained weights)");
   PetscCheck(T->M.depth >= 0 && T->M.depth <= 64 && T->M.hidden >= 1 && T->M.hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-depth %d / -hidden %d out of range", (int)T->M.depth, (int)T->M.hidden);
   PetscCheck(T->epochs >= 0 && T->batch >= 0 && T->step_size >= 1 && T->every >= 1 && T->lr > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -epochs >= 0, -batch >= 1, -step_size >= 1, -checkpoint_every >= 1, -lr > 0");
+  PetscCheck(T->batch <= MAX_BATCH, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: at most %d graphs a batch", (int)T->batch, MAX_BATCH);
   if (!T->ckpt[0]) PetscCall(PetscSNPrintf(T->ckpt, sizeof(T->ckpt), "%s.ckpt", T->out));
   if (!T->log[0]) PetscCall(PetscSNPrintf(T->log, sizeof(T->log), "%s.csv", T->out));
   T->seed = seed;
@@ -248,7 +250,7 @@ static void EpochOrder(PetscInt64 seed, PetscInt epoch, PetscBool shuffle, Petsc
 static PetscErrorCode Evaluate(KGNNTrainer T, PetscReal *loss, PetscReal *cos)
 {
   PetscReal   lsum = 0, csum = 0;
-  KGNNSample *s[1024];
+  KGNNSample *s[MAX_BATCH];
   KGNNRandom  r = {(uint64_t)T->seed ^ 0x5eedULL}; /* the same z for every evaluation */
 
   PetscFunctionBegin;
@@ -386,9 +388,8 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
     EpochOrder(T->seed, T->epoch, T->shuffle, T->ntrain, perm);
     for (; T->next_batch < nbatch; T->next_batch++) {
       const PetscInt b0 = T->next_batch * T->batch, cnt = PetscMin(T->batch, T->ntrain - b0);
-      KGNNSample    *s[1024];
+      KGNNSample    *s[MAX_BATCH];
       PetscReal      l;
-      PetscCheck(cnt <= 1024, PETSC_COMM_SELF, PETSC_ERR_SUP, "-batch %d: at most 1024", (int)T->batch);
       if (stop_signal || (T->stop_after >= 0 && batches_run == T->stop_after)) { /* keep the state as it is after the last full batch */
         PetscCall(PetscTime(&t1));
         T->part_time += t1 - t0;
