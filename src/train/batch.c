@@ -49,11 +49,9 @@ static PetscReal FreeLoss(PetscInt n, PetscInt m, const PetscInt *row, const Pet
   for (PetscInt i = 0; i < n; i++) z[i] = 2 * KGNNRandomUniform(rng) - 1, w[i] = 0, r[i] = 0, lr[i] = 0;
   for (PetscInt k = 0; k < m; k++)
     if (row[k] >= col[k]) w[col[k]] += p[k] * z[row[k]];
-  for (PetscInt k = 0; k < m; k++) {
+  for (PetscInt k = 0; k < m; k++)
     if (row[k] >= col[k]) r[row[k]] += p[k] * w[col[k]];
-  }
-  for (PetscInt i = 0; i < n; i++) lr[i] = 0;
-  { /* r -= A z, and |A z|^2 */
+  { /* r -= A z, and |A z|^2 (lr holds A z until L^T r) */
     PetscReal *az = lr;
     for (PetscInt k = 0; k < m; k++) az[row[k]] += a[k] / scale * z[col[k]];
     for (PetscInt i = 0; i < n; i++) r[i] -= az[i], az2 += az[i] * az[i];
