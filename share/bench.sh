@@ -34,6 +34,13 @@ if $PY -c "import torch, torch_geometric, h5py" 2>/dev/null; then
   else
     echo "kgnn-train vs PyG: skipped (data/synthetic.h5 missing: make datasets)" | tee -a $OUT
   fi
+  if [ -f data/suitesparse.h5 ]; then
+    {
+      echo
+      echo "The same on SuiteSparse matrices (data/suitesparse.h5, the first 16 train / 4 test matrices, batches of 16)"
+      $PY share/python/bench_train.py data/suitesparse.h5 16 4 3
+    } | tee -a $OUT
+  fi
 else
   echo "PCGNN vs PyTorch Geometric: skipped ($PY has no torch, torch_geometric and h5py: pip install torch torch_geometric h5py)" | tee -a $OUT
 fi
