@@ -158,11 +158,12 @@ def main(*args):
     out, sets = args[0], args[1:]
     rows = cells(out)
     table(out, rows)
-    write_atomic(os.path.join(out, "summary.md"), summary(rows))
+    summ = summary(rows)
+    write_atomic(os.path.join(out, "summary.md"), summ)
     figures(out, rows, sets)
     cg = iterations(out, rows)
     if readme_path:
-        readme(readme_path, dict(table=summary(rows), **({"cg": cg} if cg else {})))
+        readme(readme_path, dict(table=summ, **({"cg": cg} if cg else {})))
     print(f"paper report: {len(rows)} cells in {out}/paper.md, paper.csv, summary.md and the figures")
 
 
