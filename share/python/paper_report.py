@@ -95,7 +95,7 @@ def readme(path, regions):
 def figures(out, rows, sets):
     for s in sets:
         for variant in ("plain", "vn", "pos"):
-            sel = [r for r in rows if r["set"] == s and r["variant"] == variant]
+            sel = [r for r in rows if r["set"] == s and r["variant"] == variant and r["done"]]
             if not sel:
                 continue
             fig, axes = plt.subplots(2, 3, figsize=(12, 6.5), sharey=True)
