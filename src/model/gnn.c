@@ -219,8 +219,8 @@ PetscErrorCode KGNNModelForwardTape(const KGNNModel *M, const KGNNGraph *G, Pets
     PetscCall(PetscMalloc1((size_t)(n + m) * H, &T->hbuf[b]));
     T->hn[b] = T->hbuf[b], T->he[b] = T->hbuf[b] + (size_t)n * H;
   }
-  for (PetscInt b = 0; b < D; b++) { /* and the layer caches: edge z, a; the MLP node models' */
-    const PetscBool mp = M->node_model == KGNN_NODE_MESSAGE_MLP, ml = M->node_model == KGNN_NODE_MLP;
+  for (PetscInt b = 0; b < D; b++) { /* and the layer caches: edge z, a; the MLP node models' (not in the last block, whose node model is not run) */
+    const PetscBool node = b < D - 1, mp = node && M->node_model == KGNN_NODE_MESSAGE_MLP, ml = node && M->node_model == KGNN_NODE_MLP;
     size_t          sz = 2 * (size_t)m * H + (mp ? 2 * (size_t)m * H + 3 * (size_t)n * H : ml ? 2 * (size_t)n * H : 0);
     PetscReal      *p;
     PetscCall(PetscMalloc1(sz, &T->bbuf[b]));
