@@ -134,7 +134,6 @@ int main(int argc, char **argv)
 {
   const char *base = "-dataset tests/fixtures/train_small.h5 -node_model GATv2 -depth 2 -hidden 8 -epochs 4 -batch 3 -lr 1e-2 -step_size 2 -patience 0 -seed 9 -quiet";
   char        opts[1024];
-  const char *models[] = {"MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer", "GlobalGraphTransformer"};
   PetscReal   d;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
@@ -160,6 +159,6 @@ int main(int argc, char **argv)
   CHECK(d == 0, "interrupted and resumed: best weights differ from the uninterrupted run by %.2e", (double)d);
 
   /* the result is a model file PCGNN and PyTorch read, with the same outputs */
-  for (int m = 0; m < 6; m++) PetscCall(CheckTrainedInPyTorch(models[m]));
+  for (int m = KGNN_NODE_MLP; m <= KGNN_NODE_GLOBAL; m++) PetscCall(CheckTrainedInPyTorch(KGNNNodeModelName((KGNNNodeModel)m)));
   TEST_END();
 }
