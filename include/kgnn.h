@@ -85,6 +85,9 @@ PETSC_EXTERN PetscErrorCode KGNNMatrixListRead(const char list[], KGNNMatrixEntr
 PETSC_EXTERN PetscBool      KGNNNameInList(const char name[], const char commalist[]);
 /* Command-line programs: turn --option into -option before PetscInitialize(). */
 PETSC_EXTERN void KGNNArgsSingleDash(int argc, char **argv);
+/* One of kgnn's data files (name relative to share/: models/default.h5, python/plot_training.py):
+   <prefix>/share/kgnn/name beside an installed libkgnn, else <root>/share/name in the build tree. */
+PETSC_EXTERN PetscErrorCode KGNNGetShareFile(const char name[], char path[], size_t len, PetscBool *found);
 
 /* Matrix Market (coordinate real/integer, symmetric or general, plain or .gz) or PETSc binary. */
 PETSC_EXTERN PetscErrorCode KGNNMatLoad(MPI_Comm, const char file[], Mat *A);

@@ -80,6 +80,9 @@ PETSC_INTERN PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *, PetscBo
 
 PETSC_INTERN PetscErrorCode KGNNFactorApplyVec(PC, const KGNNLower *, const PetscScalar *w, const PetscScalar *dinv, PetscBool failed, Vec x, Vec y);
 PETSC_INTERN PetscErrorCode KGNNViewFactorFromOptions(PC, const char option[], const KGNNLower *);
+/* src/io/share_path.c: PCGNN's model without -pc_gnn_model: $KGNN_MODEL, else models/default.h5
+   of the install or the build tree; an error that lists every place looked at when none exists */
+PETSC_INTERN PetscErrorCode KGNNDefaultModel(char path[], size_t len);
 PETSC_INTERN PetscErrorCode PCCreate_KOPT(PC);
 PETSC_INTERN PetscErrorCode PCCreate_GNN(PC);
 

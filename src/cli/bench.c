@@ -248,9 +248,11 @@ int main(int argc, char **argv)
     PetscCall(WriteMarkdown(out, done, ndone, cats, count));
   }
   if (haspng && ndone) {
-    char cmd[3 * PETSC_MAX_PATH_LEN];
-    int  rc;
-    PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "/usr/bin/python3 share/python/plot_categories.py '%s' '%s'", out, png));
+    char      cmd[4 * PETSC_MAX_PATH_LEN], script[PETSC_MAX_PATH_LEN];
+    int       rc;
+    PetscBool found;
+    PetscCall(KGNNGetShareFile("python/plot_categories.py", script, sizeof(script), &found)); /* install or build tree, from any folder */
+    PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s' '%s' '%s'", script, out, png));
     rc = system(cmd);
     if (rc) PetscCall(PetscPrintf(PETSC_COMM_SELF, "warning: '%s' failed (status %d); the CSV is complete\n", cmd, rc));
   }

@@ -7,14 +7,14 @@ static const char help[] = "kgnn-train -dataset FILE -out MODEL.h5 [-node_model 
                            "  weights with the best test loss, MODEL.h5.csv the log, MODEL.h5.ckpt the checkpoint (also on SIGINT/SIGTERM).\n";
 
 #include <kgnn.h>
-#include <libgen.h>
 #include <stdlib.h>
 
-/* the curves from the CSV log by share/python/plot_training.py (matplotlib), found beside this
-   program (bin/../share); a failure to plot is a warning, the weights are written already */
-static PetscErrorCode Plot(const char *argv0)
+/* the curves from the CSV log by python/plot_training.py (matplotlib), found where libkgnn's data
+   is (share/kgnn/ of an install, share/ of the build tree); a failure to plot is a warning, the
+   weights are written already */
+static PetscErrorCode Plot(void)
 {
-  char      png[PETSC_MAX_PATH_LEN], log[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], self[PETSC_MAX_PATH_LEN], cmd[4 * PETSC_MAX_PATH_LEN];
+  char      png[PETSC_MAX_PATH_LEN], log[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], script[PETSC_MAX_PATH_LEN], cmd[4 * PETSC_MAX_PATH_LEN];
   PetscBool flg;
 
   PetscFunctionBegin;
@@ -23,8 +23,8 @@ static PetscErrorCode Plot(const char *argv0)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-log", log, sizeof(log), &flg));
   if (!flg) PetscCall(PetscSNPrintf(log, sizeof(log), "%s.csv", out));
-  PetscCall(PetscStrncpy(self, argv0, sizeof(self)));
-  PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s/../share/python/plot_training.py' '%s' '%s'", dirname(self), log, png));
+  PetscCall(KGNNGetShareFile("python/plot_training.py", script, sizeof(script), &flg));
+  PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s' '%s' '%s'", script, log, png));
   if (system(cmd)) PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: warning: could not draw %s (%s)\n", png, cmd));
   else PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: curves in %s\n", png));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
   PetscCall(KGNNTrainerSetFromOptions(T));
   PetscCall(KGNNTrainerRun(T));
   PetscCall(KGNNTrainerGetInterrupted(T, &sig));
-  if (!sig) PetscCall(Plot(argv[0]));
+  if (!sig) PetscCall(Plot());
   PetscCall(KGNNTrainerDestroy(&T));
   PetscCall(PetscFinalize());
   return sig ? 128 + sig : 0; /* as a shell reports a process a signal ended */

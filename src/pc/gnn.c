@@ -1,8 +1,6 @@
 /* PCGNN: a trained graph network run on the graph of A predicts L on the pattern of tril(A)
    (the paper's Sec. 6.1); applied as (L L^T)^-1 by the same triangular solves as PCKOPT.
    This file is only the PETSc face; the network lives in src/model/. */
-#define _GNU_SOURCE /* dladdr: where libkgnn lives, to find share/models */
-#include <dlfcn.h>
 #include "../kgnn_impl.h"
 #include <petsc/private/pcimpl.h>
 
@@ -19,30 +17,6 @@ typedef struct {
 
   PetscLogDouble t_graph, t_inference, t_assembly;
 } PC_GNN;
-
-/* default model: $KGNN_MODEL, else share/models/default.h5 next to the library's own folder
-   (lib/../share/models), so that -dll_append from anywhere finds it */
-static PetscErrorCode PCGNNDefaultModel(char *path, size_t len)
-{
-  const char *env = getenv("KGNN_MODEL");
-  Dl_info     info;
-
-  PetscFunctionBegin;
-  if (env && env[0]) {
-    PetscCall(PetscStrncpy(path, env, len));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  PetscCheck(dladdr((void *)PCGNNDefaultModel, &info) && info.dli_fname, PETSC_COMM_SELF, PETSC_ERR_LIB, "Cannot locate libkgnn to find the default model: give -pc_gnn_model FILE or set KGNN_MODEL");
-  {
-    char lib[PETSC_MAX_PATH_LEN], *slash;
-    PetscCall(PetscStrncpy(lib, info.dli_fname, sizeof(lib)));
-    slash = strrchr(lib, '/');
-    if (slash) *slash = 0;
-    else PetscCall(PetscStrncpy(lib, ".", sizeof(lib)));
-    PetscCall(PetscSNPrintf(path, len, "%s/../share/models/default.h5", lib));
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
 
 static PetscErrorCode PCGNNResetGraph(PC_GNN *g)
 {
@@ -132,7 +106,7 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
 
   PetscFunctionBegin;
   g->failed = PETSC_FALSE;
-  if (!g->model[0]) PetscCall(PCGNNDefaultModel(g->model, sizeof(g->model)));
+  if (!g->model[0]) PetscCall(KGNNDefaultModel(g->model, sizeof(g->model)));
   if (!g->net || strcmp(g->model, g->loaded)) {
     PetscCall(KGNNNetworkDestroy(&g->net));
     PetscCall(KGNNNetworkLoad(g->model, &g->net));
@@ -267,7 +241,7 @@ static PetscErrorCode PCDestroy_GNN(PC pc)
    tril(A), applied as (L L^T)^-1 by two triangular solves.
 
    Options Database Keys:
-+  -pc_gnn_model <file> - the network's weight file (default: $KGNN_MODEL, else share/models/default.h5 beside the library)
++  -pc_gnn_model <file> - the network's weight file (default: $KGNN_MODEL, else share/kgnn/models/default.h5 of the install or share/models/default.h5 of the build tree, beside the library)
 .  -pc_gnn_diag_shift <0> - lift |L_ii| to at least this times max|L_jj| instead of failing on a zero or tiny diagonal
 -  -pc_gnn_view_factor <viewer> - view L after each setup, e.g. binary:L.bin
 
