@@ -4,7 +4,8 @@ PETSC_DIR ?= /usr/lib/petsc
 SLEPC_DIR ?= /usr/lib/slepc
 PYTHON    ?= /usr/bin/python3
 DEBIAN_PACKAGES = make gcc pkg-config petsc-dev slepc-dev libhdf5-dev libopenblas-dev \
-  libpetsc3.18-dev-examples zlib1g-dev valgrind python3-numpy python3-scipy python3-matplotlib python3-h5py
+  libpetsc3.18-dev-examples zlib1g-dev valgrind python3-numpy python3-scipy python3-matplotlib python3-h5py \
+  python3-petsc4py
 
 # absent on a fresh machine until `make deps` has run: the top-level targets re-enter make after it
 -include $(PETSC_DIR)/lib/petsc/conf/variables
@@ -22,6 +23,15 @@ SLEPC_CFLAGS = $(shell PKG_CONFIG_PATH=$(SLEPC_DIR)/lib/pkgconfig pkg-config --c
 SLEPC_LIBS   = $(shell PKG_CONFIG_PATH=$(SLEPC_DIR)/lib/pkgconfig pkg-config --libs slepc 2>/dev/null)
 KGNN_CFLAGS  = $(PCC_FLAGS) -O3 -Wall -Wextra -Wno-unused-parameter -Iinclude $(PETSC_CC_INCLUDES) $(SLEPC_CFLAGS) $(HDF5_CFLAGS)
 KGNN_LINK    = -Llib -lkgnn -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
+BIN_LINK     = -Llib -lkgnn -Wl,-rpath,'$$ORIGIN/../lib' $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
+
+# The shared library is named by the version in include/kgnn.h: libkgnn.so.MAJOR.MINOR, with the
+# SONAME libkgnn.so.MAJOR (what programs record and load) and libkgnn.so (what -lkgnn and
+# -dll_append name) as links to it
+KGNN_MAJOR := $(shell sed -n 's/^\#define KGNN_VERSION_MAJOR //p' include/kgnn.h)
+KGNN_MINOR := $(shell sed -n 's/^\#define KGNN_VERSION_MINOR //p' include/kgnn.h)
+LIB_SONAME = libkgnn.so.$(KGNN_MAJOR)
+LIB_REAL   = libkgnn.so.$(KGNN_MAJOR).$(KGNN_MINOR)
 
 LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c src/model/*.c src/train/*.c)
 LIB_OBJ   = $(patsubst src/%.c,build/%.o,$(LIB_SRC))
@@ -31,7 +41,7 @@ TESTS     = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 EXAMPLES  = $(patsubst examples/%.c,build/examples/%,$(wildcard examples/*.c))
 PETSC_EX2 = /usr/share/petsc/3.18/share/petsc/examples/src/ksp/ksp/tutorials/ex2.c
 
-.PHONY: all build deps demo check check-valgrind bench results figures datasets clean format paper paper-smoke
+.PHONY: all build deps demo check check-valgrind bench results figures datasets clean format paper paper-smoke install uninstall
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -55,15 +65,19 @@ build/%.o: src/%.c $(HEADERS)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(KGNN_CFLAGS) -c $< -o $@
 
-lib/libkgnn.so: $(LIB_OBJ)
+lib/$(LIB_REAL): $(LIB_OBJ)
 	@mkdir -p lib
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) -shared -o $@ $^ $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
+	$(Q)$(CC) -shared -Wl,-soname,$(LIB_SONAME) -o $@ $^ $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
 
+lib/libkgnn.so: lib/$(LIB_REAL)
+	$(Q)ln -sf $(LIB_REAL) lib/$(LIB_SONAME) && ln -sf $(LIB_SONAME) $@
+
+# the programs find libkgnn in ../lib beside their own folder: the build tree's and an install's
 bin/kgnn-%: build/cli/%.o lib/libkgnn.so
 	@mkdir -p bin
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CLINKER) -o $@ $< $(KGNN_LINK)
+	$(Q)$(CLINKER) -o $@ $< $(BIN_LINK)
 
 build/tests/%: tests/%.c tests/testutil.h lib/libkgnn.so $(HEADERS)
 	@mkdir -p build/tests
@@ -127,6 +141,49 @@ datasets: all
 	@mkdir -p data
 	bin/kgnn-dataset synthetic -out data/synthetic.h5 -train 1000 -test 200 -n 128 -seed 1
 	bin/kgnn-dataset suitesparse -matrices ../shared/matrices/suitesparse/MANIFEST.tsv -out data/suitesparse.h5 -resume
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging folder]:
+#   PREFIX/lib/libkgnn.so.MAJOR.MINOR, the links libkgnn.so.MAJOR and libkgnn.so, lib/pkgconfig/kgnn.pc
+#   PREFIX/include/kgnn.h and PREFIX/bin/kgnn-* (which find ../lib themselves)
+#   PREFIX/share/kgnn/models, matrices and python (libkgnn finds them beside itself: src/io/share_path.c)
+#   PREFIX/share/doc/kgnn: README.md, share/doc/*.md and examples/
+# Every file, link and folder it creates is listed, as it goes, in PREFIX/share/kgnn/install_manifest.txt;
+# make uninstall removes exactly those (a folder only when empty). Installing over an install
+# uninstalls the old one first.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL_MANIFEST = share/kgnn/install_manifest.txt
+# ld.so searches these folders without ld.so.cache; any other (/usr/local/lib too, until ldconfig
+# runs) gets an rpath in kgnn.pc, so that a program built with it runs without LD_LIBRARY_PATH
+MULTIARCH     := $(shell $(CC) -print-multiarch 2>/dev/null)
+SYSTEM_LIBDIRS = /lib /usr/lib /lib64 /usr/lib64 $(if $(MULTIARCH),/lib/$(MULTIARCH) /usr/lib/$(MULTIARCH))
+PETSC_MAJOR_MINOR = $(shell sed -n 's/^\#define PETSC_VERSION_MAJOR *//p' $(PETSC_DIR)/include/petscversion.h).$(shell sed -n 's/^\#define PETSC_VERSION_MINOR *//p' $(PETSC_DIR)/include/petscversion.h)
+
+install: lib/libkgnn.so $(BINS)
+	@case '$(PREFIX)' in /*) ;; *) echo "make install: PREFIX must be an absolute path, not '$(PREFIX)'"; exit 1 ;; esac
+	@if [ -f '$(DESTDIR)$(PREFIX)/$(INSTALL_MANIFEST)' ]; then $(MAKE) --no-print-directory uninstall PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)'; fi
+	@rpath='-Wl,-rpath,$${libdir} '; for d in $(SYSTEM_LIBDIRS); do [ '$(PREFIX)/lib' = "$$d" ] && rpath=; done; \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(KGNN_MAJOR).$(KGNN_MINOR)|' -e 's|@PETSC_VERSION@|$(PETSC_MAJOR_MINOR)|' -e "s|@RPATH@|$$rpath|" kgnn.pc.in > build/kgnn.pc
+	@set -e; R='$(DESTDIR)$(PREFIX)'; M="$$R/$(INSTALL_MANIFEST)"; mkdir -p "$$R"; \
+	made=; mkd() { [ "$$1" = . ] || [ -d "$$R/$$1" ] && return 0; mkd "$$(dirname "$$1")"; mkdir "$$R/$$1"; \
+	  if [ -f "$$M" ]; then echo "$$1/" >> "$$M"; else made="$$made $$1/"; fi; }; \
+	mkd share/kgnn; : > "$$M"; for d in $$made; do echo "$$d" >> "$$M"; done; \
+	put() { mkd "$$(dirname "$$2")"; install -m "$$3" "$$1" "$$R/$$2"; echo "$$2" >> "$$M"; }; \
+	lnk() { ln -sfn "$$1" "$$R/$$2"; echo "$$2" >> "$$M"; }; \
+	put lib/$(LIB_REAL) lib/$(LIB_REAL) 755; lnk $(LIB_REAL) lib/$(LIB_SONAME); lnk $(LIB_SONAME) lib/libkgnn.so; \
+	put build/kgnn.pc lib/pkgconfig/kgnn.pc 644; put include/kgnn.h include/kgnn.h 644; \
+	for f in $(BINS); do put $$f $$f 755; done; \
+	for f in share/models/*.h5 share/matrices/* share/python/*.py; do put $$f share/kgnn/$${f#share/} 644; done; \
+	for f in README.md share/doc/*.md examples/*.c examples/*.py; do put $$f share/doc/kgnn/$${f#share/doc/} 644; done; \
+	echo "installed kgnn $(KGNN_MAJOR).$(KGNN_MINOR) in $$R ($$(grep -vc '/$$' "$$M") files, listed in $$M)"
+
+uninstall:
+	@R='$(DESTDIR)$(PREFIX)'; M="$$R/$(INSTALL_MANIFEST)"; \
+	if [ ! -f "$$M" ]; then echo "make uninstall: no $$M, so nothing that make install put under $$R"; exit 1; fi; \
+	n=0; for f in $$(grep -v '/$$' "$$M"); do rm -f "$$R/$$f"; n=$$((n + 1)); done; \
+	dirs=$$(sed -n 's|/$$||p' "$$M" | sort -r); rm -f "$$M"; \
+	for d in $$dirs; do rmdir "$$R/$$d" 2>/dev/null || echo "make uninstall: kept $$R/$$d (it holds files make install did not put there)"; done; \
+	echo "removed kgnn from $$R ($$n files)"
 
 format:
 	clang-format -i include/*.h src/*.h src/*/*.c tests/*.c examples/*.c

@@ -1,7 +1,12 @@
 /* How a simulation code uses kgnn: link -lkgnn, call KGNNInitializePackage() once after
    PetscInitialize(), then pick the preconditioner in code or with -pc_type kopt.
 
-   Build: mpicc link_and_register.c -I<kgnn>/include -L<kgnn>/lib -lkgnn $(PETSC_LIB) */
+   Build against an install (make install PREFIX=<prefix>), in any folder:
+     export PKG_CONFIG_PATH=<prefix>/lib/pkgconfig
+     cc $(pkg-config --cflags kgnn) link_and_register.c $(pkg-config --libs kgnn) -o link_and_register
+   kgnn.pc requires PETSc's own PETSc.pc and mpi.pc (PETSc's headers include mpi.h) and, outside
+   the system's library folders, carries an rpath to <prefix>/lib: the program runs without
+   LD_LIBRARY_PATH. In the build tree, make builds it as build/examples/link_and_register. */
 #include <kgnn.h>
 
 int main(int argc, char **argv)

@@ -184,5 +184,50 @@ if [ -f $M/errors.txt ]; then
   done < $M/errors.txt
 fi
 
+# ---- Using kgnn from C, from Python, and installed (issue 10, section 4) ----
+# The default PCGNN model: -pc_gnn_model, then $KGNN_MODEL, then share/kgnn/models/default.h5 of
+# an install or share/models/default.h5 of the build tree, both found from where libkgnn lives.
+# A copy of the library with neither beside it names every place it looked and both ways out.
+L=build/tests/lonely
+RP=$(pwd -P) # libkgnn reports the places it looked with symbolic links resolved
+rm -rf $L && mkdir -p $L/lib && cp lib/libkgnn.so $L/lib/ && cp share/models/default.h5 $L/mine.h5
+error model_none_found "option -pc_gnn_model FILE \(not given\); the environment variable KGNN_MODEL \(not set\); $RP/$L/share/kgnn/models/default.h5 \(an install's default: not there\); $RP/$L/share/models/default.h5 \(the build tree's default: not there\)" env -u KGNN_MODEL build/petsc-ex2 -dll_append $L/lib/libkgnn.so -pc_type gnn -ksp_type cg
+expect model_from_env "model $L/mine.h5" env KGNN_MODEL=$L/mine.h5 build/petsc-ex2 -dll_append $L/lib/libkgnn.so -pc_type gnn -ksp_type cg -ksp_view
+error model_env_missing "KGNN_MODEL=$L/none.h5 names no readable file" env KGNN_MODEL=$L/none.h5 bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn
+expect model_option_first "model $L/mine.h5" env KGNN_MODEL=$L/none.h5 bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $L/mine.h5 -ksp_view
+# petsc4py: -dll_append given to petsc4py.init(); the build tree's libkgnn by default, from any folder
+expect python_petsc4py_kopt "pc=kopt .*reason=CONVERGED_RTOL .* ok" sh -c "cd /tmp && /usr/bin/python3 $PWD/examples/solve_petsc4py.py -ksp_view"
+expect python_petsc4py_gnn "pc=gnn .*reason=CONVERGED_RTOL .* ok" cat $LOG/python_petsc4py_kopt.log
+error python_petsc4py_no_lib "no libkgnn at $L/none.so" env KGNN_LIB=$L/none.so /usr/bin/python3 examples/solve_petsc4py.py
+
+# make install into a fresh PREFIX, used as a user would with no path into the build tree, then
+# make uninstall leaves the prefix as empty as it was
+I=$RP/build/tests/prefix
+U=$RP/build/tests/pkgconfig_user
+rm -rf $I $U && mkdir -p $I $U
+run install make --no-print-directory install PREFIX=$I
+run install_layout sh -c "cd $I && for f in lib/libkgnn.so.0.1 lib/pkgconfig/kgnn.pc include/kgnn.h bin/kgnn-solve bin/kgnn-train share/kgnn/models/default.h5 share/kgnn/python/plot_training.py share/doc/kgnn/README.md share/doc/kgnn/model.md; do test -f \$f || { echo missing \$f; exit 1; }; done && test \$(readlink lib/libkgnn.so.0) = libkgnn.so.0.1 && test \$(readlink lib/libkgnn.so) = libkgnn.so.0 && readelf -d lib/libkgnn.so.0.1 | grep -q 'SONAME.*\[libkgnn.so.0\]'"
+expect install_pkgconfig "^Libs: -L\\$\{libdir\} -Wl,-rpath,\\$\{libdir\} -lkgnn" cat $I/lib/pkgconfig/kgnn.pc
+# a C program in an empty folder: pkg-config alone to build, no LD_LIBRARY_PATH to run
+cp $I/share/doc/kgnn/examples/link_and_register.c $U/x.c
+run install_c_build env -u LD_LIBRARY_PATH PKG_CONFIG_PATH=$I/lib/pkgconfig sh -c "cd $U && cc \$(pkg-config --cflags kgnn) x.c \$(pkg-config --libs kgnn) -o x"
+expect install_c_run "reason=CONVERGED" env -u LD_LIBRARY_PATH sh -c "cd $U && ./x -malloc_dump"
+expect install_c_links_installed "libkgnn.so.0 => $I/lib/libkgnn.so.0" env -u LD_LIBRARY_PATH ldd $U/x
+# the installed programs from any folder: their libkgnn, their default model, their plot script
+expect install_solve_gnn "model $I/share/kgnn/models/default.h5" env -u KGNN_MODEL sh -c "cd /tmp && PATH=$I/bin:\$PATH kgnn-solve -f $I/share/kgnn/matrices/nos3.mtx.gz -pc_type gnn -ksp_view"
+expect install_train_png "curves in $U/m.png" sh -c "cd /tmp && PATH=$I/bin:\$PATH kgnn-train -dataset $PWD/tests/fixtures/train_small.h5 -out $U/m.h5 -epochs 1 -depth 1 -quiet -png $U/m.png"
+# an unmodified PETSc program loads the installed library with -dll_append
+expect install_dll_append_kopt "Norm of error .* iterations" sh -c "cd /tmp && $PWD/build/petsc-ex2 -dll_append $I/lib/libkgnn.so -pc_type kopt -ksp_type cg -malloc_dump"
+expect install_dll_append_gnn "Norm of error .* iterations" env -u KGNN_MODEL sh -c "cd /tmp && $PWD/build/petsc-ex2 -dll_append $I/lib/libkgnn.so -pc_type gnn -ksp_type cg -ksp_view"
+expect install_dll_append_gnn_model "model $I/share/kgnn/models/default.h5" cat $LOG/install_dll_append_gnn.log
+# petsc4py with the installed library, named by pkg-config, the example run from the install
+expect install_python_petsc4py "pc=gnn .*reason=CONVERGED_RTOL .* ok" env -u KGNN_MODEL sh -c "cd /tmp && /usr/bin/python3 $I/share/doc/kgnn/examples/solve_petsc4py.py \$(PKG_CONFIG_PATH=$I/lib/pkgconfig pkg-config --variable=dll kgnn) -ksp_view"
+expect install_python_petsc4py_model "model $I/share/kgnn/models/default.h5" cat $LOG/install_python_petsc4py.log
+expect install_python_env "libkgnn $I/lib/libkgnn.so" env KGNN_LIB=$I/lib/libkgnn.so /usr/bin/python3 examples/solve_petsc4py.py
+run uninstall make --no-print-directory uninstall PREFIX=$I
+run uninstall_leaves_empty_prefix sh -c "ls -A $I; test -z \"\$(ls -A $I)\""
+rm -rf $U
+# ---- end of section 4 ----
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
