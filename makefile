@@ -39,14 +39,16 @@ HEADERS   = include/kgnn.h src/kgnn_impl.h src/io/h5util.h src/model/model.h src
 BINS      = $(patsubst src/cli/%.c,bin/kgnn-%,$(wildcard src/cli/*.c))
 TESTS     = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 EXAMPLES  = $(patsubst examples/%.c,build/examples/%,$(wildcard examples/*.c))
-PETSC_EX2 = /usr/share/petsc/3.18/share/petsc/examples/src/ksp/ksp/tutorials/ex2.c
+# PETSc's own tutorials, compiled unmodified (from PETSC_DIR: no version in the path)
+PETSC_TUTORIALS = $(PETSC_DIR)/share/petsc/examples/src/ksp/ksp/tutorials
+PETSC_EXAMPLES  = build/petsc-ex2 build/petsc-ex10 build/petsc-ex50
 
 .PHONY: all build deps demo check check-valgrind bench results figures datasets clean format paper paper-smoke install uninstall
 
 all: deps
 	@$(MAKE) --no-print-directory build
 
-build: lib/libkgnn.so $(BINS) $(TESTS) $(EXAMPLES) build/petsc-ex2
+build: lib/libkgnn.so $(BINS) $(TESTS) $(EXAMPLES) $(PETSC_EXAMPLES)
 
 # Install the Debian packages that are missing (no-op when all are there).
 deps:
@@ -97,7 +99,7 @@ build/examples/%: examples/%.c lib/libkgnn.so include/kgnn.h
 	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(KGNN_LINK)
 
 # PETSc's own tutorial, compiled unmodified: reaches PCKOPT only through -dll_append
-build/petsc-ex2: $(PETSC_EX2)
+build/petsc-%: $(PETSC_TUTORIALS)/%.c
 	@mkdir -p build
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CLINKER) $(PCC_FLAGS) $(PETSC_CC_INCLUDES) -o $@ $< $(PETSC_LIB)

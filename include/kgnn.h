@@ -50,6 +50,10 @@ PETSC_EXTERN PetscErrorCode PCKOPTSetCheckSymmetric(PC, PetscBool, PetscReal);
 PETSC_EXTERN PetscErrorCode PCKOPTGetCheckSymmetric(PC, PetscBool *, PetscReal *);
 PETSC_EXTERN PetscErrorCode PCKOPTSetDiagonalScale(PC, PetscBool);
 PETSC_EXTERN PetscErrorCode PCKOPTGetDiagonalScale(PC, PetscBool *);
+/* A counts as singular when a pivot 1/(Z_ii a_ii) of the computed Z = A^-1 is at or below tol
+   (PETSC_DETERMINE: gamma_{n+1} = (n+1) u / (1 - (n+1) u)); the PC then fails */
+PETSC_EXTERN PetscErrorCode PCKOPTSetZeroPivot(PC, PetscReal);
+PETSC_EXTERN PetscErrorCode PCKOPTGetZeroPivot(PC, PetscReal *);
 /* L (n x n SEQAIJ, lower triangular, A ~ L L^T) after PCSetUp; the caller destroys it. */
 PETSC_EXTERN PetscErrorCode PCKOPTGetFactor(PC, Mat *);
 

@@ -44,6 +44,13 @@ typedef struct {
 PETSC_INTERN PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *, KGNNKoptSymbolic *);
 PETSC_INTERN PetscErrorCode KGNNKoptSymbolicDestroy(KGNNKoptSymbolic *);
 
+/* src/factor/inverse_check.c: numerically singular A, the same test on every inverse path.
+   rho = min_i 1 / (Z_ii a_ii) (Z = A^-1 as computed; adiag NULL: a_ii = 1, the scaled matrix) is
+   the smallest pivot relative to its a_ii over all elimination orders; *row >= 0 when rho <= tol
+   or some Z_ii is not positive and finite (then *rho = 0). The default tol is gamma_{n+1}. */
+PETSC_INTERN PetscReal KGNNZeroPivotDefault(PetscInt n);
+PETSC_INTERN void      KGNNInverseDiagonalCheck(PetscInt n, const PetscInt *Pptr, const PetscScalar *Pval, const PetscScalar *adiag, PetscReal tol, PetscInt *row, PetscReal *rho);
+
 /* src/factor/kopt_columns.c: numeric phase of Algorithm 1 (lines 2-7) from the values Pval of
    A^-1 on P. *failcol = -1 on success, else the first column whose B_i is not positive definite. */
 PETSC_INTERN PetscErrorCode KGNNKoptColumns(KGNNKoptSymbolic *, const PetscScalar *Pval, PetscInt *failcol);
@@ -59,7 +66,9 @@ typedef struct {
   Mat spRHST; /* SEQAIJ on the pattern P^T, sharing Pval */
 } KGNNInverseMumps;
 PETSC_INTERN PetscErrorCode KGNNInverseMumpsSymbolic(Mat A, const char prefix[], PetscInt n, PetscInt *Pptr, PetscInt *Pidx, PetscScalar *Pval, KGNNInverseMumps *);
-PETSC_INTERN PetscErrorCode KGNNInverseMumpsNumeric(Mat A, KGNNInverseMumps *, PetscBool *failed);
+/* MUMPS' own null-pivot detection (ICNTL(24) = 1, CNTL(3) = tol) is switched on unless the
+   user set -mat_mumps_icntl_24; *nullpivots = INFOG(28), the null pivots it found. */
+PETSC_INTERN PetscErrorCode KGNNInverseMumpsNumeric(Mat A, KGNNInverseMumps *, PetscReal tol, PetscBool *failed, PetscInt *nullpivots);
 PETSC_INTERN PetscErrorCode KGNNInverseMumpsDestroy(KGNNInverseMumps *);
 
 /* src/factor/trisolve.c: y = L^-T L^-1 x through the unit form W = L diag(L)^-1 (w: nnz(L)
@@ -79,6 +88,7 @@ PETSC_INTERN PetscErrorCode KGNNMatRestoreCSR(Mat Aseq, KGNNCSR *);
 PETSC_INTERN PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *, PetscBool check_symmetric, PetscReal tol);
 
 PETSC_INTERN PetscErrorCode KGNNFactorApplyVec(PC, const KGNNLower *, const PetscScalar *w, const PetscScalar *dinv, PetscBool failed, Vec x, Vec y);
+PETSC_INTERN PetscErrorCode KGNNFactorApplyHalfVec(PC, const KGNNLower *, PetscBool failed, PetscBool left, Vec x, Vec y);
 PETSC_INTERN PetscErrorCode KGNNViewFactorFromOptions(PC, const char option[], const KGNNLower *);
 /* src/io/share_path.c: PCGNN's model without -pc_gnn_model: $KGNN_MODEL, else models/default.h5
    of the install or the build tree; an error that lists every place looked at when none exists */

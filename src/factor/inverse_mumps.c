@@ -25,19 +25,32 @@ PetscErrorCode KGNNInverseMumpsSymbolic(Mat A, const char prefix[], PetscInt n, 
 #endif
 }
 
-PetscErrorCode KGNNInverseMumpsNumeric(Mat A, KGNNInverseMumps *M, PetscBool *failed)
+PetscErrorCode KGNNInverseMumpsNumeric(Mat A, KGNNInverseMumps *M, PetscReal tol, PetscBool *failed, PetscInt *nullpivots)
 {
 #if defined(PETSC_HAVE_MUMPS)
   MatFactorInfo  info;
   MatFactorError err;
   Mat            spRHS;
+  const char    *prefix;
+  PetscBool      set;
 
   PetscFunctionBegin;
+  *nullpivots = 0;
+  /* after the analysis, so that the values reach this MUMPS instance; CNTL(3) > 0 is a
+     threshold relative to the norm of the (scaled) matrix MUMPS factors */
+  PetscCall(MatGetOptionsPrefix(M->F, &prefix));
+  PetscCall(PetscOptionsHasName(NULL, prefix, "-mat_mumps_icntl_24", &set));
+  if (!set) {
+    PetscCall(MatMumpsSetIcntl(M->F, 24, 1));
+    PetscCall(MatMumpsSetCntl(M->F, 3, tol));
+  }
   PetscCall(MatFactorInfoInitialize(&info));
   PetscCall(MatCholeskyFactorNumeric(M->F, A, &info));
   PetscCall(MatFactorGetError(M->F, &err));
   *failed = err ? PETSC_TRUE : PETSC_FALSE;
   if (*failed) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(MatMumpsGetInfog(M->F, 28, nullpivots));
+  if (*nullpivots > 0) PetscFunctionReturn(PETSC_SUCCESS); /* factored, with the null pivots replaced: Z would not be A^-1 */
   PetscCall(MatCreateTranspose(M->spRHST, &spRHS));
   PetscCall(MatMumpsGetInverse(M->F, spRHS));
   PetscCall(MatDestroy(&spRHS));

@@ -22,3 +22,27 @@ PetscErrorCode KGNNFactorApplyVec(PC pc, const KGNNLower *L, const PetscScalar *
   PetscCall(PetscLogEventEnd(KGNN_FactorApply, pc, x, y, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* The halves for -ksp_pc_side symmetric (the operator L^-1 A L^-T, as PCICC's): left y = L^-1 x,
+   right y = L^-T x; Inf after a failed setup */
+PetscErrorCode KGNNFactorApplyHalfVec(PC pc, const KGNNLower *L, PetscBool failed, PetscBool left, Vec x, Vec y)
+{
+  const PetscScalar *xa;
+  PetscScalar       *ya;
+
+  PetscFunctionBegin;
+  if (failed) {
+    PetscCall(VecSetInf(y));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(PetscLogEventBegin(KGNN_FactorApply, pc, x, y, 0));
+  PetscCall(VecGetArrayRead(x, &xa));
+  PetscCall(VecGetArrayWrite(y, &ya));
+  if (left) KGNNTriSolveLower(L, xa, ya);
+  else KGNNTriSolveUpper(L, xa, ya);
+  PetscCall(VecRestoreArrayRead(x, &xa));
+  PetscCall(VecRestoreArrayWrite(y, &ya));
+  PetscCall(PetscLogFlops(2.0 * (PetscLogDouble)(L->colptr[L->n] - L->n) + (PetscLogDouble)L->n));
+  PetscCall(PetscLogEventEnd(KGNN_FactorApply, pc, x, y, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

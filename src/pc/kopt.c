@@ -9,6 +9,9 @@ typedef struct {
   PetscInt          dense_max;
   PetscBool         check_symmetric, diagonal_scale;
   PetscReal         symmetric_tol;
+  PetscReal         zeropivot, zeropivot_used; /* asked (PETSC_DETERMINE: gamma_{n+1}); used */
+  PetscReal         rho;                       /* smallest relative pivot 1 / (Z_ii a_ii) */
+  PetscInt          rho_row, nullpivots;
 
   Mat              As;     /* D^-1/2 A D^-1/2 (diagonal_scale) */
   Vec              sqd;    /* diag(A)^1/2 */
@@ -45,7 +48,7 @@ static PetscErrorCode PCKOPTFail(PC pc, const char *what, PetscInt where)
   PetscFunctionBegin;
   kopt->failed  = PETSC_TRUE;
   kopt->failcol = where;
-  if (where >= 0) PetscCall(PetscInfo(pc, "K-optimal factor failed: %s %" PetscInt_FMT "; A is not positive definite (or too ill-conditioned for its inverse)\n", what, where));
+  if (where >= 0) PetscCall(PetscInfo(pc, "K-optimal factor failed: %s %" PetscInt_FMT " (1-based); A is not positive definite (or too ill-conditioned for its inverse)\n", what, where + 1));
   else PetscCall(PetscInfo(pc, "K-optimal factor failed: %s; A is not positive definite (or too ill-conditioned for its inverse)\n", what));
   PetscCall(PCSetFailedReason(pc, PC_FACTOR_NUMERIC_ZEROPIVOT));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -145,21 +148,44 @@ static PetscErrorCode PCKOPTInverse(PC pc, Mat Aw)
 {
   PC_KOPT       *kopt = (PC_KOPT *)pc->data;
   KGNNCSR        A;
-  PetscInt       fail;
+  PetscInt       fail, n;
   PetscBool      mfail;
   PetscLogDouble t0, t1;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(KGNN_KOPT_Inverse, pc, 0, 0, 0));
   PetscCall(PetscTime(&t0));
+  n                    = kopt->S.L.n;
+  kopt->zeropivot_used = kopt->zeropivot > 0 ? kopt->zeropivot : KGNNZeroPivotDefault(n);
+  kopt->rho            = 1;
+  kopt->rho_row        = -1;
+  kopt->nullpivots     = 0;
   if (kopt->used == KGNN_INVERSE_DENSE) {
     PetscCall(KGNNMatGetCSR(Aw, &A));
     PetscCall(KGNNInverseDense(&A, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &fail));
     PetscCall(KGNNMatRestoreCSR(Aw, &A));
     if (fail >= 0) PetscCall(PCKOPTFail(pc, "dense Cholesky of A breaks down at row", fail));
-  } else if (kopt->S.L.n > 0) {
-    PetscCall(KGNNInverseMumpsNumeric(Aw, &kopt->mumps, &mfail));
+  } else if (n > 0) {
+    PetscCall(KGNNInverseMumpsNumeric(Aw, &kopt->mumps, kopt->zeropivot_used, &mfail, &kopt->nullpivots));
     if (mfail) PetscCall(PCKOPTFail(pc, "MUMPS factorization of A failed", -1));
+    else if (kopt->nullpivots > 0) {
+      PetscCall(PetscInfo(pc, "MUMPS found %" PetscInt_FMT " null pivot(s) below CNTL(3) = %g (relative)\n", kopt->nullpivots, (double)kopt->zeropivot_used));
+      PetscCall(PCKOPTFail(pc, "A is singular: MUMPS null pivots (INFOG(28) > 0)", -1));
+    }
+  }
+  if (!kopt->failed && n > 0) { /* the same test on every path: the pivots 1 / Z_ii (src/factor/inverse_check.c) */
+    const PetscScalar *d = NULL;
+    Vec                diag = NULL;
+    if (!kopt->scaled) {
+      PetscCall(MatCreateVecs(Aw, &diag, NULL));
+      PetscCall(MatGetDiagonal(Aw, diag));
+      PetscCall(VecGetArrayRead(diag, &d));
+    }
+    KGNNInverseDiagonalCheck(n, kopt->S.Pptr, kopt->Pval, d, kopt->zeropivot_used, &kopt->rho_row, &kopt->rho);
+    if (diag) PetscCall(VecRestoreArrayRead(diag, &d));
+    PetscCall(VecDestroy(&diag));
+    PetscCall(PetscInfo(pc, "smallest relative pivot 1 / (Z_ii a_ii) = %g (zero pivot tolerance %g)\n", (double)kopt->rho, (double)kopt->zeropivot_used));
+    if (kopt->rho_row >= 0) PetscCall(PCKOPTFail(pc, "A is numerically singular: relative pivot 1 / (Z_ii a_ii) at or below -pc_kopt_zeropivot in row", kopt->rho_row));
   }
   PetscCall(PetscTime(&t1));
   PetscCall(PetscLogEventEnd(KGNN_KOPT_Inverse, pc, 0, 0, 0));
@@ -228,6 +254,24 @@ static PetscErrorCode PCApply_KOPT(PC pc, Vec x, Vec y)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode PCApplySymmetricLeft_KOPT(PC pc, Vec x, Vec y)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNFactorApplyHalfVec(pc, &kopt->S.L, kopt->failed, PETSC_TRUE, x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCApplySymmetricRight_KOPT(PC pc, Vec x, Vec y)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNFactorApplyHalfVec(pc, &kopt->S.L, kopt->failed, PETSC_FALSE, x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode PCReset_KOPT(PC pc)
 {
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
@@ -257,7 +301,14 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "  symbolic setups %" PetscInt_FMT ", numeric setups %" PetscInt_FMT "\n", kopt->nsymbolic, kopt->nnumeric));
   }
   PetscCall(PetscViewerASCIIPrintf(viewer, "  symmetry check: %s (relative tolerance %g); computed on D^-1/2 A D^-1/2: %s\n", kopt->check_symmetric ? "on" : "off", (double)kopt->symmetric_tol, kopt->diagonal_scale ? "yes" : "no"));
-  if (kopt->failed) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED (column or row %" PetscInt_FMT "): A is not positive definite\n", kopt->failcol));
+  if (kopt->have_symbolic && kopt->zeropivot_used > 0) {
+    if (kopt->nullpivots > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  singular: MUMPS found %" PetscInt_FMT " null pivot(s) (zero pivot tolerance %g)\n", kopt->nullpivots, (double)kopt->zeropivot_used));
+    else PetscCall(PetscViewerASCIIPrintf(viewer, "  smallest relative pivot 1/(Z_ii a_ii) = %g (row %" PetscInt_FMT "), zero pivot tolerance %g%s\n", (double)kopt->rho, kopt->rho_row >= 0 ? kopt->rho_row + 1 : -1, (double)kopt->zeropivot_used, kopt->zeropivot > 0 ? "" : " = gamma_{n+1}"));
+  }
+  if (kopt->failed) {
+    if (kopt->failcol >= 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED (column or row %" PetscInt_FMT ", 1-based): A is not positive definite, or singular to working precision\n", kopt->failcol + 1));
+    else PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED: A is not positive definite, or singular to working precision\n"));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -271,7 +322,7 @@ static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems PetscOptions
   KGNNInverseMethod m    = kopt->method;
   PetscInt          dmax = kopt->dense_max;
   PetscBool         chk = kopt->check_symmetric, scale = kopt->diagonal_scale, flg;
-  PetscReal         tol = kopt->symmetric_tol;
+  PetscReal         tol = kopt->symmetric_tol, zp = kopt->zeropivot;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "K-optimal factor (PCKOPT) options");
@@ -284,6 +335,8 @@ static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems PetscOptions
   PetscCall(PCKOPTSetCheckSymmetric(pc, chk, tol));
   PetscCall(PetscOptionsBool("-pc_kopt_diagonal_scale", "Compute on D^-1/2 A D^-1/2 (same factor, less round-off)", "PCKOPTSetDiagonalScale", scale, &scale, &flg));
   if (flg) PetscCall(PCKOPTSetDiagonalScale(pc, scale));
+  PetscCall(PetscOptionsReal("-pc_kopt_zeropivot", "Relative pivot 1/(Z_ii a_ii) at or below which A counts as singular (PETSC_DETERMINE: (n+1) u)", "PCKOPTSetZeroPivot", kopt->zeropivot, &zp, &flg));
+  if (flg) PetscCall(PCKOPTSetZeroPivot(pc, zp));
   PetscCall(PetscOptionsName("-pc_kopt_view_factor", "View L after each setup (viewer, e.g. binary:L.bin)", "PCKOPTGetFactor", NULL));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -345,6 +398,21 @@ static PetscErrorCode PCKOPTGetDiagonalScale_KOPT(PC pc, PetscBool *scale)
   *scale = ((PC_KOPT *)pc->data)->diagonal_scale;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+static PetscErrorCode PCKOPTSetZeroPivot_KOPT(PC pc, PetscReal tol)
+{
+  PetscFunctionBegin;
+  PetscCheck(tol == PETSC_DETERMINE || tol == PETSC_DEFAULT || (tol > 0 && tol < 1), PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "-pc_kopt_zeropivot must be in (0, 1) or PETSC_DETERMINE, got %g", (double)tol);
+  ((PC_KOPT *)pc->data)->zeropivot = tol > 0 ? tol : PETSC_DETERMINE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetZeroPivot_KOPT(PC pc, PetscReal *tol)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
+  PetscFunctionBegin;
+  *tol = kopt->zeropivot > 0 ? kopt->zeropivot : (kopt->have_symbolic ? KGNNZeroPivotDefault(kopt->S.L.n) : PETSC_DETERMINE);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 static PetscErrorCode PCKOPTGetFactor_KOPT(PC pc, Mat *L)
 {
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
@@ -367,6 +435,8 @@ static PetscErrorCode PCDestroy_KOPT(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetCheckSymmetric_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDiagonalScale_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDiagonalScale_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetZeroPivot_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetZeroPivot_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", NULL));
   PetscCall(PetscFree(pc->data));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -383,6 +453,7 @@ static PetscErrorCode PCDestroy_KOPT(PC pc)
 .  -pc_kopt_check_symmetric <true> - check that A is symmetric before factoring
 .  -pc_kopt_symmetric_tol <1e-10> - relative tolerance of that check
 .  -pc_kopt_diagonal_scale <true> - compute on D^-1/2 A D^-1/2, D = diag(A): the same factor (K is invariant), less round-off
+.  -pc_kopt_zeropivot <(n+1) u> - A counts as singular when a relative pivot 1/(Z_ii a_ii) (Z the computed A^-1) is at or below this
 -  -pc_kopt_view_factor <viewer> - view L after each setup, e.g. binary:L.bin
 
    Notes:
@@ -391,8 +462,10 @@ static PetscErrorCode PCDestroy_KOPT(PC pc)
    of A^-1 come from a dense Cholesky inverse or from MUMPS' selected inverse entries, so
    setup costs at least a sparse direct factorization: PCKOPT is a reference and benchmark
    preconditioner. Sequential: in parallel use it as -sub_pc_type kopt of PCBJACOBI or PCASM
-   (with -pc_asm_type basic for CG). A matrix that is not positive definite sets
-   PC_FACTOR_NUMERIC_ZEROPIVOT, so KSP reports KSP_DIVERGED_PC_FAILED.
+   (with -pc_asm_type basic for CG). A matrix that is not positive definite, or singular to
+   working precision (the same relative pivot test on the dense and the MUMPS path, with MUMPS'
+   own null-pivot detection at the same threshold), sets PC_FACTOR_NUMERIC_ZEROPIVOT, so KSP
+   reports KSP_DIVERGED_PC_FAILED.
 
    Level: intermediate
 
@@ -409,12 +482,15 @@ PetscErrorCode PCCreate_KOPT(PC pc)
   kopt->check_symmetric = PETSC_TRUE;
   kopt->symmetric_tol   = 1e-10;
   kopt->diagonal_scale  = PETSC_TRUE;
+  kopt->zeropivot       = PETSC_DETERMINE;
   kopt->failcol         = -1;
   pc->data              = (void *)kopt;
 
   pc->ops->setup          = PCSetUp_KOPT;
   pc->ops->apply          = PCApply_KOPT;
   pc->ops->applytranspose = PCApply_KOPT; /* (L L^T)^-1 is symmetric */
+  pc->ops->applysymmetricleft  = PCApplySymmetricLeft_KOPT;  /* L^-1 */
+  pc->ops->applysymmetricright = PCApplySymmetricRight_KOPT; /* L^-T */
   pc->ops->reset          = PCReset_KOPT;
   pc->ops->destroy        = PCDestroy_KOPT;
   pc->ops->view           = PCView_KOPT;
@@ -428,6 +504,8 @@ PetscErrorCode PCCreate_KOPT(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetCheckSymmetric_C", PCKOPTGetCheckSymmetric_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDiagonalScale_C", PCKOPTSetDiagonalScale_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDiagonalScale_C", PCKOPTGetDiagonalScale_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetZeroPivot_C", PCKOPTSetZeroPivot_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetZeroPivot_C", PCKOPTGetZeroPivot_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", PCKOPTGetFactor_KOPT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -494,5 +572,19 @@ PetscErrorCode PCKOPTGetFactor(PC pc, Mat *L)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
   PetscUseMethod(pc, "PCKOPTGetFactor_C", (PC, Mat *), (pc, L));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetZeroPivot(PC pc, PetscReal tol)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetZeroPivot_C", (PC, PetscReal), (pc, tol));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetZeroPivot(PC pc, PetscReal *tol)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetZeroPivot_C", (PC, PetscReal *), (pc, tol));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
