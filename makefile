@@ -87,7 +87,7 @@ build/tests/%: tests/%.c tests/testutil.h lib/libkgnn.so $(HEADERS)
 	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(KGNN_LINK)
 
 # tests of internal functions (the training code): linked with the library's objects
-INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training
+INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training build/tests/test_factor_check
 $(INTERNAL_TESTS): build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")

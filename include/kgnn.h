@@ -57,9 +57,34 @@ PETSC_EXTERN PetscErrorCode PCKOPTGetZeroPivot(PC, PetscReal *);
 /* L (n x n SEQAIJ, lower triangular, A ~ L L^T) after PCSetUp; the caller destroys it. */
 PETSC_EXTERN PetscErrorCode PCKOPTGetFactor(PC, Mat *);
 
-/* PCGNN setters (one per option) and its factor after PCSetUp */
+/* PCGNN: what it does when the network's factor fails its setup check (-pc_gnn_fallback) */
+typedef enum {
+  PCGNN_FALLBACK_NONE,  /* fail the PC: KSP reports DIVERGED_PC_FAILED */
+  PCGNN_FALLBACK_IC0,   /* IC(0) on the same pattern, shifted (A + alpha diag A) where it breaks down; Jacobi if none passes */
+  PCGNN_FALLBACK_JACOBI /* D^1/2 */
+} PCGNNFallback;
+PETSC_EXTERN const char *const PCGNNFallbacks[];
+/* which factor the last setup applies */
+typedef enum {
+  PCGNN_FACTOR_NETWORK,
+  PCGNN_FACTOR_IC0,
+  PCGNN_FACTOR_JACOBI,
+  PCGNN_FACTOR_NONE /* failed */
+} PCGNNFactorSource;
+PETSC_EXTERN const char *const PCGNNFactorSources[];
+
+/* PCGNN setters and getters (one per option), what the setup used, and its factor */
 PETSC_EXTERN PetscErrorCode PCGNNSetModel(PC, const char file[]);
+PETSC_EXTERN PetscErrorCode PCGNNGetModel(PC, const char *file[]);
 PETSC_EXTERN PetscErrorCode PCGNNSetDiagShift(PC, PetscReal);
+PETSC_EXTERN PetscErrorCode PCGNNGetDiagShift(PC, PetscReal *);
+PETSC_EXTERN PetscErrorCode PCGNNSetFallback(PC, PCGNNFallback);
+PETSC_EXTERN PetscErrorCode PCGNNGetFallback(PC, PCGNNFallback *);
+/* the setup check: accept the network's factor when K(L^-1 A L^-T) / K(D^-1/2 A D^-1/2) <= max */
+PETSC_EXTERN PetscErrorCode PCGNNSetCheck(PC, PetscBool check, PetscReal max);
+PETSC_EXTERN PetscErrorCode PCGNNGetCheck(PC, PetscBool *check, PetscReal *max);
+/* after PCSetUp: the factor in use and its K ratio to Jacobi (NaN when the check is off) */
+PETSC_EXTERN PetscErrorCode PCGNNGetFactorSource(PC, PCGNNFactorSource *, PetscReal *ratio);
 PETSC_EXTERN PetscErrorCode PCGNNGetFactor(PC, Mat *);
 
 /* The library's own IC(0) without shift on the pattern of tril(A) (PETSc does not expose

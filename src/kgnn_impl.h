@@ -78,6 +78,11 @@ PETSC_INTERN void           KGNNTriSolve(const KGNNLower *, const PetscScalar *w
 PETSC_INTERN void           KGNNTriSolveLower(const KGNNLower *, const PetscScalar *x, PetscScalar *y);
 PETSC_INTERN void           KGNNTriSolveUpper(const KGNNLower *, const PetscScalar *x, PetscScalar *y);
 
+/* src/factor/kaporin.c: K(L^-1 A L^-T) / K(D^-1/2 A D^-1/2), D = diag A: the log-det part exact,
+   the trace by nprobe Rademacher probes (nprobe <= 0: exactly, from n unit vectors); Inf when
+   the solves overflow. One backward solve and one product with A per probe. */
+PETSC_INTERN PetscErrorCode KGNNKaporinRatio(const KGNNCSR *, const KGNNLower *, PetscInt nprobe, PetscReal *ratio);
+
 /* src/factor/ic0.c: IC(0) without shift, in place on L holding tril(A). *failcol = -1 on success. */
 PETSC_INTERN PetscErrorCode KGNNIC0Factor(KGNNLower *, PetscInt *failcol);
 

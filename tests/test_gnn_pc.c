@@ -2,7 +2,9 @@
    A_ij / max|A| on every edge, so L must be exactly tril(A) / max|A| (also after a
    SAME_NONZERO_PATTERN re-setup with new values); CG with it converges on 2D Poisson and on
    SuiteSparse matrices, with the default model found beside the library; a network whose
-   output is zero makes KSP report DIVERGED_PC_FAILED, never a NaN. */
+   output is zero makes KSP report DIVERGED_PC_FAILED with -pc_gnn_fallback none, never a NaN,
+   and otherwise falls back to exactly the IC(0) or Jacobi factor; the setup check rejects the
+   shipped model's factor on bcsstk14, whose solves blow up. */
 #include "testutil.h"
 
 /* every stored entry of L is A_ij / max|A| for i >= j, and L has no other entries */
@@ -40,8 +42,51 @@ static PetscErrorCode CheckTril(Mat A, PC pc, const char *what)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the zero network with a fallback: the factor in use is the expected one, exactly */
+static PetscErrorCode CheckFallback(Mat A, PCGNNFallback fb, PCGNNFactorSource expect, const char *what)
+{
+  PC                 pc;
+  Mat                L, R = NULL;
+  PCGNNFactorSource  src;
+  PetscInt           fail, its;
+  KSPConvergedReason reason;
+  PetscBool          eq = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
+  PetscCall(PCSetType(pc, PCGNN));
+  PetscCall(PCGNNSetModel(pc, "tests/fixtures/gnn_zero.h5"));
+  PetscCall(PCGNNSetFallback(pc, fb));
+  PetscCall(TestCGIterations(A, pc, NULL, &its, &reason));
+  PetscCall(PCGNNGetFactorSource(pc, &src, NULL));
+  CHECK(reason > 0 && src == expect, "%s, zero network, fallback %s: %s with factor %s", what, PCGNNFallbacks[fb], KSPConvergedReasons[reason], PCGNNFactorSources[src]);
+  PetscCall(PCGNNGetFactor(pc, &L));
+  if (fb == PCGNN_FALLBACK_JACOBI) {
+    Vec d;
+    PetscInt n;
+    PetscCall(MatCreateVecs(A, &d, NULL));
+    PetscCall(MatGetDiagonal(A, d));
+    PetscCall(VecSqrtAbs(d));
+    PetscCall(MatGetSize(A, &n, NULL));
+    PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, n, n, 1, NULL, &R));
+    PetscCall(MatDiagonalSet(R, d, INSERT_VALUES));
+    PetscCall(VecDestroy(&d));
+  } else {
+    PetscCall(KGNNComputeIC0(A, &R, &fail));
+  }
+  if (R) PetscCall(MatEqual(L, R, &eq));
+  if (fb == PCGNN_FALLBACK_IC0 && !R) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: IC(0) breaks down in row %d, the fallback is shifted\n", what, (int)fail + 1));
+  else CHECK(eq, "%s: the %s fallback's factor is not the reference one", what, PCGNNFallbacks[fb]);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s, zero network, fallback %s: %d iterations with %s\n", what, PCGNNFallbacks[fb], (int)its, PCGNNFactorSources[src]));
+  PetscCall(MatDestroy(&L));
+  PetscCall(MatDestroy(&R));
+  PetscCall(PCDestroy(&pc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
+  PCGNNFactorSource src;
   Mat                A;
   PC                 pc;
   PetscInt           its;
@@ -80,14 +125,44 @@ int main(int argc, char **argv)
     PetscCall(MatDestroy(&A));
   }
 
-  /* a network that outputs zero: no usable diagonal */
+  /* a network that outputs zero: no usable diagonal. With -pc_gnn_fallback none the PC fails;
+     by default it falls back to IC(0), which must be the library's IC(0) bit for bit (the same
+     algorithm on the same pattern), or to shifted IC(0) where IC(0) breaks down (bcsstk03), and
+     with jacobi to diag(A)^1/2 */
   PetscCall(TestPoisson2D(PETSC_COMM_SELF, 8, &A));
   PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
   PetscCall(PCSetType(pc, PCGNN));
   PetscCall(PCGNNSetModel(pc, "tests/fixtures/gnn_zero.h5"));
+  PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE));
   PetscCall(TestCGIterations(A, pc, NULL, &its, &reason));
-  CHECK(reason == KSP_DIVERGED_PC_FAILED, "zero network: KSP reports %s, expected DIVERGED_PC_FAILED", KSPConvergedReasons[reason]);
+  CHECK(reason == KSP_DIVERGED_PC_FAILED, "zero network, fallback none: KSP reports %s, expected DIVERGED_PC_FAILED", KSPConvergedReasons[reason]);
+  PetscCall(PCGNNGetFactorSource(pc, &src, NULL));
+  CHECK(src == PCGNN_FACTOR_NONE, "zero network, fallback none: factor source %s", PCGNNFactorSources[src]);
   PetscCall(PCDestroy(&pc));
+  PetscCall(CheckFallback(A, PCGNN_FALLBACK_IC0, PCGNN_FACTOR_IC0, "poisson 8x8"));
+  PetscCall(CheckFallback(A, PCGNN_FALLBACK_JACOBI, PCGNN_FACTOR_JACOBI, "poisson 8x8"));
+  PetscCall(MatDestroy(&A));
+  PetscCall(KGNNMatLoad(PETSC_COMM_SELF, "../shared/matrices/suitesparse/bcsstk03.mtx", &A));
+  PetscCall(CheckFallback(A, PCGNN_FALLBACK_IC0, PCGNN_FACTOR_IC0, "bcsstk03"));
+  PetscCall(MatDestroy(&A));
+
+  /* the check: the shipped model's factor on bcsstk14 has a K ratio to Jacobi of ~4e4 (PETSc's
+     ex10 claimed convergence with it at a true residual of 1.2e7): rejected by default, applied
+     only with -pc_gnn_check false */
+  PetscCall(KGNNMatLoad(PETSC_COMM_SELF, "../shared/matrices/suitesparse/bcsstk14.mtx", &A));
+  for (int check = 0; check < 2; check++) {
+    PetscReal ratio;
+    PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
+    PetscCall(PCSetType(pc, PCGNN));
+    PetscCall(PCGNNSetCheck(pc, check ? PETSC_TRUE : PETSC_FALSE, 100));
+    PetscCall(PCSetOperators(pc, A, A));
+    PetscCall(PCSetUp(pc));
+    PetscCall(PCGNNGetFactorSource(pc, &src, &ratio));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bcsstk14, shipped model, check %s: factor %s (K ratio %g)\n", check ? "on" : "off", PCGNNFactorSources[src], (double)ratio));
+    if (check) CHECK(src == PCGNN_FACTOR_IC0 && ratio <= 100, "bcsstk14: the shipped model's factor was not replaced (source %s, ratio %g)", PCGNNFactorSources[src], (double)ratio);
+    else CHECK(src == PCGNN_FACTOR_NETWORK, "bcsstk14, check off: source %s, expected the network's", PCGNNFactorSources[src]);
+    PetscCall(PCDestroy(&pc));
+  }
   PetscCall(MatDestroy(&A));
   TEST_END();
 }

@@ -3,20 +3,50 @@
    This file is only the PETSc face; the network lives in src/model/. */
 #include "../kgnn_impl.h"
 #include <petsc/private/pcimpl.h>
+#include <math.h>
 
 typedef struct {
-  char        model[PETSC_MAX_PATH_LEN], loaded[PETSC_MAX_PATH_LEN];
-  KGNNNetwork net;
-  PetscReal   diag_shift;
+  char          model[PETSC_MAX_PATH_LEN], loaded[PETSC_MAX_PATH_LEN];
+  KGNNNetwork   net;
+  PetscReal     diag_shift;
+  PCGNNFallback fallback;
+  PetscBool     check;
+  PetscReal     check_max; /* the largest K(L^-1 A L^-T) / K(Jacobi) accepted */
+  PetscInt      nprobe;
 
   /* the graph and the pattern of L, kept across SAME_NONZERO_PATTERN re-setups */
   PetscInt     n, nnz, *sender, *receiver, *edge_of; /* edge_of[p]: the edge giving L's entry p */
-  KGNNLower    L;
+  KGNNLower    L;                                    /* tril(A)'s pattern: the network's or the IC(0) factor */
+  KGNNLower    J;                                    /* diagonal only: the Jacobi factor */
   PetscScalar *out, *w, *dinv;
   PetscBool    failed, have_graph;
 
-  PetscLogDouble t_graph, t_inference, t_assembly;
+  /* what the last setup used, and why */
+  PCGNNFactorSource source;
+  PetscReal         shift;               /* IC(0) of A + shift diag(A) */
+  PetscReal         ratio_net, ratio;    /* K ratio of the network's factor (NaN: not checked), of the one used */
+  char              why[256];            /* why the network's factor was not used ("" if it was) */
+
+  PetscLogDouble t_graph, t_inference, t_assembly, t_check;
 } PC_GNN;
+
+const char *const PCGNNFallbacks[]      = {"none", "ic0", "jacobi", "PCGNNFallback", "PCGNN_FALLBACK_", NULL};
+const char *const PCGNNFactorSources[] = {"network", "ic0", "jacobi", "none", "PCGNNFactorSource", "PCGNN_FACTOR_", NULL};
+
+/* The check's defaults. 16 probes: 16 backward solves and products with A, under 10% of the
+   network's forward pass (PCView shows the share). The threshold 100 x Jacobi's K: a factor
+   whose triangular solves grow scores 1e4 to 1e100 (the shipped model's failures on SuiteSparse
+   matrices, where CG claimed false convergences), while the K-optimal factor of every SuiteSparse
+   matrix on which CG converges with it scores at most 55 (bcsstk25; s3rmt3m3, which converges
+   only to a true residual of 5e-7, scores 110): a network that reproduces its training target is
+   not rejected. The estimate's spread (relative standard deviation <= sqrt(2/16) = 0.35) is small
+   against these gaps. */
+#define PCGNN_CHECK_PROBES 16
+#define PCGNN_CHECK_MAX    100.0
+
+/* IC(0) fallback: Manteuffel's shifted IC(0) of A + alpha diag(A), alpha = 0 first, then
+   half-decades from 1e-3 to 1 */
+static const PetscReal ic0_shifts[] = {0, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1};
 
 static PetscErrorCode PCGNNResetGraph(PC_GNN *g)
 {
@@ -25,6 +55,7 @@ static PetscErrorCode PCGNNResetGraph(PC_GNN *g)
   PetscCall(PetscFree(g->edge_of));
   PetscCall(PetscFree2(g->w, g->dinv));
   PetscCall(KGNNLowerDestroy(&g->L));
+  PetscCall(KGNNLowerDestroy(&g->J));
   g->have_graph = PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -49,36 +80,32 @@ static PetscErrorCode PCGNNGraph(PC_GNN *g, const KGNNCSR *A)
   for (PetscInt j = 0; j < g->n; j++) next[j] = g->L.colptr[j];
   for (PetscInt i = 0; i < A->n; i++)
     for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1] && A->colidx[p] <= i; p++) g->edge_of[next[A->colidx[p]]++] = p;
-  for (PetscInt j = 0; j < g->n; j++) PetscCheck(next[j] == g->L.colptr[j + 1], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PCGNN: row %" PetscInt_FMT " of A has no diagonal entry; the network has no edge to put L's diagonal on", j);
+  for (PetscInt j = 0; j < g->n; j++) PetscCheck(next[j] == g->L.colptr[j + 1], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PCGNN: row %" PetscInt_FMT " of A has no diagonal entry; the network has no edge to put L's diagonal on", j + 1);
   PetscCall(PetscFree(next));
+  /* the Jacobi factor's pattern: column j holds row j only */
+  g->J.n = g->n;
+  PetscCall(PetscMalloc1(g->n + 1, &g->J.colptr));
+  PetscCall(PetscMalloc1(g->n, &g->J.rowidx));
+  PetscCall(PetscMalloc1(g->n, &g->J.val));
+  for (PetscInt j = 0; j <= g->n; j++) g->J.colptr[j] = j;
+  for (PetscInt j = 0; j < g->n; j++) g->J.rowidx[j] = j;
   g->have_graph = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode PCGNNFail(PC pc, const char *why, PetscInt row, PetscReal val)
+/* L from the network's outputs on the lower triangle. *ok false, with the reason in g->why, for
+   a non-finite output or a zero or tiny diagonal (unless -pc_gnn_diag_shift s lifts |L_ii| to at
+   least s max_j |L_jj|) */
+static PetscErrorCode PCGNNAssemble(PC_GNN *g, PetscBool *ok)
 {
-  PC_GNN *g = (PC_GNN *)pc->data;
-
-  PetscFunctionBegin;
-  g->failed = PETSC_TRUE;
-  PetscCall(PetscInfo(pc, "PCGNN failed: %s in row %" PetscInt_FMT " (value %g); -pc_gnn_diag_shift gives a safeguard\n", why, row, (double)val));
-  PetscCall(PCSetFailedReason(pc, PC_FACTOR_NUMERIC_ZEROPIVOT));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* L from the network's outputs on the lower triangle; a zero, tiny or non-finite diagonal fails
-   unless -pc_gnn_diag_shift s lifts |L_ii| to at least s max_j |L_jj| */
-static PetscErrorCode PCGNNAssemble(PC pc)
-{
-  PC_GNN   *g    = (PC_GNN *)pc->data;
   PetscReal dmax = 0;
-  PetscInt  bad;
 
   PetscFunctionBegin;
+  *ok = PETSC_FALSE;
   for (PetscInt p = 0; p < g->L.colptr[g->n]; p++) {
     g->L.val[p] = g->out[g->edge_of[p]];
     if (PetscIsInfOrNanScalar(g->L.val[p])) {
-      PetscCall(PCGNNFail(pc, "non-finite network output", g->L.rowidx[p], PetscRealPart(g->L.val[p])));
+      PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "non-finite network output at L(%" PetscInt_FMT ", %" PetscInt_FMT ")", g->L.rowidx[p] + 1, g->sender[g->edge_of[p]] == g->L.rowidx[p] ? g->receiver[g->edge_of[p]] + 1 : g->sender[g->edge_of[p]] + 1));
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
@@ -87,13 +114,110 @@ static PetscErrorCode PCGNNAssemble(PC pc)
     PetscScalar *d = &g->L.val[g->L.colptr[j]];
     if (g->diag_shift > 0 && PetscAbsScalar(*d) < g->diag_shift * dmax) *d = (PetscRealPart(*d) < 0 ? -1 : 1) * g->diag_shift * dmax;
     else if (!(PetscAbsScalar(*d) > 1e-12 * dmax) || dmax == 0) {
-      PetscCall(PCGNNFail(pc, "zero or tiny diagonal of L", j, PetscRealPart(*d)));
+      PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "zero or tiny diagonal L(%" PetscInt_FMT ", %" PetscInt_FMT ") = %g (max |L_jj| %g; -pc_gnn_diag_shift lifts it)", j + 1, j + 1, (double)PetscRealPart(*d), (double)dmax));
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
-  PetscCall(KGNNTriSolveSetUp(&g->L, g->w, g->dinv, &bad));
-  if (bad >= 0) PetscCall(PCGNNFail(pc, "unusable diagonal of L", bad, PetscRealPart(g->L.val[g->L.colptr[bad]])));
+  *ok = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the check of a factor on tril(A)'s pattern (in g->L): K ratio to Jacobi, src/factor/kaporin.c */
+static PetscErrorCode PCGNNCheck(PC_GNN *g, const KGNNCSR *A, PetscReal *ratio, PetscBool *ok)
+{
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBegin;
+  *ratio = (PetscReal)NAN;
+  *ok    = PETSC_TRUE;
+  if (!g->check) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscTime(&t0));
+  PetscCall(KGNNKaporinRatio(A, &g->L, g->nprobe, ratio));
+  PetscCall(PetscTime(&t1));
+  g->t_check += t1 - t0;
+  *ok = *ratio <= g->check_max ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -pc_gnn_fallback ic0: IC(0) of A + alpha diag(A) on tril(A)'s pattern for alpha = 0, 1e-3, ...
+   1 (Manteuffel's shift, as PETSc's ICC shifts), the first that exists and passes the check;
+   *ok false if none does */
+static PetscErrorCode PCGNNFallbackIC0(PC pc, const KGNNCSR *A, PetscBool *ok)
+{
+  PC_GNN  *g = (PC_GNN *)pc->data;
+  PetscInt fail;
+
+  PetscFunctionBegin;
+  *ok = PETSC_FALSE;
+  for (size_t k = 0; k < sizeof(ic0_shifts) / sizeof(ic0_shifts[0]) && !*ok; k++) {
+    for (PetscInt p = 0; p < g->L.colptr[g->n]; p++) g->L.val[p] = A->val[g->edge_of[p]];
+    for (PetscInt j = 0; j < g->n; j++) g->L.val[g->L.colptr[j]] *= 1 + ic0_shifts[k];
+    PetscCall(KGNNIC0Factor(&g->L, &fail));
+    if (fail >= 0) {
+      PetscCall(PetscInfo(pc, "PCGNN fallback: IC(0) of A + %g diag(A) breaks down in column %" PetscInt_FMT "\n", (double)ic0_shifts[k], fail + 1));
+      continue;
+    }
+    PetscCall(PCGNNCheck(g, A, &g->ratio, ok));
+    if (!*ok) PetscCall(PetscInfo(pc, "PCGNN fallback: IC(0) of A + %g diag(A) fails the check: K ratio to Jacobi %g > %g\n", (double)ic0_shifts[k], (double)g->ratio, (double)g->check_max));
+    else g->shift = ic0_shifts[k];
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCGNNUseJacobi(PC_GNN *g, const KGNNCSR *A)
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < g->n; i++) g->J.val[i] = PetscSqrtScalar(A->val[g->edge_of[g->L.colptr[i]]]); /* the diagonal: first in column i */
+  g->source = PCGNN_FACTOR_JACOBI;
+  g->ratio  = 1;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The network's factor if it is usable, else the fallback; never a factor that failed the check */
+static PetscErrorCode PCGNNChoose(PC pc, const KGNNCSR *A)
+{
+  PC_GNN   *g = (PC_GNN *)pc->data;
+  PetscBool ok;
+
+  PetscFunctionBegin;
+  g->why[0]    = 0;
+  g->ratio_net = (PetscReal)NAN;
+  g->shift     = 0;
+  PetscCall(PCGNNAssemble(g, &ok));
+  if (ok) {
+    PetscCall(PCGNNCheck(g, A, &g->ratio_net, &ok));
+    if (!ok) PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "K(L^-1 A L^-T) / K(Jacobi) = %g > %g (-pc_gnn_check_max)", (double)g->ratio_net, (double)g->check_max));
+  }
+  if (ok) {
+    g->source = PCGNN_FACTOR_NETWORK;
+    g->ratio  = g->ratio_net;
+    PetscCall(PetscInfo(pc, "PCGNN: the network's factor is used (K ratio to Jacobi %g)\n", (double)g->ratio_net));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(PetscInfo(pc, "PCGNN: the network's factor is not usable: %s; fallback %s\n", g->why, PCGNNFallbacks[g->fallback]));
+  if (g->fallback == PCGNN_FALLBACK_NONE) {
+    g->source = PCGNN_FACTOR_NONE;
+    g->failed = PETSC_TRUE;
+    PetscCall(PCSetFailedReason(pc, PC_FACTOR_OTHER));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  if (g->fallback == PCGNN_FALLBACK_IC0) {
+    PetscCall(PCGNNFallbackIC0(pc, A, &ok));
+    if (ok) {
+      g->source = PCGNN_FACTOR_IC0;
+      PetscCall(PetscInfo(pc, "PCGNN fell back to IC(0) of A + %g diag(A) (K ratio to Jacobi %g)\n", (double)g->shift, (double)g->ratio));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    PetscCall(PetscInfo(pc, "PCGNN fallback: no shifted IC(0) up to A + diag(A) is usable; Jacobi\n"));
+  }
+  PetscCall(PCGNNUseJacobi(g, A));
+  PetscCall(PetscInfo(pc, "PCGNN fell back to Jacobi\n"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static const KGNNLower *PCGNNActive(PC_GNN *g)
+{
+  return g->source == PCGNN_FACTOR_JACOBI ? &g->J : &g->L;
 }
 
 static PetscErrorCode PCSetUp_GNN(PC pc)
@@ -102,10 +226,12 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   Mat            Aseq;
   KGNNCSR        A;
   PetscReal     *a;
+  PetscInt       bad;
   PetscLogDouble t0, t1, t2, t3;
 
   PetscFunctionBegin;
-  g->failed = PETSC_FALSE;
+  g->failed  = PETSC_FALSE;
+  g->t_check = 0;
   if (!g->model[0]) PetscCall(KGNNDefaultModel(g->model, sizeof(g->model)));
   if (!g->net || strcmp(g->model, g->loaded)) {
     PetscCall(KGNNNetworkDestroy(&g->net));
@@ -127,16 +253,25 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   PetscCall(PetscFree(a));
   PetscCall(PetscLogEventEnd(KGNN_GNN_Inference, pc, 0, 0, 0));
   PetscCall(PetscTime(&t2));
+  PetscCall(PetscLogEventBegin(KGNN_GNN_Assembly, pc, 0, 0, 0));
+  PetscCall(PCGNNChoose(pc, &A));
+  if (!g->failed) {
+    PetscCall(KGNNTriSolveSetUp(PCGNNActive(g), g->w, g->dinv, &bad));
+    /* cannot happen after the checks above; kept so that no unusable factor is ever applied */
+    if (bad >= 0) {
+      g->failed = PETSC_TRUE;
+      PetscCall(PetscInfo(pc, "PCGNN failed: unusable diagonal in row %" PetscInt_FMT "\n", bad + 1));
+      PetscCall(PCSetFailedReason(pc, PC_FACTOR_NUMERIC_ZEROPIVOT));
+    }
+  }
+  PetscCall(PetscLogEventEnd(KGNN_GNN_Assembly, pc, 0, 0, 0));
   PetscCall(KGNNMatRestoreCSR(Aseq, &A));
   PetscCall(MatDestroy(&Aseq));
-  PetscCall(PetscLogEventBegin(KGNN_GNN_Assembly, pc, 0, 0, 0));
-  PetscCall(PCGNNAssemble(pc));
-  PetscCall(PetscLogEventEnd(KGNN_GNN_Assembly, pc, 0, 0, 0));
-  if (!g->failed) PetscCall(KGNNViewFactorFromOptions(pc, "-pc_gnn_view_factor", &g->L));
+  if (!g->failed) PetscCall(KGNNViewFactorFromOptions(pc, "-pc_gnn_view_factor", PCGNNActive(g)));
   PetscCall(PetscTime(&t3));
   g->t_graph     = t1 - t0;
   g->t_inference = t2 - t1;
-  g->t_assembly  = t3 - t2;
+  g->t_assembly  = t3 - t2 - g->t_check;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -145,7 +280,25 @@ static PetscErrorCode PCApply_GNN(PC pc, Vec x, Vec y)
   PC_GNN *g = (PC_GNN *)pc->data;
 
   PetscFunctionBegin;
-  PetscCall(KGNNFactorApplyVec(pc, &g->L, g->w, g->dinv, g->failed, x, y));
+  PetscCall(KGNNFactorApplyVec(pc, PCGNNActive(g), g->w, g->dinv, g->failed, x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCApplySymmetricLeft_GNN(PC pc, Vec x, Vec y)
+{
+  PC_GNN *g = (PC_GNN *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNFactorApplyHalfVec(pc, PCGNNActive(g), g->failed, PETSC_TRUE, x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PCApplySymmetricRight_GNN(PC pc, Vec x, Vec y)
+{
+  PC_GNN *g = (PC_GNN *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNFactorApplyHalfVec(pc, PCGNNActive(g), g->failed, PETSC_FALSE, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -159,12 +312,21 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
   if (!iascii) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscViewerASCIIPrintf(viewer, "  graph network factor L L^T ~ A on the pattern of tril(A), model %s\n", g->loaded[0] ? g->loaded : "(not loaded)"));
   if (g->net) PetscCall(KGNNNetworkView(g->net, viewer));
-  if (g->have_graph) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", edges = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT "\n", g->n, g->nnz, g->L.colptr[g->n]));
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: graph %.3g s, inference %.3g s, factor assembly %.3g s\n", g->t_graph, g->t_inference, g->t_assembly));
-  }
+  if (g->check) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor check: K(L^-1 A L^-T) / K(Jacobi) <= %g, trace from %" PetscInt_FMT " probes; fallback %s\n", (double)g->check_max, g->nprobe, PCGNNFallbacks[g->fallback]));
+  else PetscCall(PetscViewerASCIIPrintf(viewer, "  factor check: off; fallback %s\n", PCGNNFallbacks[g->fallback]));
   if (g->diag_shift > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  diagonal safeguard: |L_ii| >= %g max|L_jj|\n", (double)g->diag_shift));
-  if (g->failed) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED: unusable diagonal of L\n"));
+  if (g->have_graph) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", edges = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT "\n", g->n, g->nnz, PCGNNActive(g)->colptr[g->n]));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: graph %.3g s, inference %.3g s, factor assembly %.3g s, check %.3g s (%.2g%% of the setup)\n", g->t_graph, g->t_inference, g->t_assembly, g->t_check,
+                                     100 * g->t_check / PetscMax(g->t_graph + g->t_inference + g->t_assembly + g->t_check, 1e-300)));
+    if (g->source == PCGNN_FACTOR_NETWORK) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: the network's (K ratio to Jacobi %g)\n", (double)g->ratio_net));
+    else {
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  the network's factor was not used: %s\n", g->why));
+      if (g->source == PCGNN_FACTOR_IC0) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: FALLBACK IC(0) of A + %g diag(A) (K ratio to Jacobi %g)\n", (double)g->shift, (double)g->ratio));
+      else if (g->source == PCGNN_FACTOR_JACOBI) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: FALLBACK Jacobi%s\n", g->fallback == PCGNN_FALLBACK_IC0 ? " (no shifted IC(0) up to A + diag(A) was usable)" : ""));
+      else PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED: no factor (-pc_gnn_fallback none)\n"));
+    }
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -174,10 +336,11 @@ static PetscErrorCode PCSetFromOptions_GNN(PC pc, PetscOptionItems *PetscOptions
 static PetscErrorCode PCSetFromOptions_GNN(PC pc, PetscOptionItems PetscOptionsObject)
 #endif
 {
-  PC_GNN   *g = (PC_GNN *)pc->data;
-  char      file[PETSC_MAX_PATH_LEN];
-  PetscBool flg;
-  PetscReal s = g->diag_shift;
+  PC_GNN       *g = (PC_GNN *)pc->data;
+  char          file[PETSC_MAX_PATH_LEN];
+  PetscBool     flg, check = g->check;
+  PetscReal     s = g->diag_shift, cmax = g->check_max;
+  PCGNNFallback fb = g->fallback;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "Graph network factor (PCGNN) options");
@@ -185,6 +348,11 @@ static PetscErrorCode PCSetFromOptions_GNN(PC pc, PetscOptionItems PetscOptionsO
   if (flg) PetscCall(PCGNNSetModel(pc, file));
   PetscCall(PetscOptionsReal("-pc_gnn_diag_shift", "Lift |L_ii| to at least this times max|L_jj| (0: fail instead)", "PCGNNSetDiagShift", s, &s, &flg));
   if (flg) PetscCall(PCGNNSetDiagShift(pc, s));
+  PetscCall(PetscOptionsEnum("-pc_gnn_fallback", "Factor used when the network's fails the check", "PCGNNSetFallback", PCGNNFallbacks, (PetscEnum)fb, (PetscEnum *)&fb, &flg));
+  if (flg) PetscCall(PCGNNSetFallback(pc, fb));
+  PetscCall(PetscOptionsBool("-pc_gnn_check", "Check the factor at setup (K ratio to Jacobi)", "PCGNNSetCheck", check, &check, NULL));
+  PetscCall(PetscOptionsReal("-pc_gnn_check_max", "Largest K(L^-1 A L^-T) / K(Jacobi) accepted", "PCGNNSetCheck", cmax, &cmax, NULL));
+  PetscCall(PCGNNSetCheck(pc, check, cmax));
   PetscCall(PetscOptionsName("-pc_gnn_view_factor", "View L after each setup (viewer, e.g. binary:L.bin)", "PCGNNGetFactor", NULL));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -196,7 +364,14 @@ static PetscErrorCode PCGNNSetModel_GNN(PC pc, const char file[])
   PetscCall(PetscStrncpy(((PC_GNN *)pc->data)->model, file, PETSC_MAX_PATH_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+static PetscErrorCode PCGNNGetModel_GNN(PC pc, const char **file)
+{
+  PC_GNN *g = (PC_GNN *)pc->data;
 
+  PetscFunctionBegin;
+  *file = g->loaded[0] ? g->loaded : g->model; /* "" until set or set up: the default is found at setup */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 static PetscErrorCode PCGNNSetDiagShift_GNN(PC pc, PetscReal s)
 {
   PetscFunctionBegin;
@@ -204,14 +379,61 @@ static PetscErrorCode PCGNNSetDiagShift_GNN(PC pc, PetscReal s)
   ((PC_GNN *)pc->data)->diag_shift = s;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+static PetscErrorCode PCGNNGetDiagShift_GNN(PC pc, PetscReal *s)
+{
+  PetscFunctionBegin;
+  *s = ((PC_GNN *)pc->data)->diag_shift;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCGNNSetFallback_GNN(PC pc, PCGNNFallback fb)
+{
+  PetscFunctionBegin;
+  PetscCheck(fb >= PCGNN_FALLBACK_NONE && fb <= PCGNN_FALLBACK_JACOBI, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "Unknown PCGNN fallback %d", (int)fb);
+  ((PC_GNN *)pc->data)->fallback = fb;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCGNNGetFallback_GNN(PC pc, PCGNNFallback *fb)
+{
+  PetscFunctionBegin;
+  *fb = ((PC_GNN *)pc->data)->fallback;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCGNNSetCheck_GNN(PC pc, PetscBool check, PetscReal cmax)
+{
+  PC_GNN *g = (PC_GNN *)pc->data;
 
+  PetscFunctionBegin;
+  PetscCheck(cmax >= 1, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "-pc_gnn_check_max must be >= 1 (Jacobi's own ratio), got %g", (double)cmax);
+  g->check     = check;
+  g->check_max = cmax;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCGNNGetCheck_GNN(PC pc, PetscBool *check, PetscReal *cmax)
+{
+  PC_GNN *g = (PC_GNN *)pc->data;
+
+  PetscFunctionBegin;
+  if (check) *check = g->check;
+  if (cmax) *cmax = g->check_max;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCGNNGetFactorSource_GNN(PC pc, PCGNNFactorSource *src, PetscReal *ratio)
+{
+  PC_GNN *g = (PC_GNN *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCheck(g->have_graph, PetscObjectComm((PetscObject)pc), PETSC_ERR_ORDER, "PCGNN is not set up: call PCSetUp() first");
+  if (src) *src = g->source;
+  if (ratio) *ratio = g->ratio;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 static PetscErrorCode PCGNNGetFactor_GNN(PC pc, Mat *L)
 {
   PC_GNN *g = (PC_GNN *)pc->data;
 
   PetscFunctionBegin;
   PetscCheck(g->have_graph && !g->failed, PetscObjectComm((PetscObject)pc), PETSC_ERR_ORDER, "PCGNN has no factor: call PCSetUp() first (and check PCGetFailedReason())");
-  PetscCall(KGNNLowerToMat(&g->L, L));
+  PetscCall(KGNNLowerToMat(PCGNNActive(g), L));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -222,6 +444,8 @@ static PetscErrorCode PCReset_GNN(PC pc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static const char *const gnn_methods[] = {"PCGNNSetModel_C", "PCGNNGetModel_C", "PCGNNSetDiagShift_C", "PCGNNGetDiagShift_C", "PCGNNSetFallback_C", "PCGNNGetFallback_C", "PCGNNSetCheck_C", "PCGNNGetCheck_C", "PCGNNGetFactorSource_C", "PCGNNGetFactor_C"};
+
 static PetscErrorCode PCDestroy_GNN(PC pc)
 {
   PC_GNN *g = (PC_GNN *)pc->data;
@@ -229,9 +453,7 @@ static PetscErrorCode PCDestroy_GNN(PC pc)
   PetscFunctionBegin;
   PetscCall(PCReset_GNN(pc));
   PetscCall(KGNNNetworkDestroy(&g->net));
-  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetModel_C", NULL));
-  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetDiagShift_C", NULL));
-  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetFactor_C", NULL));
+  for (size_t k = 0; k < sizeof(gnn_methods) / sizeof(gnn_methods[0]); k++) PetscCall(PetscObjectComposeFunction((PetscObject)pc, gnn_methods[k], NULL));
   PetscCall(PetscFree(pc->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -241,18 +463,26 @@ static PetscErrorCode PCDestroy_GNN(PC pc)
    tril(A), applied as (L L^T)^-1 by two triangular solves.
 
    Options Database Keys:
-+  -pc_gnn_model <file> - the network's weight file (default: $KGNN_MODEL, else share/kgnn/models/default.h5 of the install or share/models/default.h5 of the build tree, beside the library)
++  -pc_gnn_model <file> - the network's weight file (default: $KGNN_MODEL, else models/default.h5 of the install or the build tree)
+.  -pc_gnn_fallback <ic0,jacobi,none> - the factor used when the network's fails the check (none: PC_FACTOR_OTHER, KSP reports DIVERGED_PC_FAILED)
+.  -pc_gnn_check <true> - check the factor at setup
+.  -pc_gnn_check_max <100> - the largest K(L^-1 A L^-T) / K(D^-1/2 A D^-1/2) accepted
 .  -pc_gnn_diag_shift <0> - lift |L_ii| to at least this times max|L_jj| instead of failing on a zero or tiny diagonal
 -  -pc_gnn_view_factor <viewer> - view L after each setup, e.g. binary:L.bin
 
    Notes:
    The network (share/doc/model.md) runs on the graph whose edges are the stored entries of A.
-   A zero, tiny or non-finite diagonal of L sets PC_FACTOR_NUMERIC_ZEROPIVOT, so KSP reports
-   KSP_DIVERGED_PC_FAILED. Sequential: in parallel use it as -sub_pc_type gnn of PCBJACOBI or PCASM.
+   Its factor is never applied unchecked: a non-finite output, a zero or tiny diagonal, or a
+   Kaporin condition number K(L^-1 A L^-T) more than check_max times that of the Jacobi factor
+   (det A cancels in the ratio; the trace from 16 Rademacher probes, one backward solve and one
+   product with A each) rejects it. Then the fallback is used: ic0 (the default) is IC(0) on the
+   same pattern, with Manteuffel's shift A + alpha diag(A), alpha = 1e-3 ... 1, where IC(0) breaks
+   down or fails the same check, and Jacobi if none passes; PCView and -info say which and why.
+   Sequential: in parallel use it as -sub_pc_type gnn of PCBJACOBI or PCASM.
 
    Level: intermediate
 
-.seealso: `PCKOPT`, `PCICC`, `PCGNNSetModel()`, `KGNNNetworkLoad()`
+.seealso: `PCKOPT`, `PCICC`, `PCGNNSetModel()`, `PCGNNSetFallback()`, `PCGNNSetCheck()`, `KGNNNetworkLoad()`
 M*/
 PetscErrorCode PCCreate_GNN(PC pc)
 {
@@ -260,20 +490,35 @@ PetscErrorCode PCCreate_GNN(PC pc)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&g));
-  pc->data                = (void *)g;
-  pc->ops->setup          = PCSetUp_GNN;
-  pc->ops->apply          = PCApply_GNN;
-  pc->ops->applytranspose = PCApply_GNN;
-  pc->ops->reset          = PCReset_GNN;
-  pc->ops->destroy        = PCDestroy_GNN;
-  pc->ops->view           = PCView_GNN;
-  pc->ops->setfromoptions = PCSetFromOptions_GNN;
+  g->fallback                  = PCGNN_FALLBACK_IC0;
+  g->check                     = PETSC_TRUE;
+  g->check_max                 = PCGNN_CHECK_MAX;
+  g->nprobe                    = PCGNN_CHECK_PROBES;
+  g->source                    = PCGNN_FACTOR_NONE;
+  pc->data                     = (void *)g;
+  pc->ops->setup               = PCSetUp_GNN;
+  pc->ops->apply               = PCApply_GNN;
+  pc->ops->applytranspose      = PCApply_GNN;
+  pc->ops->applysymmetricleft  = PCApplySymmetricLeft_GNN;  /* L^-1 */
+  pc->ops->applysymmetricright = PCApplySymmetricRight_GNN; /* L^-T */
+  pc->ops->reset               = PCReset_GNN;
+  pc->ops->destroy             = PCDestroy_GNN;
+  pc->ops->view                = PCView_GNN;
+  pc->ops->setfromoptions      = PCSetFromOptions_GNN;
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetModel_C", PCGNNSetModel_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetModel_C", PCGNNGetModel_GNN));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetDiagShift_C", PCGNNSetDiagShift_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetDiagShift_C", PCGNNGetDiagShift_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetFallback_C", PCGNNSetFallback_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetFallback_C", PCGNNGetFallback_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetCheck_C", PCGNNSetCheck_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetCheck_C", PCGNNGetCheck_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetFactorSource_C", PCGNNGetFactorSource_GNN));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetFactor_C", PCGNNGetFactor_GNN));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The public setters and getters: setters are no-ops on other PC types, as PETSc's own are. */
 PetscErrorCode PCGNNSetModel(PC pc, const char file[])
 {
   PetscFunctionBegin;
@@ -281,7 +526,13 @@ PetscErrorCode PCGNNSetModel(PC pc, const char file[])
   PetscTryMethod(pc, "PCGNNSetModel_C", (PC, const char[]), (pc, file));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-
+PetscErrorCode PCGNNGetModel(PC pc, const char **file)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCGNNGetModel_C", (PC, const char **), (pc, file));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 PetscErrorCode PCGNNSetDiagShift(PC pc, PetscReal s)
 {
   PetscFunctionBegin;
@@ -289,7 +540,48 @@ PetscErrorCode PCGNNSetDiagShift(PC pc, PetscReal s)
   PetscTryMethod(pc, "PCGNNSetDiagShift_C", (PC, PetscReal), (pc, s));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-
+PetscErrorCode PCGNNGetDiagShift(PC pc, PetscReal *s)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCGNNGetDiagShift_C", (PC, PetscReal *), (pc, s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCGNNSetFallback(PC pc, PCGNNFallback fb)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCGNNSetFallback_C", (PC, PCGNNFallback), (pc, fb));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCGNNGetFallback(PC pc, PCGNNFallback *fb)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCGNNGetFallback_C", (PC, PCGNNFallback *), (pc, fb));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCGNNSetCheck(PC pc, PetscBool check, PetscReal cmax)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCGNNSetCheck_C", (PC, PetscBool, PetscReal), (pc, check, cmax));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCGNNGetCheck(PC pc, PetscBool *check, PetscReal *cmax)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCGNNGetCheck_C", (PC, PetscBool *, PetscReal *), (pc, check, cmax));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCGNNGetFactorSource(PC pc, PCGNNFactorSource *src, PetscReal *ratio)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCGNNGetFactorSource_C", (PC, PCGNNFactorSource *, PetscReal *), (pc, src, ratio));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 PetscErrorCode PCGNNGetFactor(PC pc, Mat *L)
 {
   PetscFunctionBegin;
