@@ -1,5 +1,5 @@
-/* -ksp_pc_side symmetric with PCKOPT and PCGNN (the network's factor, the IC(0) and the Jacobi
-   fallback): the halves are L^-1 (left) and L^-T (right), so right(left(x)) must equal the whole
+/* -ksp_pc_side symmetric with PCKOPT, PCGNN (the network's factor, the IC(0) and the Jacobi
+   fallback) and KGNNPCSetFactor's shell: the halves are L^-1 (left) and L^-T (right), so right(left(x)) must equal the whole
    apply (L L^T)^-1 x. The two go through different arithmetic (the unit form W D^-1 W^T against
    two solves with L itself); each triangular solve has a normwise relative error of at most
    about n u cond(L) (Higham, Thm 8.5), so two of them on each side differ by at most
@@ -125,6 +125,52 @@ static PetscErrorCode Check(const char *name, Mat A, const char *type, PCGNNFall
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* KGNNPCSetFactor's shell: the same halves */
+static PetscErrorCode CheckShell(const char *name, Mat A)
+{
+  PC          kopt, pc;
+  Mat         L;
+  Vec         x, y, t, z;
+  PetscReal   cond, e, ny, tol;
+  PetscInt    n;
+  PetscRandom rnd;
+
+  PetscFunctionBegin;
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(PCCreate(PETSC_COMM_SELF, &kopt));
+  PetscCall(PCSetType(kopt, PCKOPT));
+  PetscCall(PCSetOperators(kopt, A, A));
+  PetscCall(PCSetUp(kopt));
+  PetscCall(PCKOPTGetFactor(kopt, &L));
+  PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
+  PetscCall(KGNNPCSetFactor(pc, L));
+  PetscCall(PCSetOperators(pc, A, A));
+  PetscCall(CondLtL(L, &cond));
+  PetscCall(MatCreateVecs(A, &x, &y));
+  PetscCall(VecDuplicate(x, &z));
+  PetscCall(VecDuplicate(x, &t));
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(VecSetRandom(x, rnd));
+  PetscCall(PCApply(pc, x, y));
+  PetscCall(PCApplySymmetricLeft(pc, x, t));
+  PetscCall(PCApplySymmetricRight(pc, t, z));
+  PetscCall(VecAXPY(z, -1.0, y));
+  PetscCall(VecNorm(z, NORM_2, &e));
+  PetscCall(VecNorm(y, NORM_2, &ny));
+  tol = 4 * n * PETSC_MACHINE_EPSILON * cond;
+  CHECK(e <= tol * ny, "%s KGNNPCSetFactor: right(left(x)) differs from the apply by %.3e relative (bound %.3e)", name, (double)(e / ny), (double)tol);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-10s shell        halves vs apply %.2e (bound %.2e)\n", name, (double)(e / ny), (double)tol));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&y));
+  PetscCall(VecDestroy(&z));
+  PetscCall(VecDestroy(&t));
+  PetscCall(MatDestroy(&L));
+  PetscCall(PCDestroy(&pc));
+  PetscCall(PCDestroy(&kopt));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
   Mat A;
@@ -145,6 +191,7 @@ int main(int argc, char **argv)
   PetscCall(KGNNMatLoad(PETSC_COMM_SELF, "../shared/matrices/suitesparse/bcsstk01.mtx", &A));
   PetscCall(Check("bcsstk01", A, PCKOPT, PCGNN_FALLBACK_NONE));
   PetscCall(Check("bcsstk01", A, PCGNN, PCGNN_FALLBACK_JACOBI));
+  PetscCall(CheckShell("bcsstk01", A));
   PetscCall(MatDestroy(&A));
   TEST_END();
 }

@@ -18,6 +18,26 @@ static PetscErrorCode FactorShellApply(PC pc, Vec x, Vec y)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode FactorShellApplyLeft(PC pc, Vec x, Vec y)
+{
+  FactorShell *fs;
+
+  PetscFunctionBegin;
+  PetscCall(PCShellGetContext(pc, &fs));
+  PetscCall(KGNNFactorApplyHalfVec(pc, &fs->L, PETSC_FALSE, PETSC_TRUE, x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode FactorShellApplyRight(PC pc, Vec x, Vec y)
+{
+  FactorShell *fs;
+
+  PetscFunctionBegin;
+  PetscCall(PCShellGetContext(pc, &fs));
+  PetscCall(KGNNFactorApplyHalfVec(pc, &fs->L, PETSC_FALSE, PETSC_FALSE, x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode FactorShellDestroy(PC pc)
 {
   FactorShell *fs;
@@ -45,10 +65,12 @@ PetscErrorCode KGNNPCSetFactor(PC pc, Mat L)
     PetscCall(PetscFree2(fs->w, fs->dinv));
     PetscCall(PetscFree(fs));
   }
-  PetscCheck(bad < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Factor has a zero or non-finite diagonal entry in row %" PetscInt_FMT, bad);
+  PetscCheck(bad < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Factor has a zero or non-finite diagonal entry in row %" PetscInt_FMT " (1-based)", bad + 1);
   PetscCall(PCSetType(pc, PCSHELL));
   PetscCall(PCShellSetContext(pc, fs));
   PetscCall(PCShellSetApply(pc, FactorShellApply));
+  PetscCall(PCShellSetApplySymmetricLeft(pc, FactorShellApplyLeft));   /* L^-1 */
+  PetscCall(PCShellSetApplySymmetricRight(pc, FactorShellApplyRight)); /* L^-T */
   PetscCall(PCShellSetDestroy(pc, FactorShellDestroy));
   PetscCall(PCShellSetName(pc, "kgnn factor (L L^T)^-1"));
   PetscFunctionReturn(PETSC_SUCCESS);
