@@ -49,6 +49,30 @@ error() {
   else notok "$name" "error message lacks '$pat'"; fi
 }
 
+# exits NAME CODE PATTERN CMD...: passes when CMD exits with CODE, its output matches PATTERN and
+# PETSc reports no unfreed memory
+exits() {
+  name=$1; code=$2; pat=$3; shift 3
+  "$@" > "$LOG/$name.log" 2>&1
+  rc=$?
+  if [ $rc -ne "$code" ]; then notok "$name" "exit $rc, expected $code"
+  elif ! grep -Eq -- "$pat" "$LOG/$name.log"; then notok "$name" "no match for '$pat'"
+  elif leaks "$name"; then notok "$name" "memory not freed"
+  else ok "$name"; fi
+}
+
+# oneline NAME PATTERN CMD...: passes when CMD exits 1 with one line of output matching PATTERN
+# (a usage mistake in our programs: no PETSc trace, no MPI_ABORT banner)
+oneline() {
+  name=$1; pat=$2; shift 2
+  "$@" > "$LOG/$name.log" 2>&1
+  rc=$?
+  if [ $rc -ne 1 ]; then notok "$name" "exit $rc, expected 1"
+  elif [ "$(wc -l < "$LOG/$name.log")" -ne 1 ]; then notok "$name" "$(wc -l < "$LOG/$name.log") lines, expected one"
+  elif ! grep -Eq -- "$pat" "$LOG/$name.log"; then notok "$name" "error message lacks '$pat'"
+  else ok "$name"; fi
+}
+
 # C test programs: each compares with an independent reference and exits non-zero on mismatch
 for t in build/tests/test_*; do
   [ -x "$t" ] || continue
@@ -123,7 +147,7 @@ error gnn_wrong_shape "bad_shape.h5: tensor 'encoder.edge_mlp.0.weight' has shap
 error gnn_nan_weight "bad_nan.h5: tensor 'processor.blocks.0.edge.0.bias' holds a non-finite value" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/bad_nan.h5
 error gnn_wrong_version "bad_version.h5: model format version 99, this kgnn reads version 1" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/bad_version.h5
 error gnn_missing_file "Cannot open model file tests/fixtures/none.h5" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/none.h5
-expect gnn_zero_diagonal "reason=DIVERGED_PC_FAILED" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/gnn_zero.h5 -malloc_dump
+exits gnn_zero_diagonal 2 "reason=DIVERGED_PC_FAILED" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/gnn_zero.h5 -malloc_dump
 expect gnn_bjacobi_np2 "pc=bjacobi iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f $N -pc_type bjacobi -sub_pc_type gnn
 expect gnn_dll_append_elsewhere "Norm of error .* iterations" sh -c "cd /tmp && $PWD/build/petsc-ex2 -dll_append $PWD/lib/libkgnn.so -pc_type gnn -ksp_type cg"
 rm -f build/tests/Lgnn.bin
@@ -228,6 +252,63 @@ run uninstall make --no-print-directory uninstall PREFIX=$I
 run uninstall_leaves_empty_prefix sh -c "ls -A $I; test -z \"\$(ls -A $I)\""
 rm -rf $U
 # ---- end of section 4 ----
+
+# ---- Strict command-line tools (issue 10, section 5) ----
+# Every option is checked before the work starts: an unknown one is an error that names the option
+# meant. Known are the program's own, those PETSc lists for the objects it configures (under their
+# prefixes, -sub_* of bjacobi/asm blocks included), and those read later (viewers, MUMPS's); an
+# option that no one used is an error at the end. A usage mistake is one line and exit 1.
+C=build/tests/cli
+rm -rf $C && mkdir -p $C
+: > $C/empty.txt
+oneline cli_solve_misspelt "^kgnn-solve: error: unknown option -pc_tpye \(did you mean -pc_type\?\)" bin/kgnn-solve -f $N -pc_tpye gnn
+oneline cli_solve_misspelt_block "unknown option -sub_pc_tpye \(did you mean -sub_pc_type\?\)" bin/kgnn-solve -f $N -pc_type bjacobi -sub_pc_tpye kopt
+oneline cli_solve_misspelt_before_reading "unknown options -foo, -pc_kopt_inverze \(did you mean -pc_kopt_inverse\?\)" bin/kgnn-solve -f $C/none.mtx -pc_kopt_inverze mumps -foo
+expect cli_solve_later_options "There are no unused options" bin/kgnn-solve -f $N -ksp_view_final_residual -pc_kopt_view_factor binary:$C/L.bin -mat_view ::ascii_info -log_view :$C/log.txt -options_left -malloc_dump
+expect cli_solve_block_options "pc=asm iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f $N -pc_type asm -pc_asm_type basic -sub_pc_type kopt -sub_pc_kopt_inverse mumps -sub_mat_mumps_icntl_14 40 -sub_ksp_converged_reason
+error cli_solve_unused "option -sub_pc_type was not used by this run" bin/kgnn-solve -f $N -sub_pc_type kopt
+expect cli_solve_help "-pc_kopt_inverse <now auto" bin/kgnn-solve -help
+run cli_solve_help_exit_codes grep -q "3  false convergence" $LOG/cli_solve_help.log
+# exit codes: 2 for a DIVERGED_* reason, 3 for a claimed convergence the true residual belies
+exits cli_solve_diverged_its 2 "not converged: DIVERGED_ITS after 3 iterations \(exit code 2\)" bin/kgnn-solve -f $N -ksp_max_it 3 -malloc_dump
+exits cli_solve_pc_failed 2 "reason=DIVERGED_PC_FAILED" bin/kgnn-solve -f tests/data/mtx/indefinite.mtx -malloc_dump
+exits cli_solve_pc_failed_block 2 "pc=bjacobi .*reason=DIVERGED_PC_FAILED" bin/kgnn-solve -f tests/data/mtx/indefinite.mtx -pc_type bjacobi -sub_pc_type kopt -malloc_dump
+exits cli_solve_indefinite_pc 2 "not converged: DIVERGED_INDEFINITE_PC" bin/kgnn-solve -f $SS/bcsstk03.mtx -pc_type icc -pc_factor_shift_type none -malloc_dump
+exits cli_solve_false_convergence 3 "false convergence: KSP reports CONVERGED_ITS but the true relative residual [0-9.e+-]+ is more than 100 x rtol" bin/kgnn-solve -f $N -ksp_type preonly -pc_type jacobi -malloc_dump
+# the blocks' factorization (KSPSetUpOnBlocks) is timed as setup: at least the KOPT events' time
+exits cli_solve_block_setup 0 "pc=bjacobi .*reason=CONVERGED_RTOL" bin/kgnn-solve -f $N -pc_type bjacobi -sub_pc_type kopt -log_view
+run cli_solve_block_setup_is_setup awk '/^KOPT(Symbolic|Inverse|Columns) / { k += $4 } / setup=/ { for (i = 1; i <= NF; i++) if ($i ~ /^setup=/) s = substr($i, 7) } END { print "setup", s, "s, block factorization", k, "s"; exit !(k > 0 && s + 0 >= 0.9 * k) }' $LOG/cli_solve_block_setup.log
+# usage mistakes: one line and exit 1, no PETSc trace
+oneline cli_solve_missing_matrix "^kgnn-solve: error: Cannot open matrix file $C/none.mtx: No such file or directory$" bin/kgnn-solve -f $C/none.mtx
+oneline cli_solve_no_matrix "no matrix: give -f A.mtx" bin/kgnn-solve
+oneline cli_solve_bad_value "^kgnn-solve: error: .*abc" bin/kgnn-solve -f $N -ksp_rtol abc
+# kgnn-train: checked before the first epoch; no test samples said once, the training loss used
+oneline cli_train_misspelt "^kgnn-train: error: unknown option -depht \(did you mean -depth\?\)" bin/kgnn-train -dataset $TS -out $C/m.h5 -depht 5
+oneline cli_train_batch_0 "-batch 0: need at least 1 graph a batch" bin/kgnn-train -dataset $TS -out $C/m.h5 -batch 0
+oneline cli_train_depth_0 "-depth 0: the network needs 1 to 64 graph-network blocks" bin/kgnn-train -dataset $TS -out $C/m.h5 -depth 0
+oneline cli_train_out_missing_folder "-out $C/none/m.h5: folder $C/none does not exist" bin/kgnn-train -dataset $TS -out $C/none/m.h5 -epochs 1
+run cli_make_no_test bin/kgnn-dataset synthetic -out $C/notest.h5 -train 4 -test 0 -n 8
+expect cli_train_no_test "no test samples \(the dataset has none\): early stopping and the best weights use the training loss" bin/kgnn-train -dataset $C/notest.h5 -out $C/m.h5 -epochs 3 -depth 1 -malloc_dump
+run cli_train_no_test_said_once sh -c "test \$(grep -c 'no test samples' $LOG/cli_train_no_test.log) -eq 1 && ! grep -q 'test loss' $LOG/cli_train_no_test.log && grep -q 'best train loss' $LOG/cli_train_no_test.log"
+# kgnn-dataset: sizes checked against PetscInt and memory first; an empty selection is an error
+oneline cli_dataset_n_int "-n 999999999: (a sample's 3n - 2 = 2999999995 entries exceed what a 32-bit PetscInt build can hold|one sample needs about)" sh -c "ulimit -v 4000000; exec bin/kgnn-dataset synthetic -out $C/big.h5 -n 999999999"
+oneline cli_dataset_n_memory "-n 300000000: one sample needs about [0-9.]+ GB, more than the [0-9.]+ GB of memory available" sh -c "ulimit -v 4000000; exec bin/kgnn-dataset synthetic -out $C/big.h5 -n 300000000"
+run cli_dataset_n_nothing_written test ! -e $C/big.h5
+oneline cli_dataset_misspelt "unknown option -nn \(did you mean -n\?\)" bin/kgnn-dataset synthetic -out $C/x.h5 -nn 3
+oneline cli_dataset_only_unknown "-only nosuchmatrix: nosuchmatrix is not in $SS/MANIFEST.tsv" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $C/s.h5 -only nosuchmatrix
+oneline cli_dataset_only_suggest "nos44 \(did you mean nos4\?\) is not in" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $C/s.h5 -only mesh1e1,nos44
+oneline cli_dataset_empty_list "$C/empty.txt lists no matrices" bin/kgnn-dataset suitesparse -matrices $C/empty.txt -out $C/s.h5
+oneline cli_dataset_test_percent "-test_percent 150: a percentage, 0 to 100" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $C/s.h5 -test_percent 150
+oneline cli_dataset_kopt_misspelt "unknown option -pc_kopt_inverze \(did you mean -pc_kopt_inverse\?\)" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $C/s.h5 -only mesh1e1 -pc_kopt_inverze mumps
+error cli_dataset_all_skipped "no samples for $C/s.h5: every matrix selected was skipped \(-maxn 2\)" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $C/s.h5 -parts $C/s.parts -only mesh1e1 -maxn 2
+run cli_dataset_all_skipped_nothing_written test ! -e $C/s.h5
+# kgnn-bench, kgnn-perf: their own options and each solver's under its prefix
+oneline cli_bench_prefix "unknown option -pc_kopt_inverse \(did you mean -kopt_pc_kopt_inverse\?\)" bin/kgnn-bench --matrices $SS/MANIFEST.tsv --out $C/b.csv --only mesh1e1 -pc_kopt_inverse mumps
+expect cli_bench_prefixed_options "wrote $C/b.csv" bin/kgnn-bench --matrices $SS/MANIFEST.tsv --out $C/b.csv --only mesh1e1 -kopt_pc_kopt_inverse mumps -kopt_mat_mumps_icntl_14 40 -ic0_ksp_max_it 500 -malloc_dump
+error cli_bench_unused "option -icc_pc_factor_levels was not used by this run" bin/kgnn-bench --matrices $SS/MANIFEST.tsv --out $C/b.csv --only mesh1e1 -icc_pc_factor_levels 1
+oneline cli_bench_empty_list "$C/empty.txt lists no matrices" bin/kgnn-bench --matrices $C/empty.txt --out $C/b.csv
+oneline cli_perf_misspelt "unknown option -grid \(did you mean -grids\?\)" bin/kgnn-perf -grid 10
+# ---- end of section 5 ----
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,10 +4,25 @@
 static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out results.csv [--png figure2.png] [--shifted] [--spectrum] [--only a,b] [--maxn N]\n"
                            "  --spectrum adds the extreme eigenvalues and condition number of L^-1 A L^-T for both factors (SLEPc).\n"
                            "  IC(0) = PCICC with -pc_factor_shift_type none (the paper's); --shifted adds PETSc's default shifted ICC.\n"
-                           "  Options of each solver take the prefixes ic0_, icc_ and kopt_ (e.g. -kopt_pc_kopt_inverse mumps).\n";
+                           "  Options of each solver take the prefixes ic0_, icc_ and kopt_ (e.g. -kopt_pc_kopt_inverse mumps).\n"
+                           "Exit codes: 0 done (whatever the solvers did: see the CSV); 1 error (an unknown option, a bad value, an empty\n"
+                           "  selection, a file that cannot be read: one line on stderr).\n";
 
-#include <kgnn.h>
+#include "../kgnn_cli.h"
 #include <math.h>
+
+/* the options of kgnn-bench itself (written --name or -name); each solver's come from PETSc,
+   under the solver's prefix (MakeSolver) */
+static const KGNNCLIOption options[] = {
+    {"-matrices", "MANIFEST.tsv|list.txt", "the matrices (a SuiteSparse manifest or one .mtx path a line)"},
+    {"-out", "results.csv", "the CSV (and beside it the Markdown table, .md)"},
+    {"-png", "figure2.png", "the bar chart (share/python/plot_categories.py)"},
+    {"-shifted", NULL, "also PETSc's default shifted ICC (prefix icc_)"},
+    {"-spectrum", NULL, "extreme eigenvalues of L^-1 A L^-T for both factors (SLEPc)"},
+    {"-only", "a,b", "only these matrices (names of the list)"},
+    {"-maxn", "N", "skip matrices with more rows"},
+    {NULL, NULL, NULL},
+};
 
 typedef struct {
   KGNNCGResult cg;
@@ -25,16 +40,16 @@ typedef struct {
 
 static const char *methods[3] = {"ic0", "kopt", "icc"};
 
-/* one CG solve; the KSP lives in *ksp so that the caller can free it after an error caught by
-   PetscReturnErrorHandler */
-static PetscErrorCode Solve(Mat A, int m, KSP *ksp, Result *r)
+/* the CG solver of method m, its options read under the prefix <method>_ */
+static PetscErrorCode MakeSolver(int m, KSP *ksp)
 {
-  PC pc;
+  PC   pc;
+  char prefix[16];
 
   PetscFunctionBegin;
   PetscCall(KSPCreate(PETSC_COMM_SELF, ksp));
-  PetscCall(KSPSetOptionsPrefix(*ksp, m == 0 ? "ic0_" : m == 1 ? "kopt_" : "icc_"));
-  PetscCall(KSPSetOperators(*ksp, A, A));
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%s_", methods[m]));
+  PetscCall(KSPSetOptionsPrefix(*ksp, prefix));
   PetscCall(KGNNCGSetDefaults(*ksp));
   PetscCall(KSPGetPC(*ksp, &pc));
   if (m == 1) PetscCall(PCSetType(pc, PCKOPT));
@@ -43,6 +58,28 @@ static PetscErrorCode Solve(Mat A, int m, KSP *ksp, Result *r)
     PetscCall(PCFactorSetShiftType(pc, m == 0 ? MAT_SHIFT_NONE : MAT_SHIFT_POSITIVE_DEFINITE));
   }
   PetscCall(KSPSetFromOptions(*ksp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* every method's options, asked of solvers made for the purpose before the first matrix */
+static PetscErrorCode ConfigureSolvers(void *ctx)
+{
+  PetscFunctionBegin;
+  for (int m = 0; m < (int)(sizeof(methods) / sizeof(methods[0])); m++) {
+    KSP ksp;
+    PetscCall(MakeSolver(m, &ksp));
+    PetscCall(KSPDestroy(&ksp));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* one CG solve; the KSP lives in *ksp so that the caller can free it after an error caught by
+   PetscReturnErrorHandler */
+static PetscErrorCode Solve(Mat A, int m, KSP *ksp, Result *r)
+{
+  PetscFunctionBegin;
+  PetscCall(MakeSolver(m, ksp));
+  PetscCall(KSPSetOperators(*ksp, A, A));
   PetscCall(KGNNCGRun(*ksp, &r->cg));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -184,7 +221,7 @@ static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt n
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
+static PetscErrorCode Run(void)
 {
   char             list[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN] = "results.csv", png[PETSC_MAX_PATH_LEN] = "", only[4096] = "";
   PetscBool        flg, shifted = PETSC_FALSE, spectrum = PETSC_FALSE, haspng;
@@ -195,21 +232,27 @@ int main(int argc, char **argv)
   PetscLogDouble   t0, t1;
   const char      *cats[6]  = {"kopt_only", "ic0_only", "kopt_fewer", "ic0_fewer", "equal", "both_failed"};
   const char      *words[6] = {"K-optimal only", "IC(0) only", "K-optimal fewer iterations", "IC(0) fewer iterations", "Equal", "Both failed"};
+  PetscErrorCode   err;
 
-  KGNNArgsSingleDash(argc, argv);
-  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  PetscCall(KGNNInitializePackage());
+  PetscFunctionBegin;
+  PetscCall(KGNNCLIBegin("kgnn-bench", options));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_SUP, "kgnn-bench runs on one process");
+  PetscCall(KGNNCLICollect(ConfigureSolvers, NULL, PETSC_TRUE, &err));
+  PetscCall(KGNNCLICheckOptions(&flg));
+  if (flg) PetscFunctionReturn(PETSC_SUCCESS); /* -help */
+  PetscCall(err);
   PetscCall(PetscOptionsGetString(NULL, NULL, "-matrices", list, sizeof(list), &flg));
-  PetscCheck(flg, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "kgnn-bench needs --matrices MANIFEST.tsv (or a file listing .mtx paths)");
+  PetscCheck(flg, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "no matrices: give --matrices MANIFEST.tsv (or a file listing .mtx paths)");
   PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof(out), &flg));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-png", png, sizeof(png), &haspng));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-only", only, sizeof(only), &flg));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-shifted", &shifted, NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-spectrum", &spectrum, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-maxn", &maxn, NULL));
+  PetscCheck(maxn >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "--maxn %" PetscInt_FMT ": need at least 1 row", maxn);
   PetscCall(KGNNMatrixListRead(list, &list_entries, &nrows));
+  PetscCall(KGNNCLICheckSelection(list, list_entries, nrows, only, "--only"));
   PetscCall(PetscCalloc1(nrows + 1, &done));
   PetscCall(PetscTime(&t0));
 
@@ -241,6 +284,7 @@ int main(int argc, char **argv)
     PetscCall(WriteCSV(out, done, ndone, shifted, spectrum));
   }
   PetscCall(PetscTime(&t1));
+  PetscCheck(ndone > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no matrix run: every matrix selected has more than --maxn %" PetscInt_FMT " rows; nothing written to %s", maxn, out);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n%d matrices in %.0f s (converged = KSP reason > 0 and true relative residual < 1e-6)\n", (int)ndone, t1 - t0));
   for (int c = 0; c < 6; c++) PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-28s %d\n", words[c], (int)count[c]));
   if (ndone) {
@@ -258,6 +302,13 @@ int main(int argc, char **argv)
   }
   PetscCall(PetscFree(done));
   PetscCall(PetscFree(list_entries));
-  PetscCall(PetscFinalize());
-  return 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  KGNNArgsSingleDash(argc, argv);
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(KGNNInitializePackage());
+  return KGNNCLIEnd(Run(), KGNN_EXIT_OK);
 }

@@ -1,15 +1,40 @@
 /* kgnn-dataset: the paper's benchmark data (Sec. 5) as HDF5 files (share/doc/dataset-format.md). */
-static const char help[] = "kgnn-dataset synthetic -out FILE [-train 1000] [-test 200] [-n 128] [-seed 1] [-umin 0.5] [-umax 1.5]\n"
-                           "  the synthetic pairs (A^m, L^m) of Sec. 5.1 / Eq. 8: train samples first, then test\n"
-                           "kgnn-dataset suitesparse -matrices MANIFEST.tsv -out FILE [-parts DIR] [-resume] [-only a,b] [-maxn N] [-test_percent 20] [-spectrum false]\n"
-                           "  per matrix the K-optimal and the IC(0) factor, CG with each (as kgnn-bench), and the pair (A, L)\n"
-                           "  of the one with fewer iterations (K-optimal on a tie); matrices where both fail are excluded.\n"
-                           "  Each matrix is kept in DIR (default FILE.parts) as it finishes: -resume skips those done.\n"
-                           "kgnn-dataset info FILE\n"
-                           "  the file's attributes and a line per sample\n";
+static const char help_text[] = "kgnn-dataset synthetic -out FILE [-train 1000] [-test 200] [-n 128] [-seed 1] [-umin 0.5] [-umax 1.5]\n"
+                                "  the synthetic pairs (A^m, L^m) of Sec. 5.1 / Eq. 8: train samples first, then test\n"
+                                "kgnn-dataset suitesparse -matrices MANIFEST.tsv -out FILE [-parts DIR] [-resume] [-only a,b] [-maxn N] [-test_percent 20] [-spectrum false]\n"
+                                "  per matrix the K-optimal and the IC(0) factor, CG with each (as kgnn-bench), and the pair (A, L)\n"
+                                "  of the one with fewer iterations (K-optimal on a tie); matrices where both fail are excluded.\n"
+                                "  Each matrix is kept in DIR (default FILE.parts) as it finishes: -resume skips those done.\n"
+                                "kgnn-dataset info FILE\n"
+                                "  the file's attributes and a line per sample\n"
+                                "Exit codes: 0 done; 1 error (an unknown option, a bad value, an empty selection, a size beyond memory: one line on stderr).\n";
 
-#include <kgnn.h>
+#include "../kgnn_cli.h"
 #include <math.h>
+
+/* the options of each command: the check before the work accepts these (and, for suitesparse,
+   PCKOPT's, which the K-optimal factor reads) */
+static const KGNNCLIOption synthetic_options[] = {
+    {"-out", "FILE", "the dataset file to write"},
+    {"-train", "1000", "training samples (written first)"},
+    {"-test", "200", "test samples"},
+    {"-n", "128", "rows of each matrix"},
+    {"-seed", "1", "seed of u and v (PETSc's rand48)"},
+    {"-umin", "0.5", "u and v are uniform in [umin, umax], umin > 0"},
+    {"-umax", "1.5", "(umax >= umin)"},
+    {NULL, NULL, NULL},
+};
+static const KGNNCLIOption suitesparse_options[] = {
+    {"-matrices", "MANIFEST.tsv|list.txt", "the matrices (a SuiteSparse manifest or one .mtx path a line)"},
+    {"-out", "FILE", "the dataset file to write"},
+    {"-parts", "DIR", "one file per matrix as it finishes (default FILE.parts)"},
+    {"-resume", NULL, "skip the matrices whose part is done"},
+    {"-only", "a,b", "only these matrices (names of the list)"},
+    {"-maxn", "N", "skip matrices with more rows"},
+    {"-test_percent", "20", "percentage of matrices in the test split (0..100)"},
+    {"-spectrum", "<bool>", "extreme eigenvalues of L^-1 A L^-T (SLEPc; default true)"},
+    {NULL, NULL, NULL},
+};
 
 static PetscErrorCode Synthetic(void)
 {
@@ -30,6 +55,19 @@ static PetscErrorCode Synthetic(void)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-umin", &umin, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-umax", &umax, NULL));
   PetscCheck(ntrain >= 0 && ntest >= 0 && n >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -train >= 0, -test >= 0, -n >= 1");
+  PetscCheck(ntrain + ntest >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-train 0 -test 0: no samples to write");
+  PetscCheck(umin > 0 && umax >= umin, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-umin %g -umax %g: need 0 < umin <= umax", (double)umin, (double)umax);
+  /* a sample has 3n - 2 entries, indexed by PetscInt; the peak is KGNNSyntheticSample's eight
+     work vectors and the sample (row, col, a, y), or the sample and the 64-bit edge index the
+     writer makes of it: both are checked before the first is allocated */
+  PetscCheck(n <= ((PetscInt64)PETSC_MAX_INT + 2) / 3, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-n %" PetscInt_FMT ": a sample's 3n - 2 = %lld entries exceed what a %d-bit PetscInt build can hold (at most -n %lld)", n, 3 * (long long)n - 2,
+             (int)(8 * sizeof(PetscInt)), ((long long)PETSC_MAX_INT + 2) / 3);
+  {
+    const double nnz = 3.0 * n - 2, entry = 2.0 * sizeof(PetscInt) + 2.0 * sizeof(PetscReal);
+    char         what[64];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-n %" PetscInt_FMT ": one sample", n));
+    PetscCall(KGNNCheckMemory(what, PetscMax(8.0 * n * sizeof(PetscReal) + nnz * entry, nnz * (entry + 2 * sizeof(PetscInt64)))));
+  }
   PetscCall(PetscSNPrintf(opts, sizeof(opts), "synthetic train=%d test=%d n=%d seed=%d u,v uniform in [%g, %g]", (int)ntrain, (int)ntest, (int)n, (int)seed, (double)umin, (double)umax));
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetType(rnd, PETSCRAND48)); /* the same stream on every machine */
@@ -197,8 +235,11 @@ static PetscErrorCode SuiteSparse(void)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-only", only, sizeof(only), NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-maxn", &maxn, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-test_percent", &test_percent, NULL));
-  PetscCall(PetscMkdir(parts));
+  PetscCheck(test_percent >= 0 && test_percent <= 100, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-test_percent %" PetscInt_FMT ": a percentage, 0 to 100", test_percent);
+  PetscCheck(maxn >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-maxn %" PetscInt_FMT ": need at least 1 row", maxn);
   PetscCall(KGNNMatrixListRead(list, &m, &count));
+  PetscCall(KGNNCLICheckSelection(list, m, count, only, "-only"));
+  PetscCall(PetscMkdir(parts));
   PetscCall(PetscCalloc1(count * 258 + 1, &excl));
   for (PetscInt k = 0; k < count; k++) {
     char part[PETSC_MAX_PATH_LEN + 300], excluded[PETSC_MAX_PATH_LEN + 300], line[512] = "resumed";
@@ -221,7 +262,15 @@ static PetscErrorCode SuiteSparse(void)
     }
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s %s\n", (int)k + 1, (int)count, m[k].name, line));
   }
-  /* assemble the parts in list order */
+  /* assemble the parts in list order; none (every matrix skipped or excluded) is an error */
+  for (PetscInt k = 0; k < count; k++) {
+    char part[PETSC_MAX_PATH_LEN + 300];
+    if (!KGNNNameInList(m[k].name, only)) continue;
+    PetscCall(PetscSNPrintf(part, sizeof(part), "%s/%s.h5", parts, m[k].name));
+    if (Exists(part)) nsamples++;
+  }
+  PetscCheck(nsamples > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no samples for %s: every matrix selected was skipped (-maxn %" PetscInt_FMT ") or excluded (both factors failed)", out, maxn);
+  nsamples = 0;
   PetscCall(KGNNDatasetCreate(out, "kgnn-dataset suitesparse", list, 0, &ds));
   for (PetscInt k = 0; k < count; k++) {
     char        part[PETSC_MAX_PATH_LEN + 300], excluded[PETSC_MAX_PATH_LEN + 300];
@@ -271,21 +320,52 @@ static PetscErrorCode Info(const char *file)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
+/* PCKOPT's options, asked of a PC made for the purpose (the real ones are made per matrix) */
+static PetscErrorCode ConfigureKopt(void *ctx)
 {
-  PetscBool syn, info, ss;
+  PC pc;
 
-  KGNNArgsSingleDash(argc, argv);
-  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  PetscCall(KGNNInitializePackage());
-  PetscCheck(argc >= 2, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "usage:\n%s", help);
-  PetscCall(PetscStrcmp(argv[1], "synthetic", &syn));
-  PetscCall(PetscStrcmp(argv[1], "info", &info));
-  PetscCall(PetscStrcmp(argv[1], "suitesparse", &ss));
-  PetscCheck(syn || ss || (info && argc >= 3), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "usage:\n%s", help);
+  PetscFunctionBegin;
+  PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
+  PetscCall(PCSetType(pc, PCKOPT));
+  PetscCall(PCSetFromOptions(pc));
+  PetscCall(PCDestroy(&pc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Run(int argc, char **argv)
+{
+  PetscBool      syn = PETSC_FALSE, info = PETSC_FALSE, ss = PETSC_FALSE, help;
+  PetscErrorCode err = PETSC_SUCCESS;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNCLIBegin("kgnn-dataset", NULL));
+  if (argc >= 2) {
+    PetscCall(PetscStrcmp(argv[1], "synthetic", &syn));
+    PetscCall(PetscStrcmp(argv[1], "info", &info));
+    PetscCall(PetscStrcmp(argv[1], "suitesparse", &ss));
+  }
+  if (syn) PetscCall(KGNNCLIAddOptions(synthetic_options));
+  if (ss) {
+    PetscCall(KGNNCLIAddOptions(suitesparse_options));
+    PetscCall(KGNNCLICollect(ConfigureKopt, NULL, PETSC_TRUE, &err));
+  }
+  PetscCall(KGNNCLICheckOptions(&help));
+  if (help) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(err);
+  PetscCheck(argc >= 2 && argv[1][0] != '-', PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no command (synthetic, suitesparse or info); usage:\n%s", help_text);
+  PetscCheck(syn || ss || info, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "unknown command %s (synthetic, suitesparse or info); usage:\n%s", argv[1], help_text);
+  PetscCheck(!info || (argc >= 3 && argv[2][0] != '-'), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "info needs a FILE: kgnn-dataset info FILE");
   if (syn) PetscCall(Synthetic());
   else if (ss) PetscCall(SuiteSparse());
   else PetscCall(Info(argv[2]));
-  PetscCall(PetscFinalize());
-  return 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  KGNNArgsSingleDash(argc, argv);
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help_text));
+  PetscCall(KGNNInitializePackage());
+  return KGNNCLIEnd(Run(argc, argv), KGNN_EXIT_OK);
 }

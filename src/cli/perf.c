@@ -3,10 +3,19 @@
      - KOPT setup (MUMPS selected-inverse path) / MUMPS Cholesky factorization (PCCHOLESKY)
      - KOPT apply / PCICC(0) apply (same nnz in the factor), best of several repetitions */
 static const char help[] = "kgnn-perf [-grids 100,200,400] [-applies 200] [-reps 5]\n"
-                           "kgnn-perf -gnn MODEL.h5 [-grids 100,316,1000] [-reps 3]: PCGNN inference and setup on 2D Poisson\n";
+                           "kgnn-perf -gnn MODEL.h5 [-grids 100,316,1000] [-reps 3]: PCGNN inference and setup on 2D Poisson\n"
+                           "Exit codes: 0 done; 1 error (an unknown option, a bad value: one line on stderr).\n";
 
-#include <kgnn.h>
+#include "../kgnn_cli.h"
 #include <sys/resource.h>
+
+static const KGNNCLIOption options[] = {
+    {"-grids", "m1,m2,...", "m x m grids of the 2D Poisson matrix (at most 8)"},
+    {"-applies", "200", "applies per timing"},
+    {"-reps", "5", "repetitions (the best is kept)"},
+    {"-gnn", "MODEL.h5", "time PCGNN with this model instead"},
+    {NULL, NULL, NULL},
+};
 
 /* A PC of the given type on A, set up; *t = setup seconds */
 static PetscErrorCode MakePC(Mat A, const char *type, PetscBool mumps, PC *pc, PetscLogDouble *t)
@@ -98,25 +107,29 @@ static PetscErrorCode PerfGNN(const char *model, const PetscInt *grids, PetscInt
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
+static PetscErrorCode Run(void)
 {
   PetscInt    grids[8] = {100, 200, 400}, ngrids = 8, applies = 200, reps = 5;
+  PetscBool   set, help;
   PetscRandom rnd;
 
-  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
-  PetscCall(KGNNInitializePackage());
-  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-grids", grids, &ngrids, NULL));
-  if (ngrids == 8) ngrids = 3; /* not given */
+  PetscFunctionBegin;
+  PetscCall(KGNNCLIBegin("kgnn-perf", options));
+  PetscCall(KGNNCLICheckOptions(&help));
+  if (help) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-grids", grids, &ngrids, &set));
+  if (!set) ngrids = 3;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-applies", &applies, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-reps", &reps, NULL));
+  PetscCheck(ngrids >= 1 && applies >= 1 && reps >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need at least one grid, -applies >= 1 and -reps >= 1");
+  for (PetscInt g = 0; g < ngrids; g++) PetscCheck(grids[g] >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-grids: %" PetscInt_FMT " is not a grid size (m >= 1)", grids[g]);
   {
     char      model[PETSC_MAX_PATH_LEN];
     PetscBool gnn;
     PetscCall(PetscOptionsGetString(NULL, NULL, "-gnn", model, sizeof(model), &gnn));
     if (gnn) {
       PetscCall(PerfGNN(model, grids, ngrids, reps));
-      PetscCall(PetscFinalize());
-      return 0;
+      PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
@@ -158,6 +171,12 @@ int main(int argc, char **argv)
     PetscCall(MatDestroy(&A));
   }
   PetscCall(PetscRandomDestroy(&rnd));
-  PetscCall(PetscFinalize());
-  return 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  PetscCall(KGNNInitializePackage());
+  return KGNNCLIEnd(Run(), KGNN_EXIT_OK);
 }

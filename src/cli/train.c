@@ -3,11 +3,20 @@
 static const char help[] = "kgnn-train -dataset FILE -out MODEL.h5 [-node_model MessagePassingMLP] [-depth 3] [-hidden 16] [-positional] [-virtual_node]\n"
                            "  [-loss cosine|l2|free] [-epochs 300] [-batch 16|8] [-lr 1e-3] [-gamma 0.6] [-step_size 50] [-patience 50] [-seed 1] [-shuffle true]\n"
                            "  [-init MODEL.h5] [-checkpoint FILE] [-checkpoint_every 10] [-resume] [-log FILE.csv] [-png FILE.png] [-max_train N] [-max_test N] [-quiet]\n"
-                           "  Adam with the learning rate times gamma every step_size epochs; early stopping on the test loss; MODEL.h5 holds the\n"
-                           "  weights with the best test loss, MODEL.h5.csv the log, MODEL.h5.ckpt the checkpoint (also on SIGINT/SIGTERM).\n";
+                           "  Adam with the learning rate times gamma every step_size epochs; early stopping on the test loss (the training loss when\n"
+                           "  the dataset has no test samples); MODEL.h5 holds the weights with the best such loss, MODEL.h5.csv the log, MODEL.h5.ckpt\n"
+                           "  the checkpoint (also on SIGINT/SIGTERM).\n"
+                           "Exit codes: 0 done; 1 error (an unknown option, a bad value, a file that cannot be read or written: one line on stderr);\n"
+                           "  128 + the signal when SIGINT/SIGTERM stopped the run (the checkpoint is written).\n";
 
-#include <kgnn.h>
+#include "../kgnn_cli.h"
 #include <stdlib.h>
+
+/* the options of kgnn-train itself; the trainer's own are those KGNNTrainerSetFromOptions reads */
+static const KGNNCLIOption options[] = {
+    {"-png", "FILE.png", "draw the loss curves after training (share/python/plot_training.py)"},
+    {NULL, NULL, NULL},
+};
 
 /* the curves from the CSV log by python/plot_training.py (matplotlib), found where libkgnn's data
    is (share/kgnn/ of an install, share/ of the build tree); a failure to plot is a warning, the
@@ -30,20 +39,44 @@ static PetscErrorCode Plot(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode Configure(void *ctx)
+{
+  PetscFunctionBegin;
+  PetscCall(KGNNTrainerSetFromOptions((KGNNTrainer)ctx));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Run(int *status)
+{
+  KGNNTrainer    T;
+  int            sig;
+  PetscBool      help;
+  PetscErrorCode err;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNCLIBegin("kgnn-train", options));
+  PetscCall(KGNNTrainerCreate(&T));
+  PetscCall(KGNNCLICollect(Configure, T, PETSC_FALSE, &err));
+  PetscCall(KGNNCLICheckOptions(&help)); /* a misspelt option before the error it may have caused */
+  if (!help) {
+    PetscCall(err);
+    PetscCall(KGNNTrainerRun(T));
+    PetscCall(KGNNTrainerGetInterrupted(T, &sig));
+    if (!sig) PetscCall(Plot());
+    *status = sig ? 128 + sig : KGNN_EXIT_OK; /* as a shell reports a process a signal ended */
+  }
+  PetscCall(KGNNTrainerDestroy(&T));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
-  KGNNTrainer T;
-  int         sig;
+  int            status = KGNN_EXIT_OK;
+  PetscErrorCode err;
 
   KGNNArgsSingleDash(argc, argv); /* --dataset as -dataset */
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(KGNNInitializePackage());
-  PetscCall(KGNNTrainerCreate(&T));
-  PetscCall(KGNNTrainerSetFromOptions(T));
-  PetscCall(KGNNTrainerRun(T));
-  PetscCall(KGNNTrainerGetInterrupted(T, &sig));
-  if (!sig) PetscCall(Plot());
-  PetscCall(KGNNTrainerDestroy(&T));
-  PetscCall(PetscFinalize());
-  return sig ? 128 + sig : 0; /* as a shell reports a process a signal ended */
+  err = Run(&status); /* before status is read */
+  return KGNNCLIEnd(err, status);
 }

@@ -4,6 +4,8 @@
 #include "train.h"
 #include <signal.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "../io/h5util.h"
 
 struct _n_KGNNTrainer {
@@ -60,10 +62,32 @@ PetscErrorCode KGNNTrainerCreate(KGNNTrainer *t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* a file the run will write (option: the one that names it) must have a writable folder, known
+   before the first epoch rather than at the first save */
+static PetscErrorCode CheckWritableFolder(const char *option, const char *path)
+{
+  char        dir[PETSC_MAX_PATH_LEN];
+  char       *slash;
+  struct stat st;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(dir, path, sizeof(dir)));
+  slash = strrchr(dir, '/');
+  if (!slash) PetscCall(PetscStrncpy(dir, ".", sizeof(dir)));
+  else if (slash == dir) dir[1] = 0; /* "/file" */
+  else *slash = 0;
+  PetscCheck(!stat(dir, &st), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s %s: folder %s does not exist", option, path, dir);
+  PetscCheck(S_ISDIR(st.st_mode), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s %s: %s is not a folder", option, path, dir);
+  PetscCheck(!access(dir, W_OK | X_OK), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s %s: folder %s is not writable", option, path, dir);
+  PetscCheck(stat(path, &st) || !S_ISDIR(st.st_mode), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s %s: is a folder, not a file", option, path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
 {
-  char     nm[64] = "MessagePassingMLP", ls[16] = "cosine";
-  PetscInt seed = (PetscInt)T->seed;
+  char      nm[64] = "MessagePassingMLP", ls[16] = "cosine";
+  PetscInt  seed = (PetscInt)T->seed;
+  PetscBool batch_set;
 
   PetscFunctionBegin;
   PetscOptionsBegin(PETSC_COMM_SELF, NULL, "kgnn-train options", "KGNN");
@@ -79,11 +103,11 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsBool("-virtual_node", "a virtual node per graph (Appendix A)", NULL, T->M.virtual_node, &T->M.virtual_node, NULL));
   PetscCall(PetscOptionsString("-loss", "cosine, l2 or free", NULL, ls, ls, sizeof(ls), NULL));
   PetscCall(PetscOptionsInt("-epochs", "epochs", NULL, T->epochs, &T->epochs, NULL));
-  PetscCall(PetscOptionsInt("-batch", "graphs per batch (default 16 synthetic, 8 matrices)", NULL, T->batch, &T->batch, NULL));
+  PetscCall(PetscOptionsInt("-batch", "graphs per batch (default 16 synthetic, 8 matrices)", NULL, T->batch, &T->batch, &batch_set));
   PetscCall(PetscOptionsReal("-lr", "Adam's learning rate", NULL, T->lr, &T->lr, NULL));
   PetscCall(PetscOptionsReal("-gamma", "learning rate factor every -step_size epochs", NULL, T->gamma, &T->gamma, NULL));
   PetscCall(PetscOptionsInt("-step_size", "epochs between learning-rate steps", NULL, T->step_size, &T->step_size, NULL));
-  PetscCall(PetscOptionsInt("-patience", "stop after this many epochs without a better test loss (0: never)", NULL, T->patience, &T->patience, NULL));
+  PetscCall(PetscOptionsInt("-patience", "stop after this many epochs without a better test loss (the training loss without a test set; 0: never)", NULL, T->patience, &T->patience, NULL));
   PetscCall(PetscOptionsInt("-seed", "seed of the initial weights, the shuffling and the free loss's z", NULL, seed, &seed, NULL));
   PetscCall(PetscOptionsBool("-shuffle", "shuffle the training samples every epoch", NULL, T->shuffle, &T->shuffle, NULL));
   PetscCall(PetscOptionsInt("-checkpoint_every", "epochs between checkpoints", NULL, T->every, &T->every, NULL));
@@ -101,9 +125,14 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCheck((int)T->loss >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-loss %s: not one of cosine, l2, free", ls);
   PetscCheck(T->dataset[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -dataset FILE");
   PetscCheck(T->out[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -out FILE (the trained weights)");
-  PetscCheck(T->M.depth >= 0 && T->M.depth <= 64 && T->M.hidden >= 1 && T->M.hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-depth %d / -hidden %d out of range", (int)T->M.depth, (int)T->M.hidden);
-  PetscCheck(T->epochs >= 0 && T->batch >= 0 && T->step_size >= 1 && T->every >= 1 && T->lr > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -epochs >= 0, -batch >= 1, -step_size >= 1, -checkpoint_every >= 1, -lr > 0");
+  PetscCheck(T->M.depth >= 1 && T->M.depth <= 64, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-depth %d: the network needs 1 to 64 graph-network blocks", (int)T->M.depth);
+  PetscCheck(T->M.hidden >= 1 && T->M.hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-hidden %d: out of range 1..4096", (int)T->M.hidden);
+  PetscCheck(!batch_set || T->batch >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: need at least 1 graph a batch (default: 16 for synthetic data, 8 for matrices)", (int)T->batch);
   PetscCheck(T->batch <= MAX_BATCH, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: at most %d graphs a batch", (int)T->batch, MAX_BATCH);
+  PetscCheck(T->epochs >= 0 && T->step_size >= 1 && T->every >= 1 && T->lr > 0 && T->patience >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -epochs >= 0, -step_size >= 1, -checkpoint_every >= 1, -lr > 0, -patience >= 0");
+  PetscCall(CheckWritableFolder("-out", T->out));
+  if (T->log[0]) PetscCall(CheckWritableFolder("-log", T->log));
+  if (T->ckpt[0]) PetscCall(CheckWritableFolder("-checkpoint", T->ckpt));
   if (!T->ckpt[0]) PetscCall(PetscSNPrintf(T->ckpt, sizeof(T->ckpt), "%s.ckpt", T->out));
   if (!T->log[0]) PetscCall(PetscSNPrintf(T->log, sizeof(T->log), "%s.csv", T->out));
   T->seed = seed;
@@ -377,6 +406,8 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: %s depth %d hidden %d%s%s, %d train / %d test samples, batch %d, %s loss, lr %g x %g every %d epochs, %d epochs, patience %d%s\n", KGNNNodeModelName(T->M.node_model), (int)T->M.depth,
                           (int)T->M.hidden, T->M.positional ? ", positional" : "", T->M.virtual_node ? ", virtual node" : "", (int)T->ntrain, (int)T->ntest, (int)T->batch, loss_names[T->loss], (double)T->lr, (double)T->gamma, (int)T->step_size,
                           (int)T->epochs, (int)T->patience, T->resume ? ", resumed" : ""));
+  if (!T->ntest) /* said once, -quiet or not: the run's meaning changes */
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: no test samples (%s): early stopping and the best weights use the training loss, and the epochs show it alone\n", T->max_test == 0 ? "-max_test 0" : "the dataset has none"));
   stop_signal = 0;
   old_int     = signal(SIGINT, OnSignal);
   old_term    = signal(SIGTERM, OnSignal);
@@ -409,7 +440,8 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
     PetscCall(PetscTime(&t1));
     h    = T->hist + T->nlog++ * NHIST;
     h[0] = T->epoch + 1, h[1] = T->part_sum / T->ntrain, h[2] = test_loss, h[3] = test_cos, h[4] = lr, h[5] = T->part_time + (t1 - t0);
-    if (!T->quiet) PetscCall(PetscPrintf(PETSC_COMM_SELF, "epoch %4d  train loss %.6e  test loss %.6e  test cosine %.6f  lr %.3e  %.2f s\n", (int)h[0], (double)h[1], (double)h[2], (double)h[3], (double)h[4], (double)h[5]));
+    if (!T->quiet && T->ntest) PetscCall(PetscPrintf(PETSC_COMM_SELF, "epoch %4d  train loss %.6e  test loss %.6e  test cosine %.6f  lr %.3e  %.2f s\n", (int)h[0], (double)h[1], (double)h[2], (double)h[3], (double)h[4], (double)h[5]));
+    else if (!T->quiet) PetscCall(PetscPrintf(PETSC_COMM_SELF, "epoch %4d  train loss %.6e  lr %.3e  %.2f s\n", (int)h[0], (double)h[1], (double)h[4], (double)h[5]));
     T->epoch++, T->next_batch = 0, T->part_sum = 0, T->part_time = 0;
     /* early stopping on the test loss (the training loss without a test set); the best weights are the result */
     {
