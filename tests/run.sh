@@ -308,6 +308,11 @@ expect cli_bench_prefixed_options "wrote $C/b.csv" bin/kgnn-bench --matrices $SS
 error cli_bench_unused "option -icc_pc_factor_levels was not used by this run" bin/kgnn-bench --matrices $SS/MANIFEST.tsv --out $C/b.csv --only mesh1e1 -icc_pc_factor_levels 1
 oneline cli_bench_empty_list "$C/empty.txt lists no matrices" bin/kgnn-bench --matrices $C/empty.txt --out $C/b.csv
 oneline cli_perf_misspelt "unknown option -grid \(did you mean -grids\?\)" bin/kgnn-perf -grid 10
+# Matrix Market files: the right-hand side named as such; sizes beyond a 32-bit PetscInt or beyond
+# memory refused before anything is allocated (ulimit -v makes "beyond memory" the same everywhere)
+oneline cli_solve_missing_rhs "^kgnn-solve: error: Cannot open right-hand side file $C/none.mtx" bin/kgnn-solve -f $N -rhs $C/none.mtx
+oneline cli_mtx_rows_int_max "rows_int_max.mtx, line 3: (n = 2147483647 rows exceeds what a 32-bit PetscInt build can hold|.* needs about [0-9.]+ GB, more than)" sh -c "ulimit -v 4000000; exec bin/kgnn-solve -f tests/data/mtx/rows_int_max.mtx"
+oneline cli_mtx_rows_huge "rows_huge.mtx, line 3: a 2147483646 x 2147483646 matrix \(entries in the file: 1\) needs about [0-9.]+ GB, more than the [0-9.]+ GB of memory available" sh -c "ulimit -v 4000000; exec bin/kgnn-solve -f tests/data/mtx/rows_huge.mtx"
 # ---- end of section 5 ----
 
 echo "$pass passed, $fail failed"

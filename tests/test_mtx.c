@@ -3,7 +3,7 @@
    in the pattern, .gz reads like plain, a SuiteSparse file has the n and nnz of its manifest,
    and both right-hand-side forms read to the expected vector. Malformed files fail with a
    returned error and nothing left allocated (-malloc_dump); their messages are checked
-   through kgnn-solve (tests/data/mtx/errors.txt). */
+   through kgnn-solve (tests/data/mtx/errors.txt, and the sizes near 2^31 in tests/run.sh). */
 #include "testutil.h"
 
 #define D "tests/data/mtx/"
@@ -80,6 +80,14 @@ int main(int argc, char **argv)
       if (!err) PetscCall(MatDestroy(&E));
     }
   }
+#if !defined(PETSC_USE_64BIT_INDICES)
+  { /* n = 2^31 - 1 rows: n + 1 row pointers overflow a 32-bit PetscInt; refused from the size line */
+    Mat            E   = NULL;
+    PetscErrorCode err = KGNNMatLoad(PETSC_COMM_SELF, D "rows_int_max.mtx", &E);
+    CHECK(err == PETSC_ERR_FILE_UNEXPECTED && !E, "rows_int_max.mtx: error %d, matrix %s; expected PETSC_ERR_FILE_UNEXPECTED and no matrix", (int)err, E ? "returned" : "not returned");
+    if (E) PetscCall(MatDestroy(&E));
+  }
+#endif
   {
     const char *bad[] = {D "rhs_duplicate.mtx", D "rhs_wrong_size.mtx", D "non_numeric.mtx"};
     for (int f = 0; f < 3; f++) {

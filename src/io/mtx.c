@@ -3,6 +3,7 @@
    file and the line. Every rank reads the whole file and keeps its own rows: the files this
    serves (SuiteSparse test matrices) are at most a few MB. */
 #include "../kgnn_impl.h"
+#include "../kgnn_cli.h"
 #include <zlib.h>
 #include <ctype.h>
 #include <errno.h>
@@ -131,13 +132,27 @@ static PetscErrorCode MMEndOfLine(MMReader *r, const char *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode MMOpen(const char file[], MMReader *r)
+/* what: "matrix" or "right-hand side", for the message */
+static PetscErrorCode MMOpen(const char file[], const char what[], MMReader *r)
 {
   PetscFunctionBegin;
   r->file = file;
   r->line = 0;
   r->f    = gzopen(file, "rb");
-  PetscCheck(r->f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open matrix file %s: %s", file, strerror(errno));
+  PetscCheck(r->f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open %s file %s: %s", what, file, strerror(errno));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* a PETSc binary file: the same message as a Matrix Market file when it cannot be opened
+   (PetscViewerBinaryOpen's does not say what the file was for) */
+static PetscErrorCode BinaryOpen(MPI_Comm comm, const char file[], const char what[], PetscViewer *v)
+{
+  FILE *f = fopen(file, "rb");
+
+  PetscFunctionBegin;
+  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open %s file %s: %s", what, file, strerror(errno));
+  fclose(f);
+  PetscCall(PetscViewerBinaryOpen(comm, file, FILE_MODE_READ, v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -167,9 +182,23 @@ static PetscErrorCode MMSizeLine(MMReader *r, PetscBool symmetric, PetscInt *M, 
   PetscCheck(*M == N, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": the matrix is %" PetscInt_FMT " x %" PetscInt_FMT ", it must be square", r->file, r->line, *M, N);
   PetscCheck(*M >= 0 && *nnz >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": negative size", r->file, r->line);
   /* more entries than places means duplicates; checked here so an absurd count cannot size the allocation */
-  PetscCheck((PetscInt64)*nnz <= (symmetric ? (PetscInt64)*M * (*M + 1) / 2 : (PetscInt64)*M * *M), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+  PetscCheck((PetscInt64)*nnz <= (symmetric ? (PetscInt64)*M * ((PetscInt64)*M + 1) / 2 : (PetscInt64)*M * *M), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "%s, line %" PetscInt_FMT ": %" PetscInt_FMT " entries do not fit in %s%" PetscInt_FMT " x %" PetscInt_FMT " matrix", r->file, r->line, *nnz, symmetric ? "one triangle of a " : "a ", *M, *M);
-  PetscCheck(!symmetric || *nnz <= PETSC_MAX_INT / 2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": %" PetscInt_FMT " entries, both triangles do not fit in PetscInt", r->file, r->line, *nnz);
+  /* CSR needs n + 1 row pointers and every stored entry (both triangles) indexed by a PetscInt */
+  PetscCheck(*M < PETSC_MAX_INT, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s, line %" PetscInt_FMT ": n = %" PetscInt_FMT " rows exceeds what a %d-bit PetscInt build can hold (n + 1 row pointers, at most %" PetscInt_FMT " rows); use a PETSc configured --with-64-bit-indices", r->file, r->line, *M,
+             (int)(8 * sizeof(PetscInt)), PETSC_MAX_INT - 1);
+  PetscCheck(!symmetric || *nnz <= PETSC_MAX_INT / 2, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+             "%s, line %" PetscInt_FMT ": %" PetscInt_FMT " entries in one triangle exceed what a %d-bit PetscInt build can hold in both (at most %" PetscInt_FMT "); use a PETSc configured --with-64-bit-indices", r->file, r->line, *nnz,
+             (int)(8 * sizeof(PetscInt)), PETSC_MAX_INT / 2);
+  { /* the peak of MMLoadMatrix, before any of it is allocated: the triplets, the CSR handed to
+       PETSc, and PETSc's AIJ (row pointers, row lengths, allocated lengths, diagonal; entries) */
+    const double nt = symmetric ? 2.0 * *nnz : (double)*nnz, n = (double)*M;
+    const double bytes = nt * sizeof(Triplet) + 2 * nt * (sizeof(PetscInt) + sizeof(PetscScalar)) + 5 * (n + 1) * sizeof(PetscInt);
+    char         what[PETSC_MAX_PATH_LEN + 128];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "%s, line %" PetscInt_FMT ": a %" PetscInt_FMT " x %" PetscInt_FMT " matrix (entries in the file: %" PetscInt_FMT ")", r->file, r->line, *M, *M, *nnz));
+    PetscCall(KGNNCheckMemory(what, bytes));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -270,7 +299,7 @@ static PetscErrorCode MMLoadMatrix(MPI_Comm comm, const char file[], Mat *A)
   PetscErrorCode ierr;
 
   PetscFunctionBegin;
-  PetscCall(MMOpen(file, &r));
+  PetscCall(MMOpen(file, "matrix", &r));
   /* the file is closed and the entries freed on an error too: a caller may handle it and go on */
   ierr = MMReadMatrix(&r, &M, &T, &nt);
   gzclose(r.f);
@@ -289,7 +318,7 @@ PetscErrorCode KGNNMatLoad(MPI_Comm comm, const char file[], Mat *A)
     PetscCall(MMLoadMatrix(comm, file, A));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(PetscViewerBinaryOpen(comm, file, FILE_MODE_READ, &v));
+  PetscCall(BinaryOpen(comm, file, "matrix", &v));
   PetscCall(MatCreate(comm, A));
   PetscCall(MatSetType(*A, MATAIJ));
   PetscCall(MatLoad(*A, v));
@@ -363,7 +392,7 @@ static PetscErrorCode MMLoadVector(const char file[], Vec b)
   PetscCall(VecGetOwnershipRange(b, &rs, &re));
   PetscCall(VecSet(b, 0.0));
   PetscCall(PetscCalloc1(n, &seen));
-  PetscCall(MMOpen(file, &r));
+  PetscCall(MMOpen(file, "right-hand side", &r));
   PetscCall(VecGetArray(b, &x));
   ierr = MMReadVector(&r, n, rs, re, seen, x); /* as for matrices: clean up on an error too */
   gzclose(r.f);
@@ -386,7 +415,7 @@ PetscErrorCode KGNNVecLoad(Mat A, const char file[], Vec *b)
     PetscCall(ierr);
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(PetscViewerBinaryOpen(PetscObjectComm((PetscObject)A), file, FILE_MODE_READ, &v));
+  PetscCall(BinaryOpen(PetscObjectComm((PetscObject)A), file, "right-hand side", &v));
   PetscCall(VecLoad(*b, v));
   PetscCall(PetscViewerDestroy(&v));
   PetscFunctionReturn(PETSC_SUCCESS);
