@@ -158,12 +158,12 @@ expect gnn_view "graph network factor .* model .*share/models/default.h5" $VG bi
 # Bad input: an error that says what and where, or DIVERGED_PC_FAILED; never a crash or NaN
 B=build/tests/bad_input
 error bad_nonsquare "needs a square matrix, got 3 x 4" $B -case nonsquare
-error bad_nonsymmetric "not symmetric: A\(3, 4\) = -0.5 but A\(4, 3\) = -1" $B -case nonsymmetric
-error bad_nan "entry \(row 1, column 2\) is NaN" $B -case nan
-error bad_inf "entry \(row 3, column 3\) is \+Inf" $B -case inf
-error bad_zero_diagonal "Diagonal entry \(row 2, column 2\) is 0" $B -case zerodiag
-error bad_negative_diagonal "Diagonal entry \(row 1, column 1\) is -1" $B -case negdiag
-error bad_missing_diagonal "Diagonal entry \(row 2, column 2\) is not stored" $B -case nodiag
+error bad_nonsymmetric "not symmetric: A\(4, 5\) = -0.5 but A\(5, 4\) = -1 \(1-based" $B -case nonsymmetric
+error bad_nan "entry \(1-based row 2, column 3\) is NaN" $B -case nan
+error bad_inf "entry \(1-based row 4, column 4\) is \+Inf" $B -case inf
+error bad_zero_diagonal "Diagonal entry \(1-based row 3, column 3\) is 0" $B -case zerodiag
+error bad_negative_diagonal "Diagonal entry \(1-based row 2, column 2\) is -1" $B -case negdiag
+error bad_missing_diagonal "Diagonal entry \(1-based row 3, column 3\) is not stored" $B -case nodiag
 error bad_matshell "matrix type shell does not give" $B -case shell
 error bad_dense_over_limit "n = 100 rows is above -pc_kopt_dense_max 50" $B -case dense_limit
 expect skip_symmetry_check "case=nonsymmetric reason=CONVERGED" $B -case nonsymmetric -pc_kopt_check_symmetric false -malloc_dump
@@ -313,6 +313,10 @@ oneline cli_perf_misspelt "unknown option -grid \(did you mean -grids\?\)" bin/k
 oneline cli_solve_missing_rhs "^kgnn-solve: error: Cannot open right-hand side file $C/none.mtx" bin/kgnn-solve -f $N -rhs $C/none.mtx
 oneline cli_mtx_rows_int_max "rows_int_max.mtx, line 3: (n = 2147483647 rows exceeds what a 32-bit PetscInt build can hold|.* needs about [0-9.]+ GB, more than)" sh -c "ulimit -v 4000000; exec bin/kgnn-solve -f tests/data/mtx/rows_int_max.mtx"
 oneline cli_mtx_rows_huge "rows_huge.mtx, line 3: a 2147483646 x 2147483646 matrix \(entries in the file: 1\) needs about [0-9.]+ GB, more than the [0-9.]+ GB of memory available" sh -c "ulimit -v 4000000; exec bin/kgnn-solve -f tests/data/mtx/rows_huge.mtx"
+# rows and columns 1-based, as in the file (its row 2 is the zero); a user's PETSc program keeps
+# PETSc's own error handling
+oneline cli_solve_zero_diagonal "Diagonal entry \(1-based row 2, column 2\) is 0" bin/kgnn-solve -f tests/data/mtx/zero_diagonal.mtx
+error cli_library_keeps_petsc_errors "PETSC ERROR: Diagonal entry \(1-based row 3, column 3\) is 0" build/tests/bad_input -case zerodiag
 # ---- end of section 5 ----
 
 echo "$pass passed, $fail failed"

@@ -57,7 +57,8 @@ PetscErrorCode KGNNMatRestoreCSR(Mat Aseq, KGNNCSR *csr)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Wrong input is an error that says where: NaN/Inf, a non-positive diagonal, asymmetry. */
+/* Wrong input is an error that says where: NaN/Inf, a non-positive diagonal, asymmetry. Rows and
+   columns in the messages count from 1, as in a Matrix Market file (and say so). */
 PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *A, PetscBool check_symmetric, PetscReal tol)
 {
   PetscInt    row, col;
@@ -66,16 +67,16 @@ PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *A, PetscBool check_sym
 
   PetscFunctionBegin;
   KGNNCheckFinite(A, &row, &col, &a);
-  PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_FP, "Matrix entry (row %" PetscInt_FMT ", column %" PetscInt_FMT ") is %s: the matrix must be finite", row, col, PetscIsNanScalar(a) ? "NaN" : (PetscRealPart(a) > 0 ? "+Inf" : "-Inf"));
+  PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_FP, "Matrix entry (1-based row %" PetscInt_FMT ", column %" PetscInt_FMT ") is %s: the matrix must be finite", row + 1, col + 1, PetscIsNanScalar(a) ? "NaN" : (PetscRealPart(a) > 0 ? "+Inf" : "-Inf"));
   KGNNCheckDiagonal(A, &row, &a, &stored);
-  PetscCheck(row < 0 || stored, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Diagonal entry (row %" PetscInt_FMT ", column %" PetscInt_FMT ") is not stored: an SPD matrix needs a positive diagonal", row, row);
-  PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Diagonal entry (row %" PetscInt_FMT ", column %" PetscInt_FMT ") is %g: an SPD matrix needs a positive diagonal", row, row, (double)PetscRealPart(a));
+  PetscCheck(row < 0 || stored, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Diagonal entry (1-based row %" PetscInt_FMT ", column %" PetscInt_FMT ") is not stored: an SPD matrix needs a positive diagonal", row + 1, row + 1);
+  PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Diagonal entry (1-based row %" PetscInt_FMT ", column %" PetscInt_FMT ") is %g: an SPD matrix needs a positive diagonal", row + 1, row + 1, (double)PetscRealPart(a));
   if (check_symmetric) {
     KGNNCheckSymmetric(A, tol, &row, &col, &a, &b);
     PetscCheck(row < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
                "Matrix is not symmetric: A(%" PetscInt_FMT ", %" PetscInt_FMT ") = %.17g but A(%" PetscInt_FMT ", %" PetscInt_FMT
-               ") = %.17g (relative tolerance %g; set it with -pc_kopt_symmetric_tol or skip the check with -pc_kopt_check_symmetric false)",
-               row, col, (double)PetscRealPart(a), col, row, (double)PetscRealPart(b), (double)tol);
+               ") = %.17g (1-based; relative tolerance %g; set it with -pc_kopt_symmetric_tol or skip the check with -pc_kopt_check_symmetric false)",
+               row + 1, col + 1, (double)PetscRealPart(a), col + 1, row + 1, (double)PetscRealPart(b), (double)tol);
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
