@@ -65,7 +65,7 @@ PetscErrorCode KGNNSyntheticSample(PetscInt n, PetscReal umin, PetscReal umax, P
   KGNNTridiagFromBidiagonal(n, d, e, ad, ae);
   ad[0] += 1.0; /* Eq. 8: A^m = A + e1 e1^T */
   KGNNTridiagCholesky(n, ad, ae, dm, em, &fail);
-  PetscCheck(fail < 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Cholesky of the synthetic A^m failed at row %d", (int)fail);
+  PetscCheck(fail < 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Cholesky of the synthetic A^m failed at row %d (1-based)", (int)fail + 1);
   s->n   = n;
   s->nnz = 3 * n - 2;
   PetscCall(PetscMalloc2(s->nnz, &s->row, s->nnz, &s->col));
