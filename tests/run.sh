@@ -295,6 +295,7 @@ oneline cli_dataset_n_int "-n 999999999: (a sample's 3n - 2 = 2999999995 entries
 oneline cli_dataset_n_memory "-n 300000000: one sample needs about [0-9.]+ GB, more than the [0-9.]+ GB of memory available" sh -c "ulimit -v 4000000; exec bin/kgnn-dataset synthetic -out $C/big.h5 -n 300000000"
 run cli_dataset_n_nothing_written test ! -e $C/big.h5
 oneline cli_dataset_misspelt "unknown option -nn \(did you mean -n\?\)" bin/kgnn-dataset synthetic -out $C/x.h5 -nn 3
+oneline cli_dataset_no_command "no command: kgnn-dataset synthetic\|suitesparse\|info" bin/kgnn-dataset -out $C/x.h5
 oneline cli_dataset_only_unknown "-only nosuchmatrix: nosuchmatrix is not in $SS/MANIFEST.tsv" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $C/s.h5 -only nosuchmatrix
 oneline cli_dataset_only_suggest "nos44 \(did you mean nos4\?\) is not in" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $C/s.h5 -only mesh1e1,nos44
 oneline cli_dataset_empty_list "$C/empty.txt lists no matrices" bin/kgnn-dataset suitesparse -matrices $C/empty.txt -out $C/s.h5

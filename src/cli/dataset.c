@@ -350,12 +350,15 @@ static PetscErrorCode Run(int argc, char **argv)
     PetscCall(KGNNCLIAddOptions(suitesparse_options));
     PetscCall(KGNNCLICollect(ConfigureKopt, NULL, PETSC_TRUE, &err));
   }
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-help", &help));
+  if (!help) { /* the command first: without it every option would look unknown */
+    PetscCheck(argc >= 2 && argv[1][0] != '-', PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no command: kgnn-dataset synthetic|suitesparse|info ...; kgnn-dataset -help shows them");
+    PetscCheck(syn || ss || info, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "unknown command %s: kgnn-dataset synthetic|suitesparse|info ...; kgnn-dataset -help shows them", argv[1]);
+    PetscCheck(!info || (argc >= 3 && argv[2][0] != '-'), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "info needs a FILE: kgnn-dataset info FILE");
+  }
   PetscCall(KGNNCLICheckOptions(&help));
   if (help) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(err);
-  PetscCheck(argc >= 2 && argv[1][0] != '-', PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no command (synthetic, suitesparse or info); usage:\n%s", help_text);
-  PetscCheck(syn || ss || info, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "unknown command %s (synthetic, suitesparse or info); usage:\n%s", argv[1], help_text);
-  PetscCheck(!info || (argc >= 3 && argv[2][0] != '-'), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "info needs a FILE: kgnn-dataset info FILE");
   if (syn) PetscCall(Synthetic());
   else if (ss) PetscCall(SuiteSparse());
   else PetscCall(Info(argv[2]));
