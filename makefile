@@ -43,7 +43,7 @@ EXAMPLES  = $(patsubst examples/%.c,build/examples/%,$(wildcard examples/*.c))
 PETSC_TUTORIALS = $(PETSC_DIR)/share/petsc/examples/src/ksp/ksp/tutorials
 PETSC_EXAMPLES  = build/petsc-ex2 build/petsc-ex10 build/petsc-ex50
 
-.PHONY: all build deps demo check check-valgrind bench results figures datasets clean format paper paper-smoke install uninstall
+.PHONY: all build deps demo check check-valgrind check-kernels bench results convergence figures datasets clean format paper paper-smoke install uninstall
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -118,9 +118,19 @@ check-valgrind: all
 bench: all
 	@sh share/bench.sh
 
-# kgnn-bench over the SuiteSparse set (the paper's Figure 2): results.csv and a bar chart
+# kgnn-bench over the SuiteSparse set (the paper's Figure 2): results.csv and a bar chart. One
+# BLAS thread and OpenBLAS's Haswell kernel, pinned: the counts on ill-conditioned matrices move
+# with either (KGNN_CORETYPE=SkylakeX chooses another; empty, OpenBLAS chooses, as without AVX2)
+KGNN_CORETYPE ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo Haswell)
+results: export OPENBLAS_CORETYPE = $(KGNN_CORETYPE)
+results: export OPENBLAS_NUM_THREADS = 1
 results: all
-	bin/kgnn-bench --matrices ../shared/matrices/suitesparse/MANIFEST.tsv --out share/results/kgnn-bench.csv --png share/results/figure2.png
+	bin/kgnn-bench --matrices ../shared/matrices/suitesparse/MANIFEST.tsv --out share/results/kgnn-bench.csv --png share/results/figure2.png --shifted --gnn share/models/default.h5
+
+# Does CG claim convergence with a useless answer? PETSc's ex10 with PCGNN, PCKOPT, ICC(0) and
+# Jacobi on every SuiteSparse matrix, both residual norms: share/results/convergence.md (~1 h)
+convergence: all
+	@sh share/convergence.sh
 
 # The paper's Figure 1 (non-locality) into share/results/
 figures: all

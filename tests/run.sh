@@ -112,6 +112,14 @@ expect bench_categories "K-optimal only +1" bin/kgnn-bench --matrices $SS/MANIFE
 expect bench_csv "^bcsstk03,112,640,.*,kopt_only$" cat $D/bench.csv
 expect bench_csv_spectrum "ic0_lmin,ic0_lmax,ic0_cond,kopt_lmin,kopt_lmax,kopt_cond,category" cat $D/bench.csv
 expect bench_markdown "\| bcsstk03 \| 112 \| 640 \| fail \(DIVERGED_INDEFINITE_PC\) \| [0-9]+ \| kopt_only \|" cat $D/bench.md
+# --gnn: a PCGNN column judged by the same rule, its own factor (fallback none): the zero network
+# fails on every matrix (DIVERGED_PC_FAILED), the shipped model converges on mesh1e1
+rm -f $D/bench_gnn.csv $D/bench_gnn.md
+expect bench_gnn_zero "PCGNN +0 its DIVERGED_PC_FAILED .*gnn_failed" bin/kgnn-bench --matrices $SS/MANIFEST.tsv --out $D/bench_gnn.csv --only mesh1e1 --gnn tests/fixtures/gnn_zero.h5 -malloc_dump
+expect bench_gnn_csv "^mesh1e1,48,306,.*,DIVERGED_PC_FAILED,.*,equal,gnn_failed$" cat $D/bench_gnn.csv
+expect bench_gnn_markdown "\| mesh1e1 \| 48 \| 306 \| [0-9]+ \| [0-9]+ \| fail \(DIVERGED_PC_FAILED\) \| equal \|" cat $D/bench_gnn.md
+expect bench_gnn_model "PCGNN +[0-9]+ its CONVERGED_RTOL" bin/kgnn-bench --matrices $SS/MANIFEST.tsv --out $D/bench_gnn2.csv --only mesh1e1 --gnn share/models/default.h5
+error bench_gnn_missing "--gnn build/tests/none.h5: no such model file" bin/kgnn-bench --matrices $SS/MANIFEST.tsv --out $D/bench_gnn3.csv --gnn build/tests/none.h5
 
 # kgnn-train: bad input is an error that names the file and what is wrong; a NaN loss stops
 # with the last good checkpoint untouched; SIGINT writes a checkpoint that -resume continues
@@ -147,13 +155,62 @@ error gnn_wrong_shape "bad_shape.h5: tensor 'encoder.edge_mlp.0.weight' has shap
 error gnn_nan_weight "bad_nan.h5: tensor 'processor.blocks.0.edge.0.bias' holds a non-finite value" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/bad_nan.h5
 error gnn_wrong_version "bad_version.h5: model format version 99, this kgnn reads version 1" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/bad_version.h5
 error gnn_missing_file "Cannot open model file tests/fixtures/none.h5" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/none.h5
-exits gnn_zero_diagonal 2 "reason=DIVERGED_PC_FAILED" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/gnn_zero.h5 -malloc_dump
 expect gnn_bjacobi_np2 "pc=bjacobi iterations=[0-9]+ reason=CONVERGED_RTOL" mpiexec -n 2 bin/kgnn-solve -f $N -pc_type bjacobi -sub_pc_type gnn
 expect gnn_dll_append_elsewhere "Norm of error .* iterations" sh -c "cd /tmp && $PWD/build/petsc-ex2 -dll_append $PWD/lib/libkgnn.so -pc_type gnn -ksp_type cg"
 rm -f build/tests/Lgnn.bin
 run gnn_view_factor bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_view_factor binary:build/tests/Lgnn.bin -malloc_dump
 run gnn_view_factor_written test -s build/tests/Lgnn.bin
 expect gnn_view "graph network factor .* model .*share/models/default.h5" $VG bin/kgnn-solve -f $N -pc_type gnn -ksp_view -malloc_dump
+
+# PCGNN never applies an unchecked factor: a zero network fails the PC with -pc_gnn_fallback
+# none and falls back to IC(0) by default, which PCView and -info say
+exits gnn_zero_diagonal 2 "reason=DIVERGED_PC_FAILED" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/gnn_zero.h5 -pc_gnn_fallback none -malloc_dump
+expect gnn_zero_fallback_view "factor used: FALLBACK IC\(0\) of A \+ 0\.? diag\(A\)" $VG bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/gnn_zero.h5 -ksp_view -malloc_dump
+expect gnn_zero_fallback_info "the network's factor is not usable: zero or tiny diagonal L\(1, 1\)" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/gnn_zero.h5 -info :pc
+expect gnn_zero_fallback_jacobi "factor used: FALLBACK Jacobi" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_model tests/fixtures/gnn_zero.h5 -pc_gnn_fallback jacobi -ksp_view
+error gnn_bad_check_max "-pc_gnn_check_max must be >= 1" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_check_max 0.5
+
+# PETSc's ex10, compiled unmodified, on the matrices where the shipped model's factor let CG
+# claim convergence (true residuals 1e2 to 6e29): its factor is rejected there (bcsstk17,
+# bcsstk14, s1rmq4m1: K ratios 1e4 to 1e34), and with the unpreconditioned norm CG converges to a
+# true relative residual (the last ||r(i)||/||b|| of -ksp_monitor_true_residual) within
+# 100 x rtol (1e-5, PETSc's default). With the default (preconditioned) norm the residual CG
+# watches is ||B r||, B ~ A^-1, which bounds the error, not the residual: PCKOPT and Jacobi claim
+# convergence at true residuals near 1 on bcsstk17 too (README, make convergence), so the
+# default-norm runs are held to that rule only where the factor is used and fine (s1rmq4m1's IC(0)
+# fallback, 1138_bus's network factor)
+truecheck() {
+  name=$1; shift
+  if "$@" -ksp_monitor_true_residual -ksp_converged_reason > "$LOG/$name.log" 2>&1 && grep -q "converged due to CONVERGED" "$LOG/$name.log"; then
+    rel=$(grep "||r(i)||/||b||" "$LOG/$name.log" | tail -n 1 | awk '{print $NF}')
+    if awk -v r="$rel" 'BEGIN { exit !(r + 0 <= 1e-3) }'; then ok "$name"; else notok "$name" "true relative residual $rel > 100 x rtol"; fi
+  else notok "$name" "did not converge"; fi
+}
+C=build/tests/conv
+mkdir -p $C
+for m in bcsstk17.mtx.gz bcsstk14.mtx s1rmq4m1.mtx.gz 1138_bus.mtx; do
+  b=${m%%.*}
+  [ -s $C/$b.bin ] || bin/kgnn-solve -f $SS/$m -pc_type jacobi -ksp_max_it 1 -mat_view binary:$C/$b.bin > /dev/null 2>&1
+  truecheck ex10_gnn_${b}_unpreconditioned build/petsc-ex10 -dll_append lib/libkgnn.so -f $C/$b.bin -rhs one -ksp_type cg -ksp_norm_type unpreconditioned -pc_type gnn
+  case $b in
+    1138_bus | s1rmq4m1) truecheck ex10_gnn_$b build/petsc-ex10 -dll_append lib/libkgnn.so -f $C/$b.bin -rhs one -ksp_type cg -pc_type gnn ;;
+    *) expect ex10_gnn_${b}_rejected "the network's factor was not used: K\(L\^-1 A L\^-T\) / K\(Jacobi\) = [0-9.e+]+ > 100" build/petsc-ex10 -dll_append lib/libkgnn.so -f $C/$b.bin -rhs one -ksp_type cg -pc_type gnn -ksp_view ;;
+  esac
+done
+# -ksp_pc_side symmetric (L^-1 and L^-T), with GMRES: PETSc's CG takes the left side only
+expect gmres_symmetric_kopt "converged due to CONVERGED" build/petsc-ex2 -dll_append lib/libkgnn.so -pc_type kopt -ksp_type gmres -ksp_pc_side symmetric -ksp_converged_reason -m 20 -n 20
+expect gmres_symmetric_gnn "converged due to CONVERGED" build/petsc-ex2 -dll_append lib/libkgnn.so -pc_type gnn -ksp_type gmres -ksp_pc_side symmetric -ksp_converged_reason -m 20 -n 20
+
+# PCKOPT on a singular matrix (PETSc's ex50, the Neumann Laplacian, unmodified): every inverse
+# path fails the PC with the same relative pivot test; on the MUMPS path also with MUMPS' own
+# null-pivot detection switched off (-mat_mumps_icntl_24 0: the test on Z = A^-1 alone)
+E50="build/petsc-ex50 -dll_append lib/libkgnn.so -pc_type kopt -ksp_type cg -ksp_converged_reason"
+expect singular_ex50_20_dense "DIVERGED_PC_FAILED" $E50 -da_grid_x 20 -da_grid_y 20 -pc_kopt_inverse dense
+expect singular_ex50_50_dense "DIVERGED_PC_FAILED" $E50 -da_grid_x 50 -da_grid_y 50 -pc_kopt_inverse dense
+for s in 20 100; do
+  expect singular_ex50_${s}_mumps "DIVERGED_PC_FAILED" $E50 -da_grid_x $s -da_grid_y $s -pc_kopt_inverse mumps
+  expect singular_ex50_${s}_mumps_z "relative pivot 1 / \(Z_ii a_ii\) at or below -pc_kopt_zeropivot.*DIVERGED_PC_FAILED" sh -c "$E50 -da_grid_x $s -da_grid_y $s -pc_kopt_inverse mumps -mat_mumps_icntl_24 0 -info :pc 2>&1 | tr '\n' ' '"
+done
 
 # Bad input: an error that says what and where, or DIVERGED_PC_FAILED; never a crash or NaN
 B=build/tests/bad_input

@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Bar chart of the Figure 2 categories from a kgnn-bench CSV: plot_categories.py results.csv out.png"""
+"""Bar chart of the Figure 2 categories from a kgnn-bench CSV: plot_categories.py results.csv out.png
+With a PCGNN column (kgnn-bench --gnn MODEL) a second panel places the model against the better
+of IC(0) and PCKOPT."""
 import csv
 import sys
 
@@ -15,16 +17,34 @@ CATEGORIES = [
 ]
 
 
+GNN_CATEGORIES = [
+    ("gnn_only", "PCGNN only"),
+    ("gnn_fewer", "PCGNN fewer iterations"),
+    ("gnn_equal", "Equal"),
+    ("gnn_more", "PCGNN more iterations"),
+    ("gnn_failed", "PCGNN failed"),
+    ("all_failed", "All failed"),
+]
+COLOURS = ["#2a9d8f", "#e76f51", "#264653", "#f4a261", "#8d99ae", "#6c757d"]
+
+
+def panel(ax, rows, column, categories, title):
+    counts = [sum(r[column] == key for r in rows) for key, _ in categories]
+    bars = ax.bar(range(len(categories)), counts, color=COLOURS)
+    ax.bar_label(bars)
+    ax.set_xticks(range(len(categories)), [label for _, label in categories], rotation=20, ha="right")
+    ax.set_ylabel("matrices")
+    ax.set_title(title)
+
+
 def main(csv_path, png_path):
     with open(csv_path, newline="") as f:
         rows = list(csv.DictReader(f))
-    counts = [sum(r["category"] == key for r in rows) for key, _ in CATEGORIES]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    bars = ax.bar(range(len(CATEGORIES)), counts, color=["#2a9d8f", "#e76f51", "#264653", "#f4a261", "#8d99ae", "#6c757d"])
-    ax.bar_label(bars)
-    ax.set_xticks(range(len(CATEGORIES)), [label for _, label in CATEGORIES], rotation=20, ha="right")
-    ax.set_ylabel("matrices")
-    ax.set_title(f"K-optimal vs IC(0), CG rtol 1e-8, {len(rows)} SuiteSparse SPD matrices")
+    gnn = rows and "gnn_category" in rows[0]
+    fig, axes = plt.subplots(1, 2 if gnn else 1, figsize=(15 if gnn else 8, 4.5), squeeze=False)
+    panel(axes[0][0], rows, "category", CATEGORIES, f"K-optimal vs IC(0), CG rtol 1e-8, {len(rows)} SuiteSparse SPD matrices")
+    if gnn:
+        panel(axes[0][1], rows, "gnn_category", GNN_CATEGORIES, "PCGNN (its own factor) vs the better of IC(0) and K-optimal")
     fig.tight_layout()
     save_atomic(fig, png_path)
 

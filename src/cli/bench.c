@@ -1,10 +1,13 @@
 /* kgnn-bench: the paper's Figure 2 as a command. CG with IC(0) and with KOPT on every matrix
    of a list, b = ones, x0 = 0, rtol 1e-8 on the unpreconditioned residual, at most 10000
    iterations; per matrix the iterations, times, reasons, true residuals and the category. */
-static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out results.csv [--png figure2.png] [--shifted] [--spectrum] [--only a,b] [--maxn N]\n"
+static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out results.csv [--png figure2.png] [--shifted] [--gnn MODEL.h5] [--spectrum] [--only a,b] [--maxn N]\n"
                            "  --spectrum adds the extreme eigenvalues and condition number of L^-1 A L^-T for both factors (SLEPc).\n"
                            "  IC(0) = PCICC with -pc_factor_shift_type none (the paper's); --shifted adds PETSc's default shifted ICC.\n"
-                           "  Options of each solver take the prefixes ic0_, icc_ and kopt_ (e.g. -kopt_pc_kopt_inverse mumps).\n"
+                           "  --gnn adds PCGNN with that model, its own factor only (-pc_gnn_fallback none: a factor that fails PCGNN's\n"
+                           "  setup check counts as DIVERGED_PC_FAILED), judged by the same rule, and a column comparing it with the\n"
+                           "  better of IC(0) and PCKOPT.\n"
+                           "  Options of each solver take the prefixes ic0_, icc_, kopt_ and gnn_ (e.g. -kopt_pc_kopt_inverse mumps).\n"
                            "Exit codes: 0 done (whatever the solvers did: see the CSV); 1 error (an unknown option, a bad value, an empty\n"
                            "  selection, a file that cannot be read: one line on stderr).\n";
 
@@ -18,6 +21,7 @@ static const KGNNCLIOption options[] = {
     {"-out", "results.csv", "the CSV (and beside it the Markdown table, .md)"},
     {"-png", "figure2.png", "the bar chart (share/python/plot_categories.py)"},
     {"-shifted", NULL, "also PETSc's default shifted ICC (prefix icc_)"},
+    {"-gnn", "MODEL.h5", "also PCGNN with this model, its own factor (prefix gnn_)"},
     {"-spectrum", NULL, "extreme eigenvalues of L^-1 A L^-T for both factors (SLEPc)"},
     {"-only", "a,b", "only these matrices (names of the list)"},
     {"-maxn", "N", "skip matrices with more rows"},
@@ -33,12 +37,13 @@ typedef struct {
   char      name[256];
   PetscInt  n;
   double    nnz;
-  Result    r[3];             /* ic0, kopt, shifted icc */
+  Result    r[4];             /* ic0, kopt, shifted icc, gnn */
   PetscReal lmin[2], lmax[2]; /* spectrum of L^-1 A L^-T: ic0, kopt (NaN: none) */
-  char      category[32];
+  char      category[32], gnn_category[32];
 } Row;
 
-static const char *methods[3] = {"ic0", "kopt", "icc"};
+static const char *methods[4] = {"ic0", "kopt", "icc", "gnn"};
+static char        gnn_model[PETSC_MAX_PATH_LEN]; /* --gnn */
 
 /* the CG solver of method m, its options read under the prefix <method>_ */
 static PetscErrorCode MakeSolver(int m, KSP *ksp)
@@ -53,7 +58,11 @@ static PetscErrorCode MakeSolver(int m, KSP *ksp)
   PetscCall(KGNNCGSetDefaults(*ksp));
   PetscCall(KSPGetPC(*ksp, &pc));
   if (m == 1) PetscCall(PCSetType(pc, PCKOPT));
-  else {
+  else if (m == 3) { /* the network's factor alone: no fallback to judge it by */
+    PetscCall(PCSetType(pc, PCGNN));
+    if (gnn_model[0]) PetscCall(PCGNNSetModel(pc, gnn_model));
+    PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE));
+  } else {
     PetscCall(PCSetType(pc, PCICC));
     PetscCall(PCFactorSetShiftType(pc, m == 0 ? MAT_SHIFT_NONE : MAT_SHIFT_POSITIVE_DEFINITE));
   }
@@ -153,7 +162,25 @@ static const char *Reason(const Result *r)
 
 /* the CSV, rewritten after each matrix through a temporary file and rename(), so a run that is
    stopped leaves the rows done so far and never a half-written file */
-static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows, PetscBool shifted, PetscBool spectrum)
+/* PCGNN against the better of IC(0) and PCKOPT on a matrix (the same true-residual rule) */
+static const char *GNNCategory(const Row *w)
+{
+  const Result *g = &w->r[3], *ic = &w->r[0], *ko = &w->r[1];
+  PetscInt      best = PETSC_MAX_INT;
+  if (ic->cg.converged) best = PetscMin(best, ic->cg.its);
+  if (ko->cg.converged) best = PetscMin(best, ko->cg.its);
+  if (!g->cg.converged) return best == PETSC_MAX_INT ? "all_failed" : "gnn_failed";
+  if (best == PETSC_MAX_INT) return "gnn_only";
+  return g->cg.its < best ? "gnn_fewer" : g->cg.its == best ? "gnn_equal" : "gnn_more";
+}
+
+/* the methods run: ic0, kopt, then the optional ones */
+static PetscBool Runs(int m, PetscBool shifted, PetscBool gnn)
+{
+  return m < 2 || (m == 2 && shifted) || (m == 3 && gnn);
+}
+
+static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows, PetscBool shifted, PetscBool gnn, PetscBool spectrum)
 {
   char  tmp[PETSC_MAX_PATH_LEN + 8];
   FILE *f;
@@ -163,18 +190,21 @@ static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows,
   f = fopen(tmp, "w");
   PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
   fprintf(f, "name,n,nnz");
-  for (int m = 0; m < (shifted ? 3 : 2); m++) fprintf(f, ",%s_iterations,%s_setup_s,%s_solve_s,%s_reason,%s_relres,%s_converged", methods[m], methods[m], methods[m], methods[m], methods[m], methods[m]);
+  for (int m = 0; m < 4; m++)
+    if (Runs(m, shifted, gnn)) fprintf(f, ",%s_iterations,%s_setup_s,%s_solve_s,%s_reason,%s_relres,%s_converged", methods[m], methods[m], methods[m], methods[m], methods[m], methods[m]);
   if (spectrum) fprintf(f, ",ic0_lmin,ic0_lmax,ic0_cond,kopt_lmin,kopt_lmax,kopt_cond");
-  fprintf(f, ",category\n");
+  fprintf(f, ",category%s\n", gnn ? ",gnn_category" : "");
   for (PetscInt k = 0; k < nrows; k++) {
     fprintf(f, "%s,%d,%.0f", rows[k].name, (int)rows[k].n, rows[k].nnz);
-    for (int m = 0; m < (shifted ? 3 : 2); m++) {
+    for (int m = 0; m < 4; m++) {
       const Result *r = &rows[k].r[m];
-      fprintf(f, ",%d,%.6g,%.6g,%s,%.3e,%d", (int)r->cg.its, r->cg.setup, r->cg.solve, Reason(r), (double)r->cg.relres, (int)r->cg.converged);
+      if (Runs(m, shifted, gnn)) fprintf(f, ",%d,%.6g,%.6g,%s,%.3e,%d", (int)r->cg.its, r->cg.setup, r->cg.solve, Reason(r), (double)r->cg.relres, (int)r->cg.converged);
     }
     if (spectrum)
       for (int m = 0; m < 2; m++) fprintf(f, ",%.6e,%.6e,%.6e", (double)rows[k].lmin[m], (double)rows[k].lmax[m], (double)(rows[k].lmax[m] / rows[k].lmin[m]));
-    fprintf(f, ",%s\n", rows[k].category);
+    fprintf(f, ",%s", rows[k].category);
+    if (gnn) fprintf(f, ",%s", rows[k].gnn_category);
+    fprintf(f, "\n");
   }
   PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", tmp);
   PetscCheck(rename(tmp, out) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, out);
@@ -182,24 +212,38 @@ static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows,
 }
 
 /* the category counts and the per-matrix table, in Markdown */
-static void PrintMarkdown(FILE *f, const Row *rows, PetscInt nrows, const char *const cats[], const PetscInt *count)
+static const char *gnn_cats[6] = {"gnn_only", "gnn_fewer", "gnn_equal", "gnn_more", "gnn_failed", "all_failed"};
+
+static void Cell(const Result *r, char *c, size_t len)
+{
+  if (r->cg.converged) snprintf(c, len, "%d", (int)r->cg.its);
+  else snprintf(c, len, "fail (%s)", Reason(r));
+}
+
+static void PrintMarkdown(FILE *f, const Row *rows, PetscInt nrows, const char *const cats[], const PetscInt *count, PetscBool gnn)
 {
   fprintf(f, "| category | matrices |\n|---|---|\n");
   for (int c = 0; c < 6; c++) fprintf(f, "| %s | %d |\n", cats[c], (int)count[c]);
-  fprintf(f, "\n| matrix | n | nnz | IC(0) iterations | KOPT iterations | category |\n|---|---|---|---|---|---|\n");
+  if (gnn) {
+    fprintf(f, "\n| PCGNN against the better of IC(0) and KOPT | matrices |\n|---|---|\n");
+    for (int c = 0; c < 6; c++) {
+      PetscInt cnt = 0;
+      for (PetscInt k = 0; k < nrows; k++) cnt += !strcmp(rows[k].gnn_category, gnn_cats[c]);
+      fprintf(f, "| %s | %d |\n", gnn_cats[c], (int)cnt);
+    }
+  }
+  fprintf(f, "\n| matrix | n | nnz | IC(0) iterations | KOPT iterations |%s category |\n|---|---|---|---|---|%s---|\n", gnn ? " PCGNN iterations |" : "", gnn ? "---|" : "");
   for (PetscInt k = 0; k < nrows; k++) {
-    char          a[64], b[64];
-    const Result *r0 = &rows[k].r[0], *r1 = &rows[k].r[1];
-    if (r0->cg.converged) snprintf(a, sizeof(a), "%d", (int)r0->cg.its);
-    else snprintf(a, sizeof(a), "fail (%s)", Reason(r0));
-    if (r1->cg.converged) snprintf(b, sizeof(b), "%d", (int)r1->cg.its);
-    else snprintf(b, sizeof(b), "fail (%s)", Reason(r1));
-    fprintf(f, "| %s | %d | %.0f | %s | %s | %s |\n", rows[k].name, (int)rows[k].n, rows[k].nnz, a, b, rows[k].category);
+    char a[64], b[64], g[64] = "";
+    Cell(&rows[k].r[0], a, sizeof(a));
+    Cell(&rows[k].r[1], b, sizeof(b));
+    if (gnn) Cell(&rows[k].r[3], g, sizeof(g));
+    fprintf(f, "| %s | %d | %.0f | %s | %s |%s%s%s %s |\n", rows[k].name, (int)rows[k].n, rows[k].nnz, a, b, gnn ? " " : "", g, gnn ? " |" : "", rows[k].category);
   }
 }
 
 /* the table for the README: printed, and written to <out without .csv>.md atomically */
-static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt nrows, const char *const cats[], const PetscInt *count)
+static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt nrows, const char *const cats[], const PetscInt *count, PetscBool gnn)
 {
   char  md[PETSC_MAX_PATH_LEN + 8], tmp[PETSC_MAX_PATH_LEN + 16], *dot;
   FILE *f;
@@ -212,11 +256,11 @@ static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt n
   PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", md));
   f = fopen(tmp, "w");
   PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
-  PrintMarkdown(f, rows, nrows, cats, count);
+  PrintMarkdown(f, rows, nrows, cats, count, gnn);
   PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", tmp);
   PetscCheck(rename(tmp, md) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, md);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n"));
-  PrintMarkdown(PETSC_STDOUT, rows, nrows, cats, count);
+  PrintMarkdown(PETSC_STDOUT, rows, nrows, cats, count, gnn);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "\nwrote %s and %s\n", out, md));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -224,7 +268,7 @@ static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt n
 static PetscErrorCode Run(void)
 {
   char             list[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN] = "results.csv", png[PETSC_MAX_PATH_LEN] = "", only[4096] = "";
-  PetscBool        flg, shifted = PETSC_FALSE, spectrum = PETSC_FALSE, haspng;
+  PetscBool        flg, shifted = PETSC_FALSE, spectrum = PETSC_FALSE, haspng, gnn;
   PetscInt         maxn = PETSC_MAX_INT, nrows = 0, ndone = 0, count[6] = {0};
   KGNNMatrixEntry *list_entries;
   Row             *done;
@@ -248,6 +292,11 @@ static PetscErrorCode Run(void)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-png", png, sizeof(png), &haspng));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-only", only, sizeof(only), &flg));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-shifted", &shifted, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-gnn", gnn_model, sizeof(gnn_model), &gnn));
+  if (gnn) {
+    PetscCall(PetscTestFile(gnn_model, 'r', &flg));
+    PetscCheck(flg, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "--gnn %s: no such model file", gnn_model);
+  }
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-spectrum", &spectrum, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-maxn", &maxn, NULL));
   PetscCheck(maxn >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "--maxn %" PetscInt_FMT ": need at least 1 row", maxn);
@@ -272,24 +321,27 @@ static PetscErrorCode Run(void)
       PetscCall(MatDestroy(&A));
       continue;
     }
-    for (int m = 0; m < (shifted ? 3 : 2); m++) PetscCall(RunMethod(A, m, &w->r[m]));
+    for (int m = 0; m < 4; m++)
+      if (Runs(m, shifted, gnn)) PetscCall(RunMethod(A, m, &w->r[m]));
     if (spectrum) PetscCall(Spectra(A, w));
     PetscCall(MatDestroy(&A));
     PetscCall(PetscStrncpy(w->category, Category(w), sizeof(w->category)));
+    if (gnn) PetscCall(PetscStrncpy(w->gnn_category, GNNCategory(w), sizeof(w->gnn_category)));
     for (int c = 0; c < 6; c++)
       if (!strcmp(w->category, cats[c])) count[c]++;
     ndone++;
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].cg.its,
                           Reason(&w->r[0]), (double)w->r[0].cg.relres, w->r[0].cg.setup + w->r[0].cg.solve, (int)w->r[1].cg.its, Reason(&w->r[1]), (double)w->r[1].cg.relres, w->r[1].cg.setup + w->r[1].cg.solve, w->category));
-    PetscCall(WriteCSV(out, done, ndone, shifted, spectrum));
+    if (gnn) PetscCall(PetscPrintf(PETSC_COMM_SELF, "        PCGNN %5d its %-22s relres %.1e %.2es | %s\n", (int)w->r[3].cg.its, Reason(&w->r[3]), (double)w->r[3].cg.relres, w->r[3].cg.setup + w->r[3].cg.solve, w->gnn_category));
+    PetscCall(WriteCSV(out, done, ndone, shifted, gnn, spectrum));
   }
   PetscCall(PetscTime(&t1));
   PetscCheck(ndone > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no matrix run: every matrix selected has more than --maxn %" PetscInt_FMT " rows; nothing written to %s", maxn, out);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n%d matrices in %.0f s (converged = KSP reason > 0 and true relative residual < 1e-6)\n", (int)ndone, t1 - t0));
   for (int c = 0; c < 6; c++) PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-28s %d\n", words[c], (int)count[c]));
   if (ndone) {
-    PetscCall(WriteCSV(out, done, ndone, shifted, spectrum));
-    PetscCall(WriteMarkdown(out, done, ndone, cats, count));
+    PetscCall(WriteCSV(out, done, ndone, shifted, gnn, spectrum));
+    PetscCall(WriteMarkdown(out, done, ndone, cats, count, gnn));
   }
   if (haspng && ndone) {
     char      cmd[4 * PETSC_MAX_PATH_LEN], script[PETSC_MAX_PATH_LEN];

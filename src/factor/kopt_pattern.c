@@ -72,7 +72,7 @@ PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *A, KGNNKoptSymbolic *S)
     for (PetscInt l = 0; l < k; l++)
       for (PetscInt r = l; r < k; r++) {
         PetscInt pos = find_sorted(S->Pidx, S->Pptr[s[l]], S->Pptr[s[l] + 1], s[r]);
-        PetscCheck(pos >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Entry (%" PetscInt_FMT ", %" PetscInt_FMT ") of A^-1 missing from the pattern", s[r], s[l]);
+        PetscCheck(pos >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Entry (%" PetscInt_FMT ", %" PetscInt_FMT "), 1-based, of A^-1 missing from the pattern", s[r] + 1, s[l] + 1);
         *m++ = pos;
       }
   }

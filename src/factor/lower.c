@@ -106,7 +106,7 @@ PetscErrorCode KGNNLowerFromMat(Mat M, KGNNLower *L)
   PetscCall(KGNNMatGetCSR(Ms, &csr));
   for (PetscInt i = 0; i < csr.n; i++)
     for (PetscInt p = csr.rowptr[i]; p < csr.rowptr[i + 1]; p++)
-      PetscCheck(csr.colidx[p] <= i, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Factor is not lower triangular: entry (%" PetscInt_FMT ", %" PetscInt_FMT ") is above the diagonal", i, csr.colidx[p]);
+      PetscCheck(csr.colidx[p] <= i, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Factor is not lower triangular: entry (%" PetscInt_FMT ", %" PetscInt_FMT "), 1-based, is above the diagonal", i + 1, csr.colidx[p] + 1);
   PetscCall(KGNNLowerCreateFromCSR(&csr, PETSC_TRUE, L));
   PetscCall(KGNNMatRestoreCSR(Ms, &csr));
   PetscCall(MatDestroy(&Ms));

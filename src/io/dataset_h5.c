@@ -244,7 +244,7 @@ PetscErrorCode KGNNDatasetReadSample(KGNNDataset ds, PetscInt k, KGNNSample *s)
   for (PetscInt e = 0; e < s->nnz; e++) {
     s->row[e] = (PetscInt)ei[e];
     s->col[e] = (PetscInt)ei[s->nnz + e];
-    PetscCheck(s->row[e] >= 0 && s->row[e] < s->n && s->col[e] >= 0 && s->col[e] < s->n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s edge %d = (%d, %d) out of range for n = %d", ds->path, name, (int)e, (int)s->row[e], (int)s->col[e],
+    PetscCheck(s->row[e] >= 0 && s->row[e] < s->n && s->col[e] >= 0 && s->col[e] < s->n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s edge %d = (%d, %d) (0-based, as edge_index stores them) out of range for n = %d", ds->path, name, (int)e, (int)s->row[e], (int)s->col[e],
                (int)s->n);
   }
   PetscCall(PetscFree(ei));

@@ -27,7 +27,7 @@ typedef struct {
   PetscReal         ratio_net, ratio;    /* K ratio of the network's factor (NaN: not checked), of the one used */
   char              why[256];            /* why the network's factor was not used ("" if it was) */
 
-  PetscLogDouble t_graph, t_inference, t_assembly, t_check;
+  PetscLogDouble t_graph, t_inference, t_assembly, t_check, t_fallback; /* t_check: the network's factor's */
 } PC_GNN;
 
 const char *const PCGNNFallbacks[]      = {"none", "ic0", "jacobi", "PCGNNFallback", "PCGNN_FALLBACK_", NULL};
@@ -80,7 +80,7 @@ static PetscErrorCode PCGNNGraph(PC_GNN *g, const KGNNCSR *A)
   for (PetscInt j = 0; j < g->n; j++) next[j] = g->L.colptr[j];
   for (PetscInt i = 0; i < A->n; i++)
     for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1] && A->colidx[p] <= i; p++) g->edge_of[next[A->colidx[p]]++] = p;
-  for (PetscInt j = 0; j < g->n; j++) PetscCheck(next[j] == g->L.colptr[j + 1], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PCGNN: row %" PetscInt_FMT " of A has no diagonal entry; the network has no edge to put L's diagonal on", j + 1);
+  for (PetscInt j = 0; j < g->n; j++) PetscCheck(next[j] == g->L.colptr[j + 1], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PCGNN: row %" PetscInt_FMT " (1-based) of A has no diagonal entry; the network has no edge to put L's diagonal on", j + 1);
   PetscCall(PetscFree(next));
   /* the Jacobi factor's pattern: column j holds row j only */
   g->J.n = g->n;
@@ -105,7 +105,7 @@ static PetscErrorCode PCGNNAssemble(PC_GNN *g, PetscBool *ok)
   for (PetscInt p = 0; p < g->L.colptr[g->n]; p++) {
     g->L.val[p] = g->out[g->edge_of[p]];
     if (PetscIsInfOrNanScalar(g->L.val[p])) {
-      PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "non-finite network output at L(%" PetscInt_FMT ", %" PetscInt_FMT ")", g->L.rowidx[p] + 1, g->sender[g->edge_of[p]] == g->L.rowidx[p] ? g->receiver[g->edge_of[p]] + 1 : g->sender[g->edge_of[p]] + 1));
+      PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "non-finite network output at L(%" PetscInt_FMT ", %" PetscInt_FMT ") (1-based)", g->L.rowidx[p] + 1, g->sender[g->edge_of[p]] == g->L.rowidx[p] ? g->receiver[g->edge_of[p]] + 1 : g->sender[g->edge_of[p]] + 1));
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
@@ -114,7 +114,7 @@ static PetscErrorCode PCGNNAssemble(PC_GNN *g, PetscBool *ok)
     PetscScalar *d = &g->L.val[g->L.colptr[j]];
     if (g->diag_shift > 0 && PetscAbsScalar(*d) < g->diag_shift * dmax) *d = (PetscRealPart(*d) < 0 ? -1 : 1) * g->diag_shift * dmax;
     else if (!(PetscAbsScalar(*d) > 1e-12 * dmax) || dmax == 0) {
-      PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "zero or tiny diagonal L(%" PetscInt_FMT ", %" PetscInt_FMT ") = %g (max |L_jj| %g; -pc_gnn_diag_shift lifts it)", j + 1, j + 1, (double)PetscRealPart(*d), (double)dmax));
+      PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "zero or tiny diagonal L(%" PetscInt_FMT ", %" PetscInt_FMT ") = %g, 1-based (max |L_jj| %g; -pc_gnn_diag_shift lifts it)", j + 1, j + 1, (double)PetscRealPart(*d), (double)dmax));
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   }
@@ -125,16 +125,11 @@ static PetscErrorCode PCGNNAssemble(PC_GNN *g, PetscBool *ok)
 /* the check of a factor on tril(A)'s pattern (in g->L): K ratio to Jacobi, src/factor/kaporin.c */
 static PetscErrorCode PCGNNCheck(PC_GNN *g, const KGNNCSR *A, PetscReal *ratio, PetscBool *ok)
 {
-  PetscLogDouble t0, t1;
-
   PetscFunctionBegin;
   *ratio = (PetscReal)NAN;
   *ok    = PETSC_TRUE;
   if (!g->check) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscTime(&t0));
   PetscCall(KGNNKaporinRatio(A, &g->L, g->nprobe, ratio));
-  PetscCall(PetscTime(&t1));
-  g->t_check += t1 - t0;
   *ok = *ratio <= g->check_max ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -154,7 +149,7 @@ static PetscErrorCode PCGNNFallbackIC0(PC pc, const KGNNCSR *A, PetscBool *ok)
     for (PetscInt j = 0; j < g->n; j++) g->L.val[g->L.colptr[j]] *= 1 + ic0_shifts[k];
     PetscCall(KGNNIC0Factor(&g->L, &fail));
     if (fail >= 0) {
-      PetscCall(PetscInfo(pc, "PCGNN fallback: IC(0) of A + %g diag(A) breaks down in column %" PetscInt_FMT "\n", (double)ic0_shifts[k], fail + 1));
+      PetscCall(PetscInfo(pc, "PCGNN fallback: IC(0) of A + %g diag(A) breaks down in column %" PetscInt_FMT " (1-based)\n", (double)ic0_shifts[k], fail + 1));
       continue;
     }
     PetscCall(PCGNNCheck(g, A, &g->ratio, ok));
@@ -176,18 +171,23 @@ static PetscErrorCode PCGNNUseJacobi(PC_GNN *g, const KGNNCSR *A)
 /* The network's factor if it is usable, else the fallback; never a factor that failed the check */
 static PetscErrorCode PCGNNChoose(PC pc, const KGNNCSR *A)
 {
-  PC_GNN   *g = (PC_GNN *)pc->data;
-  PetscBool ok;
+  PC_GNN        *g = (PC_GNN *)pc->data;
+  PetscBool      ok;
+  PetscLogDouble t0, t1, t2;
 
   PetscFunctionBegin;
   g->why[0]    = 0;
   g->ratio_net = (PetscReal)NAN;
   g->shift     = 0;
   PetscCall(PCGNNAssemble(g, &ok));
+  PetscCall(PetscTime(&t0));
+  g->t_fallback = 0;
   if (ok) {
     PetscCall(PCGNNCheck(g, A, &g->ratio_net, &ok));
     if (!ok) PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "K(L^-1 A L^-T) / K(Jacobi) = %g > %g (-pc_gnn_check_max)", (double)g->ratio_net, (double)g->check_max));
   }
+  PetscCall(PetscTime(&t1));
+  g->t_check = t1 - t0;
   if (ok) {
     g->source = PCGNN_FACTOR_NETWORK;
     g->ratio  = g->ratio_net;
@@ -203,6 +203,8 @@ static PetscErrorCode PCGNNChoose(PC pc, const KGNNCSR *A)
   }
   if (g->fallback == PCGNN_FALLBACK_IC0) {
     PetscCall(PCGNNFallbackIC0(pc, A, &ok));
+    PetscCall(PetscTime(&t2));
+    g->t_fallback = t2 - t1;
     if (ok) {
       g->source = PCGNN_FACTOR_IC0;
       PetscCall(PetscInfo(pc, "PCGNN fell back to IC(0) of A + %g diag(A) (K ratio to Jacobi %g)\n", (double)g->shift, (double)g->ratio));
@@ -231,7 +233,6 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
 
   PetscFunctionBegin;
   g->failed  = PETSC_FALSE;
-  g->t_check = 0;
   if (!g->model[0]) PetscCall(KGNNDefaultModel(g->model, sizeof(g->model)));
   if (!g->net || strcmp(g->model, g->loaded)) {
     PetscCall(KGNNNetworkDestroy(&g->net));
@@ -260,7 +261,7 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
     /* cannot happen after the checks above; kept so that no unusable factor is ever applied */
     if (bad >= 0) {
       g->failed = PETSC_TRUE;
-      PetscCall(PetscInfo(pc, "PCGNN failed: unusable diagonal in row %" PetscInt_FMT "\n", bad + 1));
+      PetscCall(PetscInfo(pc, "PCGNN failed: unusable diagonal in row %" PetscInt_FMT " (1-based)\n", bad + 1));
       PetscCall(PCSetFailedReason(pc, PC_FACTOR_NUMERIC_ZEROPIVOT));
     }
   }
@@ -271,7 +272,7 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   PetscCall(PetscTime(&t3));
   g->t_graph     = t1 - t0;
   g->t_inference = t2 - t1;
-  g->t_assembly  = t3 - t2 - g->t_check;
+  g->t_assembly  = t3 - t2 - g->t_check - g->t_fallback;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -317,8 +318,8 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
   if (g->diag_shift > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  diagonal safeguard: |L_ii| >= %g max|L_jj|\n", (double)g->diag_shift));
   if (g->have_graph) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", edges = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT "\n", g->n, g->nnz, PCGNNActive(g)->colptr[g->n]));
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: graph %.3g s, inference %.3g s, factor assembly %.3g s, check %.3g s (%.2g%% of the setup)\n", g->t_graph, g->t_inference, g->t_assembly, g->t_check,
-                                     100 * g->t_check / PetscMax(g->t_graph + g->t_inference + g->t_assembly + g->t_check, 1e-300)));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: graph %.3g s, inference %.3g s, factor assembly %.3g s, check %.3g s (%.2g%% of the setup), fallback %.3g s\n", g->t_graph, g->t_inference, g->t_assembly, g->t_check,
+                                     100 * g->t_check / PetscMax(g->t_graph + g->t_inference + g->t_assembly + g->t_check + g->t_fallback, 1e-300), g->t_fallback));
     if (g->source == PCGNN_FACTOR_NETWORK) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: the network's (K ratio to Jacobi %g)\n", (double)g->ratio_net));
     else {
       PetscCall(PetscViewerASCIIPrintf(viewer, "  the network's factor was not used: %s\n", g->why));

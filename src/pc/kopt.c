@@ -303,7 +303,7 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "  symmetry check: %s (relative tolerance %g); computed on D^-1/2 A D^-1/2: %s\n", kopt->check_symmetric ? "on" : "off", (double)kopt->symmetric_tol, kopt->diagonal_scale ? "yes" : "no"));
   if (kopt->have_symbolic && kopt->zeropivot_used > 0) {
     if (kopt->nullpivots > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  singular: MUMPS found %" PetscInt_FMT " null pivot(s) (zero pivot tolerance %g)\n", kopt->nullpivots, (double)kopt->zeropivot_used));
-    else PetscCall(PetscViewerASCIIPrintf(viewer, "  smallest relative pivot 1/(Z_ii a_ii) = %g (row %" PetscInt_FMT "), zero pivot tolerance %g%s\n", (double)kopt->rho, kopt->rho_row >= 0 ? kopt->rho_row + 1 : -1, (double)kopt->zeropivot_used, kopt->zeropivot > 0 ? "" : " = gamma_{n+1}"));
+    else PetscCall(PetscViewerASCIIPrintf(viewer, "  smallest relative pivot 1/(Z_ii a_ii) = %g (row %" PetscInt_FMT ", 1-based), zero pivot tolerance %g%s\n", (double)kopt->rho, kopt->rho_row >= 0 ? kopt->rho_row + 1 : -1, (double)kopt->zeropivot_used, kopt->zeropivot > 0 ? "" : " = gamma_{n+1}"));
   }
   if (kopt->failed) {
     if (kopt->failcol >= 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED (column or row %" PetscInt_FMT ", 1-based): A is not positive definite, or singular to working precision\n", kopt->failcol + 1));

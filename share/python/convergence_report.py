@@ -1,0 +1,54 @@
+"""The tables of `make convergence` (share/convergence.sh) from its CSV: per preconditioner and
+residual norm, how many runs KSP called converged, how many of those are false (true relative
+residual above 100 x rtol = 1e-3) and the worst miss; then every matrix."""
+import csv
+import sys
+
+RTOL = 1e-5
+NAMES = {"gnn": "PCGNN (fallback ic0, the default)", "gnn_none": "PCGNN, -pc_gnn_fallback none",
+         "gnn_nocheck": "PCGNN, no check (as before it: -pc_gnn_check false)",
+         "kopt": "PCKOPT", "icc0": "PETSc ICC(0), no shift", "jacobi": "PETSc Jacobi"}
+
+
+def main(path):
+    rows = list(csv.DictReader(open(path)))
+    pcs = [p for p in NAMES if any(r["pc"] == p for r in rows)]
+    norms = ["preconditioned", "unpreconditioned"]
+    print("| preconditioner | norm | runs | KSP converged | false convergences (true residual > 100 rtol) | worst true residual / rtol among converged |")
+    print("|---|---|---|---|---|---|")
+    for p in pcs:
+        for nm in norms:
+            sel = [r for r in rows if r["pc"] == p and r["norm"] == nm]
+            conv = [r for r in sel if r["reason"].startswith("CONVERGED")]
+            false = [r for r in conv if r["false_convergence"] == "1"]
+            worst = max(conv, key=lambda r: float(r["true_relres"]), default=None)
+            w = "%.3g (%s)" % (float(worst["true_relres"]) / RTOL, worst["matrix"]) if worst else "-"
+            fl = "%d: %s" % (len(false), ", ".join(r["matrix"] for r in false)) if false else "0"
+            print("| %s | %s | %d | %d | %s | %s |" % (NAMES[p], nm, len(sel), len(conv), fl, w))
+    print()
+    print("<details><summary>Every matrix: iterations, KSP reason, true relative residual (a false convergence in bold)</summary>\n")
+    head = "| matrix | n |" + "".join(" %s %s |" % (p, "prec" if nm == "preconditioned" else "unprec") for p in pcs for nm in norms)
+    print(head)
+    print("|" + "---|" * (2 + len(pcs) * len(norms)))
+    order = {m: k for k, m in enumerate(dict.fromkeys(r["matrix"] for r in rows))}
+    rows.sort(key=lambda r: (order[r["matrix"]], pcs.index(r["pc"]), norms.index(r["norm"])))
+    mats = []
+    for r in rows:
+        if r["matrix"] not in [m[0] for m in mats]:
+            mats.append((r["matrix"], r["n"]))
+    for m, n in mats:
+        cells = []
+        for p in pcs:
+            for nm in norms:
+                r = next((r for r in rows if r["matrix"] == m and r["pc"] == p and r["norm"] == nm), None)
+                if r is None:
+                    cells.append("")
+                    continue
+                c = "%s %s %.1e" % (r["iterations"], r["reason"].replace("CONVERGED_", "").replace("DIVERGED_", "div ").lower(), float(r["true_relres"]))
+                cells.append("**%s**" % c if r["false_convergence"] == "1" else c)
+        print("| %s | %s | %s |" % (m, n, " | ".join(cells)))
+    print("\n</details>")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
