@@ -8,10 +8,15 @@
 # PCS="name|options" (one a line) runs a selection; APPEND=1 adds to an existing CSV.
 # A run "claims a false convergence" when KSP reports convergence while the true relative
 # residual ||b - A x|| / ||b|| (the last ||r(i)||/||b|| of -ksp_monitor_true_residual) is above
-# 100 x rtol. Writes share/results/convergence.csv and .md; one BLAS thread and the Haswell kernel,
-# so that the counts do not move with the machine.
+# 100 x rtol. Writes share/results/convergence.csv and .md and the README's summary table; one
+# BLAS thread and (where the CPU runs it) OpenBLAS's Haswell kernel, so that the counts do not
+# move with the machine.
 cd "$(dirname "$0")/.." || exit 2
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-Haswell}
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+# the kernel as make paper and make results pin it: Haswell where the CPU has AVX2, else
+# KGNN_CORETYPE (empty: OpenBLAS chooses)
+if [ -z "${KGNN_CORETYPE+set}" ]; then grep -qw avx2 /proc/cpuinfo 2> /dev/null && KGNN_CORETYPE=Haswell; fi
+if [ -n "$KGNN_CORETYPE" ]; then export OPENBLAS_CORETYPE=$KGNN_CORETYPE; else unset OPENBLAS_CORETYPE; fi
 SS=${SS:-../shared/matrices/suitesparse}
 OUT=${OUT:-share/results/convergence}
 C=build/conv
@@ -44,5 +49,5 @@ tail -n +2 $SS/MANIFEST.tsv | cut -f1,5,15 | while IFS='	' read -r name n file; 
   echo "$name done" >&2
 done >> $OUT.csv.tmp
 mv $OUT.csv.tmp $OUT.csv
-/usr/bin/python3 share/python/convergence_report.py $OUT.csv > $OUT.md.tmp && mv $OUT.md.tmp $OUT.md
+/usr/bin/python3 share/python/convergence_report.py $OUT.csv ${README:-README.md} > $OUT.md.tmp && mv $OUT.md.tmp $OUT.md
 cat $OUT.md | head -n 30

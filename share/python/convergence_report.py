@@ -1,7 +1,9 @@
 """The tables of `make convergence` (share/convergence.sh) from its CSV: per preconditioner and
 residual norm, how many runs KSP called converged, how many of those are false (true relative
-residual above 100 x rtol = 1e-3) and the worst miss; then every matrix."""
+residual above 100 x rtol = 1e-3) and the worst miss; then every matrix.
+convergence_report.py CSV [README.md]: with a README, also its summary table between markers."""
 import csv
+import os
 import sys
 
 RTOL = 1e-5
@@ -10,10 +12,52 @@ NAMES = {"gnn": "PCGNN (fallback ic0, the default)", "gnn_none": "PCGNN, -pc_gnn
          "kopt": "PCKOPT", "icc0": "PETSc ICC(0), no shift", "jacobi": "PETSc Jacobi"}
 
 
-def main(path):
+def summary(rows, pcs, norms):
+    """the README's table: counts and the worst miss, no names"""
+    out = ["| preconditioner | norm | KSP converged (of %d) | false convergences | worst true residual / rtol |" % len({r["matrix"] for r in rows}), "|---|---|---|---|---|"]
+    for p in pcs:
+        for nm in norms:
+            sel = [r for r in rows if r["pc"] == p and r["norm"] == nm]
+            conv = [r for r in sel if r["reason"].startswith("CONVERGED")]
+            false = [r for r in conv if r["false_convergence"] == "1"]
+            worst = max(conv, key=lambda r: float(r["true_relres"]), default=None)
+            w = "%.2g (%s)" % (float(worst["true_relres"]) / RTOL, worst["matrix"]) if worst else "-"
+            out.append("| %s | %s | %d | %d | %s |" % (NAMES[p], nm, len(conv), len(false), w))
+    # the cases of the report that started this (PETSc's ex10 on them claimed convergence)
+    cases = [m for m in ("bcsstk17", "bcsstk14", "s1rmq4m1", "1138_bus") if any(r["matrix"] == m for r in rows)]
+    cols = [("gnn_nocheck", "preconditioned", "PCGNN unchecked, prec."), ("gnn", "preconditioned", "PCGNN, prec."), ("gnn", "unpreconditioned", "PCGNN, unprec."),
+            ("icc0", "preconditioned", "ICC(0), prec."), ("icc0", "unpreconditioned", "ICC(0), unprec."), ("kopt", "preconditioned", "PCKOPT, prec.")]
+    cols = [c for c in cols if c[0] in pcs]
+    if cases:
+        out += ["", "Iterations, KSP's reason and the true relative residual (a false convergence in bold):", "",
+                "| matrix |" + "".join(" %s |" % c[2] for c in cols), "|---|" + "---|" * len(cols)]
+        for m in cases:
+            cells = []
+            for p, nm, _ in cols:
+                r = next(r for r in rows if r["matrix"] == m and r["pc"] == p and r["norm"] == nm)
+                c = "%s %s %.1e" % (r["iterations"], r["reason"], float(r["true_relres"]))
+                cells.append("**%s**" % c if r["false_convergence"] == "1" else c)
+            out.append("| %s | %s |" % (m, " | ".join(cells)))
+    return "\n".join(out)
+
+
+def readme(path, text):
+    """replace the table between the markers of the README, atomically"""
+    begin, end = "<!-- convergence summary: share/results/convergence.md -->", "<!-- end convergence summary -->"
+    src = open(path).read()
+    i, j = src.index(begin) + len(begin), src.index(end)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(src[:i] + "\n" + text + "\n" + src[j:])
+    os.replace(tmp, path)
+
+
+def main(path, readme_path=None):
     rows = list(csv.DictReader(open(path)))
     pcs = [p for p in NAMES if any(r["pc"] == p for r in rows)]
     norms = ["preconditioned", "unpreconditioned"]
+    if readme_path:
+        readme(readme_path, summary(rows, pcs, norms))
     print("| preconditioner | norm | runs | KSP converged | false convergences (true residual > 100 rtol) | worst true residual / rtol among converged |")
     print("|---|---|---|---|---|---|")
     for p in pcs:
@@ -51,4 +95,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
