@@ -1,8 +1,9 @@
 /* Backward of the GraphTransformer node model (src/model/transformer.c) against central finite
    differences in float64: the five weights and four biases, every node and edge feature, for
-   loss = sum(R .* out) on a small graph with nodes of several in-degrees (one of none);
-   relative error < 1e-6. Also: the backward adds to dh and de, and the inference forward is the
-   cached forward bit for bit. Compiles the internal sources itself. */
+   loss = sum(R .* out) on a small graph with nodes of several in-degrees (one of none); to the
+   tolerance TestGradients derives (tests/testutil.h). Also: the backward adds to dh and de, and
+   the inference forward is the cached forward bit for bit (the same operations in the same
+   order). Compiles the internal sources itself. */
 #include "testutil.h"
 #include "../src/model/mlp.c"
 #include "../src/model/transformer.c"
