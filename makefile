@@ -115,6 +115,11 @@ check: all
 check-valgrind: all
 	@KGNN_VALGRIND=1 sh tests/run.sh
 
+# The BLAS-sensitive tests under every OpenBLAS kernel the CPU runs (OPENBLAS_CORETYPE) and with
+# one and two BLAS threads; logs openblas_get_corename() for each (tests/check-kernels.sh)
+check-kernels: all
+	@CC="$(CC)" sh tests/check-kernels.sh
+
 bench: all
 	@sh share/bench.sh
 
