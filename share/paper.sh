@@ -18,6 +18,12 @@ mkdir -p "$OUT/cells" || exit 2
 # one BLAS thread a cell: the same weights on every run (share/doc/training.md), and two cells can
 # run side by side on disjoint PAPER_* selections
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+# and one BLAS kernel: another orders the sums differently, which moves the trained weights and
+# CG counts near their threshold (PCGNN on bcsstk01: 162 iterations with OpenBLAS's Haswell
+# kernel, 163 with SkylakeX). The shipped results were made with Haswell; KGNN_CORETYPE chooses
+# another, KGNN_CORETYPE= lets OpenBLAS choose (as it must on a CPU without AVX2)
+if [ -z "${KGNN_CORETYPE+set}" ]; then grep -qw avx2 /proc/cpuinfo 2> /dev/null && KGNN_CORETYPE=Haswell; fi
+if [ -n "$KGNN_CORETYPE" ]; then export OPENBLAS_CORETYPE=$KGNN_CORETYPE; else unset OPENBLAS_CORETYPE; fi
 for set in $SETS; do
   case $set in
     smoke) data=tests/fixtures/train_small.h5 ;;
