@@ -50,17 +50,48 @@ static PetscErrorCode Solve(Mat A, PC pc, PCSide side, Vec b, Vec x, KSPConverge
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* |right(left(x)) - apply(x)| / |apply(x)| for a random x, and its bound 4 n u cond(L^T L) */
+static PetscErrorCode Halves(PC pc, Mat A, Mat L, PetscReal *rel, PetscReal *tol, PetscReal *cond)
+{
+  Vec         x, y, z, t;
+  PetscInt    n;
+  PetscReal   e, ny;
+  PetscRandom rnd;
+
+  PetscFunctionBegin;
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(CondLtL(L, cond));
+  PetscCall(MatCreateVecs(A, &x, &y));
+  PetscCall(VecDuplicate(x, &z));
+  PetscCall(VecDuplicate(x, &t));
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(VecSetRandom(x, rnd));
+  PetscCall(PCApply(pc, x, y));
+  PetscCall(PCApplySymmetricLeft(pc, x, t));
+  PetscCall(PCApplySymmetricRight(pc, t, z));
+  PetscCall(VecAXPY(z, -1.0, y));
+  PetscCall(VecNorm(z, NORM_2, &e));
+  PetscCall(VecNorm(y, NORM_2, &ny));
+  *rel = e / ny;
+  *tol = 4 * n * PETSC_MACHINE_EPSILON * *cond;
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(VecDestroy(&x));
+  PetscCall(VecDestroy(&y));
+  PetscCall(VecDestroy(&z));
+  PetscCall(VecDestroy(&t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Check(const char *name, Mat A, const char *type, PCGNNFallback fb)
 {
   PC                 pc;
   Mat                L;
-  Vec                x, y, z, t, b, xl, xs;
+  Vec                b, xl, xs;
   PetscInt           n;
-  PetscReal          cond = 0, condA, e, ny, tol, dx, nx, *w;
+  PetscReal          cond = 0, condA, e, tol, dx, nx, *w;
   PetscScalar       *Ad;
   KSPConvergedReason rl, rs;
   PCGNNFactorSource  src = PCGNN_FACTOR_NONE;
-  PetscRandom        rnd;
 
   PetscFunctionBegin;
   PetscCall(MatGetSize(A, &n, NULL));
@@ -76,30 +107,16 @@ static PetscErrorCode Check(const char *name, Mat A, const char *type, PCGNNFall
     PetscCall(PCGNNGetFactorSource(pc, &src, NULL));
     PetscCall(PCGNNGetFactor(pc, &L));
   } else PetscCall(PCKOPTGetFactor(pc, &L));
-  PetscCall(CondLtL(L, &cond));
-
-  PetscCall(MatCreateVecs(A, &x, &y));
-  PetscCall(VecDuplicate(x, &z));
-  PetscCall(VecDuplicate(x, &t));
-  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
-  PetscCall(VecSetRandom(x, rnd));
-  PetscCall(PCApply(pc, x, y));
-  PetscCall(PCApplySymmetricLeft(pc, x, t));
-  PetscCall(PCApplySymmetricRight(pc, t, z));
-  PetscCall(VecAXPY(z, -1.0, y));
-  PetscCall(VecNorm(z, NORM_2, &e));
-  PetscCall(VecNorm(y, NORM_2, &ny));
-  tol = 4 * n * PETSC_MACHINE_EPSILON * cond;
-  CHECK(e <= tol * ny, "%s %s%s%s: right(left(x)) differs from the apply by %.3e relative (bound %.3e)", name, type, src != PCGNN_FACTOR_NONE ? " " : "", src != PCGNN_FACTOR_NONE ? PCGNNFactorSources[src] : "", (double)(e / ny), (double)tol);
+  PetscCall(Halves(pc, A, L, &e, &tol, &cond));
+  CHECK(e <= tol, "%s %s%s%s: right(left(x)) differs from the apply by %.3e relative (bound %.3e)", name, type, src != PCGNN_FACTOR_NONE ? " " : "", src != PCGNN_FACTOR_NONE ? PCGNNFactorSources[src] : "", (double)e, (double)tol);
 
   /* GMRES, symmetric against left */
   PetscCall(TestDense(A, &Ad));
   PetscCall(PetscMalloc1(n, &w));
   PetscCall(TestEigenvalues(n, Ad, w));
   condA = w[n - 1] / w[0] * cond;
-  PetscCall(VecDuplicate(x, &b));
-  PetscCall(VecDuplicate(x, &xl));
-  PetscCall(VecDuplicate(x, &xs));
+  PetscCall(MatCreateVecs(A, &b, &xl));
+  PetscCall(VecDuplicate(b, &xs));
   PetscCall(VecSet(b, 1.0));
   PetscCall(Solve(A, pc, PC_LEFT, b, xl, &rl));
   PetscCall(Solve(A, pc, PC_SYMMETRIC, b, xs, &rs));
@@ -108,15 +125,11 @@ static PetscErrorCode Check(const char *name, Mat A, const char *type, PCGNNFall
   PetscCall(VecAXPY(xs, -1.0, xl));
   PetscCall(VecNorm(xs, NORM_2, &dx));
   CHECK(dx <= 2e-10 * condA * nx, "%s %s: symmetric and left GMRES solutions differ by %.3e relative (bound %.3e)", name, type, (double)(dx / nx), (double)(2e-10 * condA));
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-10s %-4s %-7s halves vs apply %.2e (bound %.2e), GMRES symmetric vs left %.2e (bound %.2e)\n", name, type, src != PCGNN_FACTOR_NONE ? PCGNNFactorSources[src] : "", (double)(e / ny), (double)tol, (double)(dx / nx), (double)(2e-10 * condA)));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-10s %-4s %-7s halves vs apply %.2e (bound %.2e), GMRES symmetric vs left %.2e (bound %.2e)\n", name, type, src != PCGNN_FACTOR_NONE ? PCGNNFactorSources[src] : "", (double)e, (double)tol, (double)(dx / nx),
+                        (double)(2e-10 * condA)));
 
   PetscCall(PetscFree(w));
   PetscCall(PetscFree(Ad));
-  PetscCall(PetscRandomDestroy(&rnd));
-  PetscCall(VecDestroy(&x));
-  PetscCall(VecDestroy(&y));
-  PetscCall(VecDestroy(&z));
-  PetscCall(VecDestroy(&t));
   PetscCall(VecDestroy(&b));
   PetscCall(VecDestroy(&xl));
   PetscCall(VecDestroy(&xs));
@@ -128,15 +141,11 @@ static PetscErrorCode Check(const char *name, Mat A, const char *type, PCGNNFall
 /* KGNNPCSetFactor's shell: the same halves */
 static PetscErrorCode CheckShell(const char *name, Mat A)
 {
-  PC          kopt, pc;
-  Mat         L;
-  Vec         x, y, t, z;
-  PetscReal   cond, e, ny, tol;
-  PetscInt    n;
-  PetscRandom rnd;
+  PC        kopt, pc;
+  Mat       L;
+  PetscReal cond, e, tol;
 
   PetscFunctionBegin;
-  PetscCall(MatGetSize(A, &n, NULL));
   PetscCall(PCCreate(PETSC_COMM_SELF, &kopt));
   PetscCall(PCSetType(kopt, PCKOPT));
   PetscCall(PCSetOperators(kopt, A, A));
@@ -145,26 +154,9 @@ static PetscErrorCode CheckShell(const char *name, Mat A)
   PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
   PetscCall(KGNNPCSetFactor(pc, L));
   PetscCall(PCSetOperators(pc, A, A));
-  PetscCall(CondLtL(L, &cond));
-  PetscCall(MatCreateVecs(A, &x, &y));
-  PetscCall(VecDuplicate(x, &z));
-  PetscCall(VecDuplicate(x, &t));
-  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
-  PetscCall(VecSetRandom(x, rnd));
-  PetscCall(PCApply(pc, x, y));
-  PetscCall(PCApplySymmetricLeft(pc, x, t));
-  PetscCall(PCApplySymmetricRight(pc, t, z));
-  PetscCall(VecAXPY(z, -1.0, y));
-  PetscCall(VecNorm(z, NORM_2, &e));
-  PetscCall(VecNorm(y, NORM_2, &ny));
-  tol = 4 * n * PETSC_MACHINE_EPSILON * cond;
-  CHECK(e <= tol * ny, "%s KGNNPCSetFactor: right(left(x)) differs from the apply by %.3e relative (bound %.3e)", name, (double)(e / ny), (double)tol);
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-10s shell        halves vs apply %.2e (bound %.2e)\n", name, (double)(e / ny), (double)tol));
-  PetscCall(PetscRandomDestroy(&rnd));
-  PetscCall(VecDestroy(&x));
-  PetscCall(VecDestroy(&y));
-  PetscCall(VecDestroy(&z));
-  PetscCall(VecDestroy(&t));
+  PetscCall(Halves(pc, A, L, &e, &tol, &cond));
+  CHECK(e <= tol, "%s KGNNPCSetFactor: right(left(x)) differs from the apply by %.3e relative (bound %.3e)", name, (double)e, (double)tol);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-10s shell        halves vs apply %.2e (bound %.2e)\n", name, (double)e, (double)tol));
   PetscCall(MatDestroy(&L));
   PetscCall(PCDestroy(&pc));
   PetscCall(PCDestroy(&kopt));

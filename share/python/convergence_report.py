@@ -12,15 +12,21 @@ NAMES = {"gnn": "PCGNN (fallback ic0, the default)", "gnn_none": "PCGNN, -pc_gnn
          "kopt": "PCKOPT", "icc0": "PETSc ICC(0), no shift", "jacobi": "PETSc Jacobi"}
 
 
+def outcome(rows, p, nm):
+    """the runs of one preconditioner and norm: all, the converged, the false convergences, the
+    converged run with the largest true residual (None if none converged)"""
+    sel = [r for r in rows if r["pc"] == p and r["norm"] == nm]
+    conv = [r for r in sel if r["reason"].startswith("CONVERGED")]
+    false = [r for r in conv if r["false_convergence"] == "1"]
+    return sel, conv, false, max(conv, key=lambda r: float(r["true_relres"]), default=None)
+
+
 def summary(rows, pcs, norms):
     """the README's table: counts and the worst miss, no names"""
     out = ["| preconditioner | norm | KSP converged (of %d) | false convergences | worst true residual / rtol |" % len({r["matrix"] for r in rows}), "|---|---|---|---|---|"]
     for p in pcs:
         for nm in norms:
-            sel = [r for r in rows if r["pc"] == p and r["norm"] == nm]
-            conv = [r for r in sel if r["reason"].startswith("CONVERGED")]
-            false = [r for r in conv if r["false_convergence"] == "1"]
-            worst = max(conv, key=lambda r: float(r["true_relres"]), default=None)
+            _, conv, false, worst = outcome(rows, p, nm)
             w = "%.2g (%s)" % (float(worst["true_relres"]) / RTOL, worst["matrix"]) if worst else "-"
             out.append("| %s | %s | %d | %d | %s |" % (NAMES[p], nm, len(conv), len(false), w))
     # the cases of the report that started this (PETSc's ex10 on them claimed convergence)
@@ -62,10 +68,7 @@ def main(path, readme_path=None):
     print("|---|---|---|---|---|---|")
     for p in pcs:
         for nm in norms:
-            sel = [r for r in rows if r["pc"] == p and r["norm"] == nm]
-            conv = [r for r in sel if r["reason"].startswith("CONVERGED")]
-            false = [r for r in conv if r["false_convergence"] == "1"]
-            worst = max(conv, key=lambda r: float(r["true_relres"]), default=None)
+            sel, conv, false, worst = outcome(rows, p, nm)
             w = "%.3g (%s)" % (float(worst["true_relres"]) / RTOL, worst["matrix"]) if worst else "-"
             fl = "%d: %s" % (len(false), ", ".join(r["matrix"] for r in false)) if false else "0"
             print("| %s | %s | %d | %d | %s | %s |" % (NAMES[p], nm, len(sel), len(conv), fl, w))
