@@ -5,7 +5,7 @@ SLEPC_DIR ?= /usr/lib/slepc
 PYTHON    ?= /usr/bin/python3
 DEBIAN_PACKAGES = make gcc pkg-config petsc-dev slepc-dev libhdf5-dev libopenblas-dev \
   libpetsc3.18-dev-examples zlib1g-dev valgrind python3-numpy python3-scipy python3-matplotlib python3-h5py \
-  python3-petsc4py
+  python3-petsc4py libsuitesparse-dev
 
 # absent on a fresh machine until `make deps` has run: the top-level targets re-enter make after it
 -include $(PETSC_DIR)/lib/petsc/conf/variables
@@ -21,9 +21,13 @@ HDF5_CFLAGS  = $(shell pkg-config --cflags hdf5 2>/dev/null)
 HDF5_LIBS    = $(shell pkg-config --libs hdf5 2>/dev/null)
 SLEPC_CFLAGS = $(shell PKG_CONFIG_PATH=$(SLEPC_DIR)/lib/pkgconfig pkg-config --cflags slepc 2>/dev/null)
 SLEPC_LIBS   = $(shell PKG_CONFIG_PATH=$(SLEPC_DIR)/lib/pkgconfig pkg-config --libs slepc 2>/dev/null)
-KGNN_CFLAGS  = $(PCC_FLAGS) -O3 -Wall -Wextra -Wno-unused-parameter -Iinclude $(PETSC_CC_INCLUDES) $(SLEPC_CFLAGS) $(HDF5_CFLAGS)
+# CHOLMOD (SuiteSparse, Debian's libsuitesparse-dev) for PCKOPT's selected inversion, linked
+# directly: PETSc exposes it only as a solver type, without its supernodes
+CHOLMOD_CFLAGS = -I/usr/include/suitesparse
+CHOLMOD_LIBS   = -lcholmod -lamd -lcolamd -lcamd -lccolamd -lsuitesparseconfig
+KGNN_CFLAGS  = $(PCC_FLAGS) -O3 -Wall -Wextra -Wno-unused-parameter -Iinclude $(PETSC_CC_INCLUDES) $(CHOLMOD_CFLAGS) $(SLEPC_CFLAGS) $(HDF5_CFLAGS)
 KGNN_LINK    = -Llib -lkgnn -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
-BIN_LINK     = -Llib -lkgnn -Wl,-rpath,'$$ORIGIN/../lib' $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
+BIN_LINK     = -Llib -lkgnn -Wl,-rpath,'$$ORIGIN/../lib' $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS) $(CHOLMOD_LIBS)
 
 # The shared library is named by the version in include/kgnn.h: libkgnn.so.MAJOR.MINOR, with the
 # SONAME libkgnn.so.MAJOR (what programs record and load) and libkgnn.so (what -lkgnn and
@@ -35,7 +39,7 @@ LIB_REAL   = libkgnn.so.$(KGNN_MAJOR).$(KGNN_MINOR)
 
 LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c src/model/*.c src/train/*.c)
 LIB_OBJ   = $(patsubst src/%.c,build/%.o,$(LIB_SRC))
-HEADERS   = include/kgnn.h src/kgnn_impl.h src/io/h5util.h src/model/model.h src/train/train.h src/kgnn_cli.h
+HEADERS   = include/kgnn.h src/kgnn_impl.h src/io/h5util.h src/model/model.h src/train/train.h src/kgnn_cli.h src/factor/selinv.h
 BINS      = $(patsubst src/cli/%.c,bin/kgnn-%,$(wildcard src/cli/*.c))
 TESTS     = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 EXAMPLES  = $(patsubst examples/%.c,build/examples/%,$(wildcard examples/*.c))
@@ -70,7 +74,7 @@ build/%.o: src/%.c $(HEADERS)
 lib/$(LIB_REAL): $(LIB_OBJ)
 	@mkdir -p lib
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) -shared -Wl,-soname,$(LIB_SONAME) -o $@ $^ $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS)
+	$(Q)$(CC) -shared -Wl,-soname,$(LIB_SONAME) -o $@ $^ $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS) $(CHOLMOD_LIBS)
 
 lib/libkgnn.so: lib/$(LIB_REAL)
 	$(Q)ln -sf $(LIB_REAL) lib/$(LIB_SONAME) && ln -sf $(LIB_SONAME) $@
@@ -87,11 +91,12 @@ build/tests/%: tests/%.c tests/testutil.h lib/libkgnn.so $(HEADERS)
 	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(KGNN_LINK)
 
 # tests of internal functions (the training code): linked with the library's objects
-INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training build/tests/test_factor_check
+INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training build/tests/test_factor_check \
+  build/tests/test_kopt_patterns build/tests/test_selinv_pairs
 $(INTERNAL_TESTS): build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(LIB_OBJ) -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS) -lz
+	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(LIB_OBJ) -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS) $(CHOLMOD_LIBS) -lz
 
 build/examples/%: examples/%.c lib/libkgnn.so include/kgnn.h
 	@mkdir -p build/examples

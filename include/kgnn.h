@@ -25,14 +25,24 @@ PETSC_EXTERN PetscErrorCode KGNNMatCreateLaplacian2D(MPI_Comm, PetscInt m, Mat *
 
 /* How PCKOPT obtains the entries of A^-1 that Algorithm 1 needs. */
 typedef enum {
-  KGNN_INVERSE_AUTO,  /* dense up to -pc_kopt_dense_max rows, MUMPS above */
+  KGNN_INVERSE_AUTO,  /* dense up to 2000 rows (and -pc_kopt_dense_max), selinv above */
   KGNN_INVERSE_DENSE, /* LAPACK Cholesky + inverse of the whole matrix */
-  KGNN_INVERSE_MUMPS  /* selected entries of A^-1 from MUMPS (MatMumpsGetInverse) */
+  KGNN_INVERSE_MUMPS, /* selected entries of A^-1 from MUMPS (MatMumpsGetInverse) */
+  KGNN_INVERSE_SELINV /* selected inversion on CHOLMOD's supernodal Cholesky factor */
 } KGNNInverseMethod;
 PETSC_EXTERN const char *const KGNNInverseMethods[];
 
+/* The pattern of PCKOPT's L (-pc_kopt_pattern tril|level:k|power:k) */
+typedef enum {
+  KGNN_PATTERN_TRIL,  /* tril(A), the paper's */
+  KGNN_PATTERN_LEVEL, /* level-k fill of incomplete Cholesky: ICC(k)'s pattern (level:0 = tril) */
+  KGNN_PATTERN_POWER  /* tril of the pattern of A^k (power:1 = tril, power:0 = the diagonal) */
+} KGNNPatternType;
+PETSC_EXTERN const char *const KGNNPatternTypes[];
+
 PETSC_EXTERN PetscClassId  KGNN_CLASSID;
 PETSC_EXTERN PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
+PETSC_EXTERN PetscLogEvent KGNN_KOPT_Cholesky, KGNN_KOPT_SelInv; /* inside KOPTInverse on the selinv path */
 PETSC_EXTERN PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Inference, KGNN_GNN_Assembly;
 
 /* Registers the PC types, the class id and the log events. Idempotent. */
@@ -54,6 +64,12 @@ PETSC_EXTERN PetscErrorCode PCKOPTGetDiagonalScale(PC, PetscBool *);
    (PETSC_DETERMINE: gamma_{n+1} = (n+1) u / (1 - (n+1) u)); the PC then fails */
 PETSC_EXTERN PetscErrorCode PCKOPTSetZeroPivot(PC, PetscReal);
 PETSC_EXTERN PetscErrorCode PCKOPTGetZeroPivot(PC, PetscReal *);
+PETSC_EXTERN PetscErrorCode PCKOPTSetPattern(PC, KGNNPatternType, PetscInt k);
+PETSC_EXTERN PetscErrorCode PCKOPTGetPattern(PC, KGNNPatternType *, PetscInt *k);
+/* After PCSetUp on the selinv path: the off-diagonal pairs of A^-1 that Algorithm 1 reads, how
+   many of them lie outside the filled pattern of A under the ordering used (added to the
+   structure CHOLMOD factors), and the entries of the factor of A alone and with them */
+PETSC_EXTERN PetscErrorCode PCKOPTGetSelInvInfo(PC, PetscInt *npairs, PetscInt *outside, PetscReal *nnzL_A, PetscReal *nnzL);
 /* L (n x n SEQAIJ, lower triangular, A ~ L L^T) after PCSetUp; the caller destroys it. */
 PETSC_EXTERN PetscErrorCode PCKOPTGetFactor(PC, Mat *);
 
@@ -125,6 +141,8 @@ PETSC_EXTERN PetscErrorCode KGNNVecLoad(Mat A, const char file[], Vec *b);
 
 /* The 2D 5-point Laplacian on an m x m grid (natural ordering), AIJ over comm. */
 PETSC_EXTERN PetscErrorCode KGNNMatCreateLaplacian2D(MPI_Comm, PetscInt m, Mat *A);
+/* The 3D 7-point Laplacian on an m x m x m grid (natural ordering), AIJ over comm. */
+PETSC_EXTERN PetscErrorCode KGNNMatCreateLaplacian3D(MPI_Comm, PetscInt m, Mat *A);
 
 /* The synthetic benchmark (Sec. 5.1, Eq. 8): the bidiagonal L with (L^-1)_ij = u_i v_j (i >= j),
    A = L L^T, and the Cholesky factor of a tridiagonal matrix. d = diagonal, e[j] = entry (j+1, j). */

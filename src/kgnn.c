@@ -4,6 +4,7 @@
 
 PetscClassId  KGNN_CLASSID;
 PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
+PetscLogEvent KGNN_KOPT_Cholesky, KGNN_KOPT_SelInv;
 PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Inference, KGNN_GNN_Assembly;
 
 static PetscBool KGNNPackageInitialized = PETSC_FALSE;
@@ -27,6 +28,8 @@ PetscErrorCode KGNNInitializePackage(void)
   PetscCall(PetscLogEventRegister("KOPTSymbolic", PC_CLASSID, &KGNN_KOPT_Symbolic));
   PetscCall(PetscLogEventRegister("KOPTInverse", PC_CLASSID, &KGNN_KOPT_Inverse));
   PetscCall(PetscLogEventRegister("KOPTColumns", PC_CLASSID, &KGNN_KOPT_Columns));
+  PetscCall(PetscLogEventRegister("KOPTCholesky", PC_CLASSID, &KGNN_KOPT_Cholesky));
+  PetscCall(PetscLogEventRegister("KOPTSelInv", PC_CLASSID, &KGNN_KOPT_SelInv));
   PetscCall(PetscLogEventRegister("KGNNFactorApply", PC_CLASSID, &KGNN_FactorApply));
   PetscCall(PetscLogEventRegister("GNNGraph", PC_CLASSID, &KGNN_GNN_Graph));
   PetscCall(PetscLogEventRegister("GNNInference", PC_CLASSID, &KGNN_GNN_Inference));

@@ -39,9 +39,16 @@ typedef struct {
   KGNNLower L; /* pattern of L; values written by the numeric phase */
   PetscInt *Pptr, *Pidx;
   PetscInt *mapptr, *map;
-  PetscInt  maxcol; /* max |s_i| */
+  PetscInt  maxcol;           /* max |s_i| */
+  PetscInt *bysize, *sizeptr; /* the columns grouped by |s_i|: size k at bysize[sizeptr[k] .. sizeptr[k+1]-1] */
 } KGNNKoptSymbolic;
-PETSC_INTERN PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *, KGNNKoptSymbolic *);
+PETSC_INTERN PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *, KGNNPatternType, PetscInt k, KGNNKoptSymbolic *);
+
+/* src/factor/pattern_level.c, pattern_power.c: larger patterns of L (-pc_kopt_pattern), built
+   on the graph of tril(A): level-k fill of incomplete Cholesky (ICC(k)'s pattern), and tril of
+   the pattern of A^k (vertices within k edges). Values zero; columns ascending, diagonal first. */
+PETSC_INTERN PetscErrorCode KGNNPatternLevel(const KGNNCSR *, PetscInt k, KGNNLower *);
+PETSC_INTERN PetscErrorCode KGNNPatternPower(const KGNNCSR *, PetscInt k, KGNNLower *);
 PETSC_INTERN PetscErrorCode KGNNKoptSymbolicDestroy(KGNNKoptSymbolic *);
 
 /* src/factor/inverse_check.c: numerically singular A, the same test on every inverse path.
@@ -70,6 +77,39 @@ PETSC_INTERN PetscErrorCode KGNNInverseMumpsSymbolic(Mat A, const char prefix[],
    user set -mat_mumps_icntl_24; *nullpivots = INFOG(28), the null pivots it found. */
 PETSC_INTERN PetscErrorCode KGNNInverseMumpsNumeric(Mat A, KGNNInverseMumps *, PetscReal tol, PetscBool *failed, PetscInt *nullpivots);
 PETSC_INTERN PetscErrorCode KGNNInverseMumpsDestroy(KGNNInverseMumps *);
+
+/* src/factor/selinv_symbolic.c, selinv_numeric.c: A^-1 on the pattern P by selected inversion
+   on CHOLMOD's supernodal Cholesky factor of A with P's pairs added to its structure as
+   explicit zeros (so that the filled pattern holds them all). The symbolic work (ordering,
+   analysis, maps) is kept for numeric re-setups. failrow = -1 on success, else the row
+   (original numbering) at which CHOLMOD found A not positive definite. */
+typedef enum {
+  KGNN_SELINV_ORDER_AP, /* CHOLMOD's default ordering of A + P (PCKOPT's choice) */
+  KGNN_SELINV_ORDER_A   /* CHOLMOD's default ordering of A, then A + P under it (measured, worse) */
+} KGNNSelInvOrdering;
+typedef struct {
+  PetscInt       npairs;  /* off-diagonal pairs of P */
+  PetscInt       outside; /* of them, outside the filled pattern of A under the ordering used */
+  double         lnz_A;   /* entries of the factor of A alone under that ordering */
+  double         lnz, fl; /* CHOLMOD's counts for the factor of A + P: entries (without amalgamation's zeros), flops */
+  double         xsize;   /* entries stored by its supernodes */
+  PetscInt       nsuper;
+  int            ordering; /* CHOLMOD's choice: KGNNCholmodOrderingName() */
+  PetscLogDouble t_analyze, t_factor, t_selinv;
+} KGNNSelInvStats;
+typedef struct _n_KGNNSelInv *KGNNSelInv;
+PETSC_INTERN PetscErrorCode   KGNNSelInvSymbolic(const KGNNCSR *, const PetscInt *Pptr, const PetscInt *Pidx, KGNNSelInvOrdering, KGNNSelInv *);
+PETSC_INTERN PetscErrorCode   KGNNSelInvNumeric(KGNNSelInv, const KGNNCSR *, PetscScalar *Pval, PetscInt *failrow);
+/* the statistics; outside and lnz_A are counted on the first call (O(nnz(L)), the same A and P) */
+PETSC_INTERN PetscErrorCode KGNNSelInvGetStats(KGNNSelInv, const KGNNCSR *, const PetscInt *Pptr, const PetscInt *Pidx, KGNNSelInvStats *);
+PETSC_INTERN PetscErrorCode KGNNSelInvGetPerm(KGNNSelInv, const PetscInt **perm);
+PETSC_INTERN PetscErrorCode KGNNSelInvDestroy(KGNNSelInv *);
+PETSC_EXTERN const char    *KGNNCholmodOrderingName(int); /* kgnn-perf names CHOLMOD's choice with it too */
+
+/* src/factor/fill_pairs.c: how many off-diagonal pairs of P lie outside the exact filled pattern
+   of the Cholesky factor of A(perm, perm) (perm[k] = the row eliminated k-th; NULL: natural),
+   and the entries of that pattern */
+PETSC_INTERN PetscErrorCode KGNNFillPairsOutside(const KGNNCSR *, const PetscInt *perm, const PetscInt *Pptr, const PetscInt *Pidx, PetscInt *outside, double *lnz);
 
 /* src/factor/trisolve.c: y = L^-T L^-1 x through the unit form W = L diag(L)^-1 (w: nnz(L)
    values on L's pattern) and dinv = diag(L)^-2 (n values) */

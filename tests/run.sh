@@ -211,6 +211,10 @@ for s in 20 100; do
   expect singular_ex50_${s}_mumps "DIVERGED_PC_FAILED" $E50 -da_grid_x $s -da_grid_y $s -pc_kopt_inverse mumps
   expect singular_ex50_${s}_mumps_z "relative pivot 1 / \(Z_ii a_ii\) at or below -pc_kopt_zeropivot.*DIVERGED_PC_FAILED" sh -c "$E50 -da_grid_x $s -da_grid_y $s -pc_kopt_inverse mumps -mat_mumps_icntl_24 0 -info :pc 2>&1 | tr '\n' ' '"
 done
+# the selected inversion (auto's choice at 100 x 100): CHOLMOD's own breakdown or the Z test
+SEL="(CHOLMOD's Cholesky factorization of A breaks down|relative pivot 1 / \(Z_ii a_ii\) at or below -pc_kopt_zeropivot).*DIVERGED_PC_FAILED"
+expect singular_ex50_20_selinv "$SEL" sh -c "$E50 -da_grid_x 20 -da_grid_y 20 -pc_kopt_inverse selinv -info :pc 2>&1 | tr '\n' ' '"
+expect singular_ex50_100_auto "$SEL" sh -c "$E50 -da_grid_x 100 -da_grid_y 100 -info :pc 2>&1 | tr '\n' ' '"
 
 # Bad input: an error that says what and where, or DIVERGED_PC_FAILED; never a crash or NaN
 B=build/tests/bad_input
@@ -224,7 +228,7 @@ error bad_missing_diagonal "Diagonal entry \(1-based row 3, column 3\) is not st
 error bad_matshell "matrix type shell does not give" $B -case shell
 error bad_dense_over_limit "n = 100 rows is above -pc_kopt_dense_max 50" $B -case dense_limit
 expect skip_symmetry_check "case=nonsymmetric reason=CONVERGED" $B -case nonsymmetric -pc_kopt_check_symmetric false -malloc_dump
-for m in dense mumps; do
+for m in dense mumps selinv; do
   expect indefinite_$m "reason=DIVERGED_PC_FAILED iterations=0 pcfailed=1" $VG $B -case indefinite -pc_kopt_inverse $m -malloc_dump
   expect indefinite_info_$m "K-optimal factor failed: .*(row|column) [0-9]+" $B -case indefinite -pc_kopt_inverse $m -info :pc
   expect singular_$m "reason=DIVERGED_PC_FAILED iterations=0 pcfailed=1" $VG $B -case singular -pc_kopt_inverse $m -malloc_dump

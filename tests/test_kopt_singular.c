@@ -1,11 +1,11 @@
-/* PCKOPT on singular matrices: the same relative pivot test on the dense and the MUMPS path
-   (src/factor/inverse_check.c). A matrix is singular to working precision when a pivot
+/* PCKOPT on singular matrices: the same relative pivot test on the dense, the MUMPS and the
+   selected-inversion path (src/factor/inverse_check.c). A matrix is singular to working precision when a pivot
    1 / (Z_ii a_ii) of the computed Z = A^-1 is at or below gamma_{n+1} = (n+1) u / (1 - (n+1) u).
-   - [[1, 1], [1, 1 + 2u]]: LAPACK's and MUMPS' Cholesky both succeed (the last pivot is 2u > 0),
-     but the relative pivot 2u / (1 + 2u) is below gamma_3 = 3u: the PC fails on both paths;
+   - [[1, 1], [1, 1 + 2u]]: LAPACK's, MUMPS' and CHOLMOD's Cholesky succeed (the last pivot is
+     2u > 0), but the relative pivot 2u / (1 + 2u) is below gamma_3 = 3u: the PC fails on every path;
    - [[1, 1 - d], [1 - d, 1]], d = 1e-6 (relative pivot ~2e-6) passes by default and fails with
      -pc_kopt_zeropivot 1e-5;
-   - the 1D Neumann Laplacian (singular, constant null vector) fails on both paths, with and
+   - the 1D Neumann Laplacian (singular, constant null vector) fails on every path, with and
      without MUMPS' own null-pivot detection (-mat_mumps_icntl_24 0 leaves the Z test alone);
    - the 1D Dirichlet Laplacian of the same size succeeds: Z_ii = i (n+1-i) / (n+1), a_ii = 2,
      so its smallest relative pivot is 2 / (n+1), far above gamma_{n+1}, which
@@ -60,11 +60,11 @@ int main(int argc, char **argv)
   Mat               A;
   PCFailedReason    r;
   PetscReal         used;
-  KGNNInverseMethod methods[2] = {KGNN_INVERSE_DENSE, KGNN_INVERSE_MUMPS};
+  KGNNInverseMethod methods[3] = {KGNN_INVERSE_DENSE, KGNN_INVERSE_MUMPS, KGNN_INVERSE_SELINV};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(KGNNInitializePackage());
-  for (int k = 0; k < 2; k++) {
+  for (int k = 0; k < 3; k++) {
     const char *name = KGNNInverseMethods[methods[k]];
     /* near-singular 2 x 2 */
     PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, 2, 2, 2, NULL, &A));

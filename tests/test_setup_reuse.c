@@ -1,5 +1,5 @@
 /* Re-setup: new values on the same pattern (SAME_NONZERO_PATTERN) reuse the symbolic work
-   (pattern, column index sets, MUMPS analysis) and give the same factor as a fresh PC, bit for
+   (pattern, column index sets, MUMPS or CHOLMOD analysis) and give the same factor as a fresh PC, bit for
    bit (the symbolic work is data-independent and the numeric phase the same operations in the
    same order, with the same BLAS kernel and threads); a new pattern redoes it. Also -pc_kopt_view_factor binary:FILE writes L so that MatLoad reads it
    back equal to PCKOPTGetFactor's. */
@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(KGNNInitializePackage());
-  for (int m = KGNN_INVERSE_DENSE; m <= KGNN_INVERSE_MUMPS; m++) {
+  for (int m = KGNN_INVERSE_DENSE; m <= KGNN_INVERSE_SELINV; m++) {
     PetscCall(TestPoisson2D(PETSC_COMM_SELF, 12, &A));
     PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
     PetscCall(PCSetType(pc, PCKOPT));

@@ -48,6 +48,9 @@ static inline PetscErrorCode TestTridiag(PetscInt n, const PetscScalar *d, const
 /* 2D 5-point Poisson on an m x m grid, natural (row-by-row) ordering, Dirichlet boundary. */
 #define TestPoisson2D(comm, m, A) KGNNMatCreateLaplacian2D(comm, m, A)
 
+/* 3D 7-point Poisson on an m x m x m grid, natural ordering, Dirichlet boundary (sequential). */
+#define TestPoisson3D(m, A) KGNNMatCreateLaplacian3D(PETSC_COMM_SELF, m, A)
+
 /* Column-major dense copy (n x n) of a sequential matrix. */
 static inline PetscErrorCode TestDense(Mat A, PetscScalar **D)
 {

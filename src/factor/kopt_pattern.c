@@ -1,4 +1,4 @@
-/* Symbolic phase of Algorithm 1: the pattern of L (tril(A)), the entries of A^-1 that the
+/* Symbolic phase of Algorithm 1: the pattern of L (tril(A), or a larger one), the entries of A^-1 that the
    column problems read, and where each B_i = A^-1(s_i, s_i) finds them. Kept across
    SAME_NONZERO_PATTERN re-setups. */
 #include "../kgnn_impl.h"
@@ -21,14 +21,17 @@ static int cmp_int(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *A, KGNNKoptSymbolic *S)
+PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *A, KGNNPatternType type, PetscInt k, KGNNKoptSymbolic *S)
 {
   KGNNLower *L = &S->L;
   PetscInt   n = A->n, *rp, *rc, *mark;
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(S, sizeof(*S)));
-  PetscCall(KGNNLowerCreateFromCSR(A, PETSC_FALSE, L));
+  /* Algorithm 1, line 3: the s_i, the columns of L's pattern */
+  if (type == KGNN_PATTERN_LEVEL) PetscCall(KGNNPatternLevel(A, k, L));
+  else if (type == KGNN_PATTERN_POWER) PetscCall(KGNNPatternPower(A, k, L));
+  else PetscCall(KGNNLowerCreateFromCSR(A, PETSC_FALSE, L));
   /* rows of L: row c lists the columns i <= c whose s_i contains c */
   PetscCall(KGNNLowerRows(L, &rp, &rc, NULL));
 
@@ -65,6 +68,14 @@ PetscErrorCode KGNNKoptSymbolicCreate(const KGNNCSR *A, KGNNKoptSymbolic *S)
     S->mapptr[i + 1] = S->mapptr[i] + k * (k + 1) / 2;
     S->maxcol        = PetscMax(S->maxcol, k);
   }
+  /* the columns by size, for the batched column solves (kopt_columns.c) */
+  PetscCall(PetscCalloc1(S->maxcol + 2, &S->sizeptr));
+  PetscCall(PetscMalloc1(n, &S->bysize));
+  for (PetscInt i = 0; i < n; i++) S->sizeptr[L->colptr[i + 1] - L->colptr[i] + 1]++;
+  for (PetscInt k = 0; k <= S->maxcol; k++) S->sizeptr[k + 1] += S->sizeptr[k];
+  for (PetscInt i = 0; i < n; i++) S->bysize[S->sizeptr[L->colptr[i + 1] - L->colptr[i]]++] = i;
+  for (PetscInt k = S->maxcol; k > 0; k--) S->sizeptr[k] = S->sizeptr[k - 1];
+  S->sizeptr[0] = 0;
   PetscCall(PetscMalloc1(S->mapptr[n], &S->map));
   for (PetscInt i = 0; i < n; i++) {
     const PetscInt *s = L->rowidx + L->colptr[i];
@@ -90,6 +101,8 @@ PetscErrorCode KGNNKoptSymbolicDestroy(KGNNKoptSymbolic *S)
   PetscCall(PetscFree(S->Pidx));
   PetscCall(PetscFree(S->mapptr));
   PetscCall(PetscFree(S->map));
+  PetscCall(PetscFree(S->bysize));
+  PetscCall(PetscFree(S->sizeptr));
   PetscCall(PetscMemzero(S, sizeof(*S)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

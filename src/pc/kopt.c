@@ -1,5 +1,5 @@
-/* PCKOPT: the K-optimal sparse lower-triangular factor L on the pattern of tril(A), the
-   minimiser of Kaporin's K(L^T A^-1 L) (Trifonov, Muravleva, Oseledets, Sec. 4, Algorithm 1).
+/* PCKOPT: the K-optimal sparse lower-triangular factor L on the pattern of tril(A) (or a larger
+   one, -pc_kopt_pattern), the minimiser of Kaporin's K(L^T A^-1 L) (Trifonov, Muravleva, Oseledets, Sec. 4, Algorithm 1).
    This file is only the PETSc face; the numerics live in src/factor/. */
 #include "../kgnn_impl.h"
 #include <petsc/private/pcimpl.h>
@@ -12,6 +12,8 @@ typedef struct {
   PetscReal         zeropivot, zeropivot_used; /* asked (PETSC_DETERMINE: gamma_{n+1}); used */
   PetscReal         rho;                       /* smallest relative pivot 1 / (Z_ii a_ii) */
   PetscInt          rho_row, nullpivots;
+  KGNNPatternType   pattern, pattern_used; /* -pc_kopt_pattern: asked for; used by the symbolic phase */
+  PetscInt          level, level_used;     /* its k */
 
   Mat              As;     /* D^-1/2 A D^-1/2 (diagonal_scale) */
   Vec              sqd;    /* diag(A)^1/2 */
@@ -19,6 +21,7 @@ typedef struct {
   KGNNKoptSymbolic S;
   PetscBool        have_symbolic;
   KGNNInverseMumps mumps;
+  KGNNSelInv       selinv;
   PetscScalar     *Pval, *w, *dinv; /* A^-1 on the pattern; the unit form of L for the apply */
   PetscBool        failed;
   PetscInt         failcol;
@@ -27,12 +30,14 @@ typedef struct {
   PetscInt       nsymbolic, nnumeric;
 } PC_KOPT;
 
-const char *const KGNNInverseMethods[] = {"auto", "dense", "mumps", "KGNNInverseMethod", "KGNN_INVERSE_", NULL};
+const char *const KGNNInverseMethods[] = {"auto", "dense", "mumps", "selinv", "KGNNInverseMethod", "KGNN_INVERSE_", NULL};
+const char *const KGNNPatternTypes[]   = {"tril", "level", "power", "KGNNPatternType", "KGNN_PATTERN_", NULL};
 
 static PetscErrorCode PCKOPTResetSymbolic(PC_KOPT *kopt)
 {
   PetscFunctionBegin;
   PetscCall(KGNNInverseMumpsDestroy(&kopt->mumps));
+  PetscCall(KGNNSelInvDestroy(&kopt->selinv));
   PetscCall(KGNNKoptSymbolicDestroy(&kopt->S));
   PetscCall(PetscFree(kopt->Pval));
   PetscCall(PetscFree2(kopt->w, kopt->dinv));
@@ -54,24 +59,18 @@ static PetscErrorCode PCKOPTFail(PC pc, const char *what, PetscInt where)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* auto: the dense inverse below this many rows, MUMPS' selected entries above; the crossover
-   measured by kgnn-bench on the SuiteSparse set (at n ~ 5000 the dense path is already ~3x
-   slower than MUMPS) */
+/* auto: the dense inverse below this many rows, the selected inversion above; the crossover
+   measured by kgnn-bench on the SuiteSparse set against MUMPS (at n ~ 5000 the dense path is
+   already ~3x slower than MUMPS, which the selected inversion is faster than) */
 #define KOPT_AUTO_DENSE_N 2000
 
 static PetscErrorCode PCKOPTChooseMethod(PC_KOPT *kopt, PetscInt n, KGNNInverseMethod *m)
 {
   PetscFunctionBegin;
   *m = kopt->method;
-  if (*m == KGNN_INVERSE_AUTO) {
-#if defined(PETSC_HAVE_MUMPS)
-    *m = n <= PetscMin(kopt->dense_max, KOPT_AUTO_DENSE_N) ? KGNN_INVERSE_DENSE : KGNN_INVERSE_MUMPS;
-#else
-    *m = KGNN_INVERSE_DENSE;
-#endif
-  }
+  if (*m == KGNN_INVERSE_AUTO) *m = n <= PetscMin(kopt->dense_max, KOPT_AUTO_DENSE_N) ? KGNN_INVERSE_DENSE : KGNN_INVERSE_SELINV;
   PetscCheck(*m != KGNN_INVERSE_DENSE || n <= kopt->dense_max, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "PCKOPT dense inverse refused: n = %" PetscInt_FMT " rows is above -pc_kopt_dense_max %" PetscInt_FMT " (it would need %.2g GB and O(n^3) work); use -pc_kopt_inverse mumps, or raise -pc_kopt_dense_max", n, kopt->dense_max,
+             "PCKOPT dense inverse refused: n = %" PetscInt_FMT " rows is above -pc_kopt_dense_max %" PetscInt_FMT " (it would need %.2g GB and O(n^3) work); use -pc_kopt_inverse selinv (or mumps), or raise -pc_kopt_dense_max", n, kopt->dense_max,
              8.0 * (double)n * (double)n / 1e9);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -115,7 +114,7 @@ static PetscErrorCode PCKOPTUnscale(PC_KOPT *kopt)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* pattern, index maps and MUMPS analysis: kept across SAME_NONZERO_PATTERN re-setups */
+/* pattern, index maps and MUMPS or CHOLMOD analysis: kept across SAME_NONZERO_PATTERN re-setups */
 static PetscErrorCode PCKOPTSymbolic(PC pc, Mat Aw, const KGNNCSR *A, KGNNInverseMethod m)
 {
   PC_KOPT       *kopt = (PC_KOPT *)pc->data;
@@ -128,13 +127,16 @@ static PetscErrorCode PCKOPTSymbolic(PC pc, Mat Aw, const KGNNCSR *A, KGNNInvers
   kopt->used = m;
   PetscCall(PetscLogEventBegin(KGNN_KOPT_Symbolic, pc, 0, 0, 0));
   PetscCall(PetscTime(&t0));
-  PetscCall(KGNNKoptSymbolicCreate(A, &kopt->S));
+  kopt->pattern_used = kopt->pattern;
+  kopt->level_used   = kopt->level;
+  PetscCall(KGNNKoptSymbolicCreate(A, kopt->pattern, kopt->level, &kopt->S));
   PetscCall(PetscMalloc1(kopt->S.Pptr[n], &kopt->Pval));
   PetscCall(PetscMalloc2(kopt->S.L.colptr[n], &kopt->w, n, &kopt->dinv));
   if (m == KGNN_INVERSE_MUMPS && n > 0) { /* MUMPS refuses an empty matrix */
     PetscCall(PCGetOptionsPrefix(pc, &prefix));
     PetscCall(KGNNInverseMumpsSymbolic(Aw, prefix, n, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &kopt->mumps));
   }
+  if (m == KGNN_INVERSE_SELINV && n > 0) PetscCall(KGNNSelInvSymbolic(A, kopt->S.Pptr, kopt->S.Pidx, KGNN_SELINV_ORDER_AP, &kopt->selinv));
   PetscCall(PetscTime(&t1));
   PetscCall(PetscLogEventEnd(KGNN_KOPT_Symbolic, pc, 0, 0, 0));
   kopt->have_symbolic = PETSC_TRUE;
@@ -165,6 +167,11 @@ static PetscErrorCode PCKOPTInverse(PC pc, Mat Aw)
     PetscCall(KGNNInverseDense(&A, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &fail));
     PetscCall(KGNNMatRestoreCSR(Aw, &A));
     if (fail >= 0) PetscCall(PCKOPTFail(pc, "dense Cholesky of A breaks down at row", fail));
+  } else if (kopt->used == KGNN_INVERSE_SELINV && n > 0) {
+    PetscCall(KGNNMatGetCSR(Aw, &A));
+    PetscCall(KGNNSelInvNumeric(kopt->selinv, &A, kopt->Pval, &fail));
+    PetscCall(KGNNMatRestoreCSR(Aw, &A));
+    if (fail >= 0) PetscCall(PCKOPTFail(pc, "CHOLMOD's Cholesky factorization of A breaks down at row", fail));
   } else if (n > 0) {
     PetscCall(KGNNInverseMumpsNumeric(Aw, &kopt->mumps, kopt->zeropivot_used, &mfail, &kopt->nullpivots));
     if (mfail) PetscCall(PCKOPTFail(pc, "MUMPS factorization of A failed", -1));
@@ -231,7 +238,9 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
   PetscCall(KGNNMatGetCSR(Aseq, &A));
   PetscCall(KGNNCheckSPDInput(Aseq, &A, kopt->check_symmetric, kopt->symmetric_tol));
   PetscCall(PCKOPTChooseMethod(kopt, A.n, &m));
-  reuse = (pc->setupcalled && pc->flag == SAME_NONZERO_PATTERN && kopt->have_symbolic && kopt->used == m && kopt->S.L.n == A.n && kopt->scaled == kopt->diagonal_scale) ? PETSC_TRUE : PETSC_FALSE;
+  reuse = (pc->setupcalled && pc->flag == SAME_NONZERO_PATTERN && kopt->have_symbolic && kopt->used == m && kopt->S.L.n == A.n && kopt->scaled == kopt->diagonal_scale && kopt->pattern_used == kopt->pattern && kopt->level_used == kopt->level)
+              ? PETSC_TRUE
+              : PETSC_FALSE;
   if (kopt->diagonal_scale) PetscCall(PCKOPTScale(kopt, Aseq, reuse));
   kopt->scaled = kopt->diagonal_scale;
   Aw           = kopt->diagonal_scale ? kopt->As : Aseq;
@@ -283,6 +292,36 @@ static PetscErrorCode PCReset_KOPT(PC pc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the selected inversion's statistics; the pairs outside A's factor counted on A's pattern */
+static PetscErrorCode PCKOPTSelInvStats(PC pc, KGNNSelInvStats *st)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+  Mat      Aseq;
+  KGNNCSR  A;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNMatGetSeqAIJ(pc, pc->pmat, &Aseq));
+  PetscCall(KGNNMatGetCSR(Aseq, &A));
+  PetscCall(KGNNSelInvGetStats(kopt->selinv, &A, kopt->S.Pptr, kopt->S.Pidx, st));
+  PetscCall(KGNNMatRestoreCSR(Aseq, &A));
+  PetscCall(MatDestroy(&Aseq));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static const char *PCKOPTMethodName(KGNNInverseMethod m)
+{
+  switch (m) {
+  case KGNN_INVERSE_DENSE:
+    return "dense LAPACK Cholesky + inverse";
+  case KGNN_INVERSE_MUMPS:
+    return "MUMPS selected entries";
+  case KGNN_INVERSE_SELINV:
+    return "selected inversion on CHOLMOD's supernodal Cholesky factor";
+  default:
+    return "auto";
+  }
+}
+
 static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
 {
   PC_KOPT  *kopt = (PC_KOPT *)pc->data;
@@ -291,13 +330,24 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
   PetscFunctionBegin;
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &iascii));
   if (!iascii) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  K-optimal factor L L^T ~ A on the pattern of tril(A)\n"));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  inverse entries: %s (asked %s, dense max %" PetscInt_FMT " rows)\n", kopt->have_symbolic ? (kopt->used == KGNN_INVERSE_DENSE ? "dense LAPACK Cholesky + inverse" : "MUMPS selected entries") : "not set up",
-                                   KGNNInverseMethods[kopt->method], kopt->dense_max));
+  if (kopt->pattern == KGNN_PATTERN_TRIL) PetscCall(PetscViewerASCIIPrintf(viewer, "  K-optimal factor L L^T ~ A on the pattern of tril(A)\n"));
+  else
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  K-optimal factor L L^T ~ A on the pattern %s:%" PetscInt_FMT " (%s)\n", KGNNPatternTypes[kopt->pattern], kopt->level,
+                                     kopt->pattern == KGNN_PATTERN_LEVEL ? "level-k fill of incomplete Cholesky" : "tril of the pattern of A^k"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  inverse entries: %s (asked %s, dense max %" PetscInt_FMT " rows)\n", kopt->have_symbolic ? PCKOPTMethodName(kopt->used) : "not set up", KGNNInverseMethods[kopt->method], kopt->dense_max));
   if (kopt->have_symbolic) {
     PetscInt n = kopt->S.L.n;
     PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT ", entries of A^-1 used = %" PetscInt_FMT ", largest column = %" PetscInt_FMT "\n", n, kopt->S.L.colptr[n], kopt->S.Pptr[n], kopt->S.maxcol));
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: symbolic %.3g s, inverse %.3g s, columns %.3g s\n", kopt->t_symbolic, kopt->t_inverse, kopt->t_columns));
+    if (kopt->selinv) {
+      KGNNSelInvStats st;
+      PetscCall(PCKOPTSelInvStats(pc, &st));
+      PetscCall(PetscViewerASCIIPrintf(viewer,
+                                       "  CHOLMOD: %s ordering of A + the pairs read, %" PetscInt_FMT " supernodes, nnz(L) %.4g (A alone, same ordering: %.4g); pairs of A^-1 read: %" PetscInt_FMT
+                                       ", outside A's filled pattern (added as explicit zeros): %" PetscInt_FMT "\n",
+                                       KGNNCholmodOrderingName(st.ordering), st.nsuper, st.lnz, st.lnz_A, st.npairs, st.outside));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: symbolic %.3g s (CHOLMOD analysis %.3g s), inverse %.3g s (CHOLMOD factorization %.3g s, selected inversion %.3g s), columns %.3g s\n", kopt->t_symbolic, st.t_analyze, kopt->t_inverse,
+                                       st.t_factor, st.t_selinv, kopt->t_columns));
+    } else PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: symbolic %.3g s, inverse %.3g s, columns %.3g s\n", kopt->t_symbolic, kopt->t_inverse, kopt->t_columns));
     PetscCall(PetscViewerASCIIPrintf(viewer, "  symbolic setups %" PetscInt_FMT ", numeric setups %" PetscInt_FMT "\n", kopt->nsymbolic, kopt->nnumeric));
   }
   PetscCall(PetscViewerASCIIPrintf(viewer, "  symmetry check: %s (relative tolerance %g); computed on D^-1/2 A D^-1/2: %s\n", kopt->check_symmetric ? "on" : "off", (double)kopt->symmetric_tol, kopt->diagonal_scale ? "yes" : "no"));
@@ -308,6 +358,28 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
   if (kopt->failed) {
     if (kopt->failcol >= 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED (column or row %" PetscInt_FMT ", 1-based): A is not positive definite, or singular to working precision\n", kopt->failcol + 1));
     else PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED: A is not positive definite, or singular to working precision\n"));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* "tril", "level:k" or "power:k" */
+static PetscErrorCode PCKOPTParsePattern(const char *str, KGNNPatternType *type, PetscInt *k)
+{
+  char     *end = NULL;
+  long      v   = 0;
+  PetscBool tril;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(str, "tril", &tril));
+  *type = KGNN_PATTERN_TRIL;
+  *k    = 0;
+  if (!tril) {
+    if (!strncmp(str, "level:", 6)) *type = KGNN_PATTERN_LEVEL;
+    else if (!strncmp(str, "power:", 6)) *type = KGNN_PATTERN_POWER;
+    else end = (char *)str;
+    if (!end) v = strtol(str + 6, &end, 10);
+    PetscCheck(end != str && end != str + 6 && *end == 0 && v >= 0 && v <= 64, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-pc_kopt_pattern %s: expected tril, level:k or power:k with an integer 0 <= k <= 64", str);
+    *k = (PetscInt)v;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -323,6 +395,7 @@ static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems PetscOptions
   PetscInt          dmax = kopt->dense_max;
   PetscBool         chk = kopt->check_symmetric, scale = kopt->diagonal_scale, flg;
   PetscReal         tol = kopt->symmetric_tol, zp = kopt->zeropivot;
+  char              pat[64];
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "K-optimal factor (PCKOPT) options");
@@ -337,6 +410,14 @@ static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems PetscOptions
   if (flg) PetscCall(PCKOPTSetDiagonalScale(pc, scale));
   PetscCall(PetscOptionsReal("-pc_kopt_zeropivot", "Relative pivot 1/(Z_ii a_ii) at or below which A counts as singular (PETSC_DETERMINE: (n+1) u)", "PCKOPTSetZeroPivot", kopt->zeropivot, &zp, &flg));
   if (flg) PetscCall(PCKOPTSetZeroPivot(pc, zp));
+  PetscCall(PetscSNPrintf(pat, sizeof(pat), kopt->pattern == KGNN_PATTERN_TRIL ? "%s" : "%s:%" PetscInt_FMT, KGNNPatternTypes[kopt->pattern], kopt->level));
+  PetscCall(PetscOptionsString("-pc_kopt_pattern", "Pattern of L: tril, level:k (ICC(k)'s level-k fill) or power:k (tril of the pattern of A^k)", "PCKOPTSetPattern", pat, pat, sizeof(pat), &flg));
+  if (flg) {
+    KGNNPatternType type = KGNN_PATTERN_TRIL;
+    PetscInt        k    = 0;
+    PetscCall(PCKOPTParsePattern(pat, &type, &k));
+    PetscCall(PCKOPTSetPattern(pc, type, k));
+  }
   PetscCall(PetscOptionsName("-pc_kopt_view_factor", "View L after each setup (viewer, e.g. binary:L.bin)", "PCKOPTGetFactor", NULL));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -413,6 +494,40 @@ static PetscErrorCode PCKOPTGetZeroPivot_KOPT(PC pc, PetscReal *tol)
   *tol = kopt->zeropivot > 0 ? kopt->zeropivot : (kopt->have_symbolic ? KGNNZeroPivotDefault(kopt->S.L.n) : PETSC_DETERMINE);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+static PetscErrorCode PCKOPTSetPattern_KOPT(PC pc, KGNNPatternType type, PetscInt k)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
+  PetscFunctionBegin;
+  PetscCheck(type >= KGNN_PATTERN_TRIL && type <= KGNN_PATTERN_POWER, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "PCKOPTSetPattern: unknown pattern type %d", (int)type);
+  PetscCheck(type == KGNN_PATTERN_TRIL || (k >= 0 && k <= 64), PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "PCKOPTSetPattern: k = %" PetscInt_FMT " must be in 0..64", k);
+  kopt->pattern = type;
+  kopt->level   = type == KGNN_PATTERN_TRIL ? 0 : k;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetPattern_KOPT(PC pc, KGNNPatternType *type, PetscInt *k)
+{
+  PC_KOPT *kopt = (PC_KOPT *)pc->data;
+
+  PetscFunctionBegin;
+  if (type) *type = kopt->pattern;
+  if (k) *k = kopt->level;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetSelInvInfo_KOPT(PC pc, PetscInt *npairs, PetscInt *outside, PetscReal *nnzL_A, PetscReal *nnzL)
+{
+  PC_KOPT        *kopt = (PC_KOPT *)pc->data;
+  KGNNSelInvStats st;
+
+  PetscFunctionBegin;
+  PetscCheck(kopt->have_symbolic && kopt->selinv, PetscObjectComm((PetscObject)pc), PETSC_ERR_ORDER, "PCKOPT has no selected inversion: call PCSetUp() with -pc_kopt_inverse selinv (or auto above 2000 rows) first");
+  PetscCall(PCKOPTSelInvStats(pc, &st));
+  if (npairs) *npairs = st.npairs;
+  if (outside) *outside = st.outside;
+  if (nnzL_A) *nnzL_A = st.lnz_A;
+  if (nnzL) *nnzL = st.lnz;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 static PetscErrorCode PCKOPTGetFactor_KOPT(PC pc, Mat *L)
 {
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
@@ -437,18 +552,22 @@ static PetscErrorCode PCDestroy_KOPT(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDiagonalScale_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetZeroPivot_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetZeroPivot_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetPattern_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetPattern_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetSelInvInfo_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", NULL));
   PetscCall(PetscFree(pc->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /*MC
-   PCKOPT - K-optimal incomplete factorization: the lower-triangular L on the pattern of tril(A)
-   that minimises Kaporin's condition number K(L^T A^-1 L), applied as (L L^T)^-1 by two
+   PCKOPT - K-optimal incomplete factorization: the lower-triangular L on the pattern of tril(A),
+   or of ICC(k)'s level-k fill, or of tril(A^k), that minimises Kaporin's condition number K(L^T A^-1 L), applied as (L L^T)^-1 by two
    triangular solves.
 
    Options Database Keys:
-+  -pc_kopt_inverse <auto,dense,mumps> - how the entries of A^-1 are computed (auto: dense up to dense_max rows)
++  -pc_kopt_inverse <auto,dense,mumps,selinv> - how the entries of A^-1 are computed (auto: dense up to 2000 rows, selinv above)
+.  -pc_kopt_pattern <tril,level:k,power:k> - the pattern of L: tril(A), ICC(k)'s level-k fill, or tril of the pattern of A^k
 .  -pc_kopt_dense_max <8000> - refuse the dense inverse above this many rows (auto uses it up to 2000)
 .  -pc_kopt_check_symmetric <true> - check that A is symmetric before factoring
 .  -pc_kopt_symmetric_tol <1e-10> - relative tolerance of that check
@@ -458,18 +577,20 @@ static PetscErrorCode PCDestroy_KOPT(PC pc)
 
    Notes:
    Column i of L is v_i / sqrt(v_i(1)) with v_i = B_i^-1 e_1, B_i = A^-1(s_i, s_i) and s_i the
-   rows of column i of tril(A) (Algorithm 1 of Trifonov, Muravleva and Oseledets). The entries
-   of A^-1 come from a dense Cholesky inverse or from MUMPS' selected inverse entries, so
-   setup costs at least a sparse direct factorization: PCKOPT is a reference and benchmark
-   preconditioner. Sequential: in parallel use it as -sub_pc_type kopt of PCBJACOBI or PCASM
-   (with -pc_asm_type basic for CG). A matrix that is not positive definite, or singular to
-   working precision (the same relative pivot test on the dense and the MUMPS path, with MUMPS'
-   own null-pivot detection at the same threshold), sets PC_FACTOR_NUMERIC_ZEROPIVOT, so KSP
-   reports KSP_DIVERGED_PC_FAILED.
+   rows of column i of L's pattern (Algorithm 1 of Trifonov, Muravleva and Oseledets). The
+   entries of A^-1 come from a dense Cholesky inverse, from MUMPS' selected inverse entries, or
+   from a selected inversion on CHOLMOD's supernodal Cholesky factor (the pairs of s_i x s_i
+   outside its filled pattern added to its structure), which costs about three times CHOLMOD's
+   factorization of A: setup costs a sparse direct factorization or more, so PCKOPT is a
+   reference and benchmark preconditioner. Sequential: in parallel use it as -sub_pc_type kopt
+   of PCBJACOBI or PCASM (with -pc_asm_type basic for CG). A matrix that is not positive
+   definite, or singular to working precision (the same relative pivot test on every path, with
+   MUMPS' own null-pivot detection at the same threshold, and CHOLMOD's breakdown), sets
+   PC_FACTOR_NUMERIC_ZEROPIVOT, so KSP reports KSP_DIVERGED_PC_FAILED.
 
    Level: intermediate
 
-.seealso: `PCICC`, `PCCHOLESKY`, `PCKOPTSetInverseMethod()`, `PCKOPTGetFactor()`, `KGNNInitializePackage()`
+.seealso: `PCICC`, `PCCHOLESKY`, `PCKOPTSetInverseMethod()`, `PCKOPTSetPattern()`, `PCKOPTGetFactor()`, `KGNNInitializePackage()`
 M*/
 PetscErrorCode PCCreate_KOPT(PC pc)
 {
@@ -506,6 +627,9 @@ PetscErrorCode PCCreate_KOPT(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDiagonalScale_C", PCKOPTGetDiagonalScale_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetZeroPivot_C", PCKOPTSetZeroPivot_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetZeroPivot_C", PCKOPTGetZeroPivot_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetPattern_C", PCKOPTSetPattern_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetPattern_C", PCKOPTGetPattern_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetSelInvInfo_C", PCKOPTGetSelInvInfo_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", PCKOPTGetFactor_KOPT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -586,5 +710,26 @@ PetscErrorCode PCKOPTGetZeroPivot(PC pc, PetscReal *tol)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
   PetscUseMethod(pc, "PCKOPTGetZeroPivot_C", (PC, PetscReal *), (pc, tol));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetPattern(PC pc, KGNNPatternType type, PetscInt k)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetPattern_C", (PC, KGNNPatternType, PetscInt), (pc, type, k));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetPattern(PC pc, KGNNPatternType *type, PetscInt *k)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetPattern_C", (PC, KGNNPatternType *, PetscInt *), (pc, type, k));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetSelInvInfo(PC pc, PetscInt *npairs, PetscInt *outside, PetscReal *nnzL_A, PetscReal *nnzL)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetSelInvInfo_C", (PC, PetscInt *, PetscInt *, PetscReal *, PetscReal *), (pc, npairs, outside, nnzL_A, nnzL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
