@@ -6,6 +6,7 @@
 
 typedef struct {
   KGNNInverseMethod method, used; /* asked for; used by the current symbolic phase */
+  KGNNInverseMethod chosen;       /* what PCKOPTChooseMethod gave for it (auto may still switch: PCKOPTSymbolic) */
   PetscInt          dense_max;
   PetscBool         check_symmetric, diagonal_scale;
   PetscReal         symmetric_tol;
@@ -124,12 +125,22 @@ static PetscErrorCode PCKOPTSymbolic(PC pc, Mat Aw, const KGNNCSR *A, KGNNInvers
 
   PetscFunctionBegin;
   PetscCall(PCKOPTResetSymbolic(kopt));
-  kopt->used = m;
+  kopt->chosen = m;
   PetscCall(PetscLogEventBegin(KGNN_KOPT_Symbolic, pc, 0, 0, 0));
   PetscCall(PetscTime(&t0));
   kopt->pattern_used = kopt->pattern;
   kopt->level_used   = kopt->level;
   PetscCall(KGNNKoptSymbolicCreate(A, kopt->pattern, kopt->level, &kopt->S));
+#if defined(PETSC_HAVE_MUMPS)
+  /* a column of L over half of A's rows puts a dense block of more than n^2/8 pairs in P: the
+     selected inversion would factor a dense matrix (bloweybq, row 1 coupled to all 10001: 46 s,
+     MUMPS' selected entries 11 s, kgnn-bench), so auto takes MUMPS there */
+  if (kopt->method == KGNN_INVERSE_AUTO && m == KGNN_INVERSE_SELINV && 2 * kopt->S.maxcol > n) {
+    PetscCall(PetscInfo(pc, "auto: a column of L has %" PetscInt_FMT " of the %" PetscInt_FMT " rows, so the pairs it reads are a dense block; MUMPS' selected entries instead of the selected inversion\n", kopt->S.maxcol, n));
+    m = KGNN_INVERSE_MUMPS;
+  }
+#endif
+  kopt->used = m;
   PetscCall(PetscMalloc1(kopt->S.Pptr[n], &kopt->Pval));
   PetscCall(PetscMalloc2(kopt->S.L.colptr[n], &kopt->w, n, &kopt->dinv));
   if (m == KGNN_INVERSE_MUMPS && n > 0) { /* MUMPS refuses an empty matrix */
@@ -238,7 +249,7 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
   PetscCall(KGNNMatGetCSR(Aseq, &A));
   PetscCall(KGNNCheckSPDInput(Aseq, &A, kopt->check_symmetric, kopt->symmetric_tol));
   PetscCall(PCKOPTChooseMethod(kopt, A.n, &m));
-  reuse = (pc->setupcalled && pc->flag == SAME_NONZERO_PATTERN && kopt->have_symbolic && kopt->used == m && kopt->S.L.n == A.n && kopt->scaled == kopt->diagonal_scale && kopt->pattern_used == kopt->pattern && kopt->level_used == kopt->level)
+  reuse = (pc->setupcalled && pc->flag == SAME_NONZERO_PATTERN && kopt->have_symbolic && kopt->chosen == m && kopt->S.L.n == A.n && kopt->scaled == kopt->diagonal_scale && kopt->pattern_used == kopt->pattern && kopt->level_used == kopt->level)
               ? PETSC_TRUE
               : PETSC_FALSE;
   if (kopt->diagonal_scale) PetscCall(PCKOPTScale(kopt, Aseq, reuse));
