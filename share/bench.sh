@@ -2,6 +2,11 @@
 # make bench: performance as ratios against a peer measured in the same run (the machine is
 # shared and noisy, so absolute times mean little). Writes share/results/bench.md.
 #  1. PCKOPT: setup against MUMPS' Cholesky, apply against PCICC's (kgnn-perf)
+#  1b. PCKOPT on the selected-inversion path: setup against CHOLMOD's analysis + factorization of
+#     the same matrix (kgnn-perf -selinv; one process per matrix, so that each peak memory is its
+#     own), CG iterations against nnz(L) for larger patterns of L and ICC(k) (kgnn-perf
+#     -patterns), and kgnn-bench on the SuiteSparse matrices over 30000 rows
+#     (KGNN_BENCH_SELINV=0 skips 1b)
 #  2. PCGNN: the network's forward pass against PyTorch Geometric's CPU forward of the same
 #     network (depth-5 MessagePassingMLP, float64, one thread each) on 2D Poisson
 #  3. kgnn-train: seconds per epoch against PyG's CPU training (share/python/bench_train.py)
@@ -10,6 +15,9 @@ mkdir -p share/results
 OUT=share/results/bench.md.tmp
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 bin/kgnn-perf -grids 100,200,400 -applies 200 -reps 7 | tee $OUT
+if [ "${KGNN_BENCH_SELINV:-1}" != 0 ]; then
+  sh share/bench_selinv.sh | tee -a $OUT
+fi
 PY=${KGNN_TORCH_PYTHON:-python3}
 if $PY -c "import torch, torch_geometric, h5py" 2>/dev/null; then
   M=build/bench_mp5.h5

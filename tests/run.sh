@@ -370,6 +370,10 @@ expect cli_bench_prefixed_options "wrote $C/b.csv" bin/kgnn-bench --matrices $SS
 error cli_bench_unused "option -icc_pc_factor_levels was not used by this run" bin/kgnn-bench --matrices $SS/MANIFEST.tsv --out $C/b.csv --only mesh1e1 -icc_pc_factor_levels 1
 oneline cli_bench_empty_list "$C/empty.txt lists no matrices" bin/kgnn-bench --matrices $C/empty.txt --out $C/b.csv
 oneline cli_perf_misspelt "unknown option -grid \(did you mean -grids\?\)" bin/kgnn-perf -grid 10
+# kgnn-perf's selected-inversion parts of make bench, small: a table row each, no unfreed memory
+expect perf_selinv "\| 3D Poisson 6\^3 \| 216 \| AMD \| .* \| [0-9]+ / 990 \|" bin/kgnn-perf -selinv 2d:30,3d:6 -malloc_dump
+expect perf_patterns "\| 2D Poisson 20\^2 \| 400 \| level:2 \| [0-9]+ \| 1863 \| .* \| [0-9]+ \| 1863 \|" bin/kgnn-perf -patterns 2d:20 -malloc_dump
+oneline cli_perf_bad_matrix "3d:0: the grid size must be >= 1" bin/kgnn-perf -selinv 2d:10,3d:0
 # Matrix Market files: the right-hand side named as such; sizes beyond a 32-bit PetscInt or beyond
 # memory refused before anything is allocated (ulimit -v makes "beyond memory" the same everywhere)
 oneline cli_solve_missing_rhs "^kgnn-solve: error: Cannot open right-hand side file $C/none.mtx" bin/kgnn-solve -f $N -rhs $C/none.mtx
