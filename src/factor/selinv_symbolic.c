@@ -15,9 +15,10 @@
    itself (KGNN_SELINV_ORDER_AP, PCKOPT's). The alternative, CHOLMOD's default ordering of A
    alone and then the structure of A + P under it (KGNN_SELINV_ORDER_A), orders the graph
    CHOLMOD would order anyway, but the pairs it leaves outside are many (1 in 6 on 2D Poisson
-   100^2, 1 in 4 on 3D Poisson 20^3) and cross its separators: adding them multiplies the
-   factor's entries by 2.7 to 13 for tril(A) (25 for power:2), where ordering A + P gives 0.8
-   to 1.8 times the entries of A's own factor (2 to 6 for power:2). Measured by
+   100^2, 1 in 4 on 3D Poisson 20^3) and cross its separators, AMD's and METIS' alike: adding
+   them multiplies the factor's entries by 2.7 to 13 for tril(A) (11.5 on 3D Poisson 40^3
+   under METIS; 25 for power:2), where ordering A + P gives 0.8 to 1.8 times the entries of
+   A's own factor (2 to 6 for power:2). Measured by
    build/tests/test_selinv_pairs, which prints the table (README, "PCKOPT"). */
 #include "selinv.h"
 
