@@ -2,7 +2,6 @@
    entry point PETSc calls when it loads libkgnn.so through -dll_append. */
 #include "kgnn_impl.h"
 
-PetscClassId  KGNN_CLASSID;
 PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
 PetscLogEvent KGNN_KOPT_Cholesky, KGNN_KOPT_SelInv;
 PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Inference, KGNN_GNN_Assembly;
@@ -22,7 +21,6 @@ PetscErrorCode KGNNInitializePackage(void)
   if (KGNNPackageInitialized) PetscFunctionReturn(PETSC_SUCCESS);
   KGNNPackageInitialized = PETSC_TRUE;
   PetscCall(PCInitializePackage());
-  PetscCall(PetscClassIdRegister("KGNN", &KGNN_CLASSID));
   PetscCall(PCRegister(PCKOPT, PCCreate_KOPT));
   PetscCall(PCRegister(PCGNN, PCCreate_GNN));
   PetscCall(PetscLogEventRegister("KOPTSymbolic", PC_CLASSID, &KGNN_KOPT_Symbolic));

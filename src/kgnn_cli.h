@@ -16,6 +16,9 @@
 #define KGNN_CLI_H
 
 #include <kgnn.h>
+#include "io/io.h"
+#include "dataset/dataset.h"
+#include "kgnn_impl.h" /* the trainer (kgnn-train) */
 
 /* One row of a program's own option table; the table ends with a row whose name is NULL.
    -help prints the table; the options check accepts its names. arg is NULL for a flag. */

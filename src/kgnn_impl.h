@@ -1,8 +1,11 @@
-/* Private interfaces between the PETSc faces (src/pc) and the numerics (src/factor). */
+/* Private interfaces between the PETSc faces (src/pc) and the numerics (src/factor); through
+   src/io/io.h and src/dataset/dataset.h what the library shares with its programs. */
 #ifndef KGNN_IMPL_H
 #define KGNN_IMPL_H
 
 #include <kgnn.h>
+#include "io/io.h"
+#include "dataset/dataset.h"
 
 /* A square matrix in compressed sparse row form, rows sorted by column (PETSc SEQAIJ arrays). */
 typedef struct {
@@ -138,6 +141,16 @@ PETSC_INTERN PetscErrorCode KGNNViewFactorFromOptions(PC, const char option[], c
 /* src/io/share_path.c: PCGNN's model without -pc_gnn_model: $KGNN_MODEL, else models/default.h5
    of the install or the build tree; an error that lists every place looked at when none exists */
 PETSC_INTERN PetscErrorCode KGNNDefaultModel(char path[], size_t len);
+/* src/train/trainer.c: kgnn-train's trainer (share/doc/training.md): options -dataset, -out, -node_model, -depth, ...; the
+   history rows are epoch, train loss, test loss, test cosine similarity, learning rate, seconds */
+typedef struct _n_KGNNTrainer *KGNNTrainer;
+PETSC_EXTERN PetscErrorCode    KGNNTrainerCreate(KGNNTrainer *);
+PETSC_EXTERN PetscErrorCode    KGNNTrainerSetFromOptions(KGNNTrainer);
+PETSC_EXTERN PetscErrorCode    KGNNTrainerRun(KGNNTrainer);
+PETSC_EXTERN PetscErrorCode    KGNNTrainerGetHistory(KGNNTrainer, PetscInt *, const PetscReal **);
+PETSC_EXTERN PetscErrorCode    KGNNTrainerGetInterrupted(KGNNTrainer, int *);
+PETSC_EXTERN PetscErrorCode    KGNNTrainerDestroy(KGNNTrainer *);
+
 PETSC_INTERN PetscErrorCode PCCreate_KOPT(PC);
 PETSC_INTERN PetscErrorCode PCCreate_GNN(PC);
 

@@ -4,6 +4,7 @@
 #define KGNN_TESTUTIL_H
 
 #include <kgnn.h>
+#include "dataset/dataset.h" /* the benchmark protocol (private: the tests build with -Isrc) */
 #include <petscblaslapack.h>
 #include <hdf5.h>
 #include <unistd.h>
@@ -204,9 +205,10 @@ static inline PetscErrorCode TestKoptFactorFn(Mat A, void *ctx, Mat *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* CG, b = ones times 1 + delta r (r = +-1 from a fixed stream; delta = 0: ones), x0 = 0, rtol 1e-8
-   on the unpreconditioned residual: the iteration count and, when hist is not NULL, the residual
-   norms of iterations 0..its (allocated here) */
+/* CG of the benchmark protocol (KGNNCGSetDefaults: x0 = 0, rtol 1e-8 on the unpreconditioned
+   residual, <= 10000 iterations, no divergence tolerance) with b = ones times 1 + delta r (r = +-1
+   from a fixed stream; delta = 0: ones, the protocol's b): the iteration count and, when hist is
+   not NULL, the residual norms of iterations 0..its (allocated here) */
 static inline PetscErrorCode TestCGRun(Mat A, PC pcin, const char *pctype, PetscReal delta, PetscInt *its, KSPConvergedReason *reason, PetscReal **hist)
 {
   KSP          ksp;
@@ -221,9 +223,7 @@ static inline PetscErrorCode TestCGRun(Mat A, PC pcin, const char *pctype, Petsc
   PetscCall(KSPCreate(PetscObjectComm((PetscObject)A), &ksp));
   if (pcin) PetscCall(KSPSetPC(ksp, pcin));
   PetscCall(KSPSetOperators(ksp, A, A));
-  PetscCall(KSPSetType(ksp, KSPCG));
-  PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
-  PetscCall(KSPSetTolerances(ksp, 1e-8, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+  PetscCall(KGNNCGSetDefaults(ksp));
   PetscCall(KSPGetPC(ksp, &pc));
   if (pctype) PetscCall(PCSetType(pc, pctype));
   PetscCall(PetscMalloc1(10001, &h));
@@ -247,7 +247,7 @@ static inline PetscErrorCode TestCGRun(Mat A, PC pcin, const char *pctype, Petsc
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* CG, b = ones, x0 = 0, rtol 1e-8 on the unpreconditioned residual: the iteration count. */
+/* CG of the benchmark protocol, b = ones: the iteration count. */
 static inline PetscErrorCode TestCGIterations(Mat A, PC pcin, const char *pctype, PetscInt *its, KSPConvergedReason *reason)
 {
   PetscFunctionBegin;

@@ -58,8 +58,7 @@ static PetscErrorCode MakeSolver(int m, KSP *ksp)
   PetscCall(KGNNCGSetDefaults(*ksp));
   PetscCall(KSPGetPC(*ksp, &pc));
   if (m == 1) PetscCall(PCSetType(pc, PCKOPT));
-  else if (m == 3) { /* the network's factor alone: no fallback to judge it by */
-    PetscCall(PCSetType(pc, PCGNN));
+  else if (m == 3) { /* the network's factor alone: no fallback to judge it by */ PetscCall(PCSetType(pc, PCGNN));
     if (gnn_model[0]) PetscCall(PCGNNSetModel(pc, gnn_model));
     PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE));
   } else {
@@ -144,24 +143,11 @@ static PetscErrorCode Spectra(Mat A, Row *w)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const char *Category(const Row *w)
-{
-  PetscBool ic = w->r[0].cg.converged, ko = w->r[1].cg.converged;
-  if (ko && !ic) return "kopt_only";
-  if (ic && !ko) return "ic0_only";
-  if (!ic && !ko) return "both_failed";
-  if (w->r[1].cg.its < w->r[0].cg.its) return "kopt_fewer";
-  if (w->r[0].cg.its < w->r[1].cg.its) return "ic0_fewer";
-  return "equal";
-}
-
 static const char *Reason(const Result *r)
 {
   return r->error ? "ERROR" : KSPConvergedReasons[r->cg.reason];
 }
 
-/* the CSV, rewritten after each matrix through a temporary file and rename(), so a run that is
-   stopped leaves the rows done so far and never a half-written file */
 /* PCGNN against the better of IC(0) and PCKOPT on a matrix (the same true-residual rule) */
 static const char *GNNCategory(const Row *w)
 {
@@ -180,15 +166,15 @@ static PetscBool Runs(int m, PetscBool shifted, PetscBool gnn)
   return m < 2 || (m == 2 && shifted) || (m == 3 && gnn);
 }
 
+/* the CSV, rewritten after each matrix atomically (KGNNAtomicOpen), so a run that is stopped
+   leaves the rows done so far and never a half-written file */
 static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows, PetscBool shifted, PetscBool gnn, PetscBool spectrum)
 {
   char  tmp[PETSC_MAX_PATH_LEN + 8];
   FILE *f;
 
   PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", out));
-  f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
+  PetscCall(KGNNAtomicOpen(out, tmp, sizeof(tmp), &f));
   fprintf(f, "name,n,nnz");
   for (int m = 0; m < 4; m++)
     if (Runs(m, shifted, gnn)) fprintf(f, ",%s_iterations,%s_setup_s,%s_solve_s,%s_reason,%s_relres,%s_converged", methods[m], methods[m], methods[m], methods[m], methods[m], methods[m]);
@@ -206,8 +192,7 @@ static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows,
     if (gnn) fprintf(f, ",%s", rows[k].gnn_category);
     fprintf(f, "\n");
   }
-  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", tmp);
-  PetscCheck(rename(tmp, out) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, out);
+  PetscCall(KGNNAtomicClose(&f, tmp, out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -253,12 +238,9 @@ static PetscErrorCode WriteMarkdown(const char *out, const Row *rows, PetscInt n
   dot = strrchr(md, '.');
   if (dot && !strcmp(dot, ".csv")) *dot = 0;
   PetscCall(PetscStrlcat(md, ".md", sizeof(md)));
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", md));
-  f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
+  PetscCall(KGNNAtomicOpen(md, tmp, sizeof(tmp), &f));
   PrintMarkdown(f, rows, nrows, cats, count, gnn);
-  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", tmp);
-  PetscCheck(rename(tmp, md) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, md);
+  PetscCall(KGNNAtomicClose(&f, tmp, md));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n"));
   PrintMarkdown(PETSC_STDOUT, rows, nrows, cats, count, gnn);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "\nwrote %s and %s\n", out, md));
@@ -325,7 +307,7 @@ static PetscErrorCode Run(void)
       if (Runs(m, shifted, gnn)) PetscCall(RunMethod(A, m, &w->r[m]));
     if (spectrum) PetscCall(Spectra(A, w));
     PetscCall(MatDestroy(&A));
-    PetscCall(PetscStrncpy(w->category, Category(w), sizeof(w->category)));
+    PetscCall(PetscStrncpy(w->category, KGNNCategory(&w->r[0].cg, &w->r[1].cg), sizeof(w->category)));
     if (gnn) PetscCall(PetscStrncpy(w->gnn_category, GNNCategory(w), sizeof(w->gnn_category)));
     for (int c = 0; c < 6; c++)
       if (!strcmp(w->category, cats[c])) count[c]++;

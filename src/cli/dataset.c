@@ -96,45 +96,6 @@ static PetscBool IsTest(const char *name, PetscInt percent)
   return (PetscInt)(h % 100u) < percent ? PETSC_TRUE : PETSC_FALSE;
 }
 
-/* CG with a factor, as kgnn-bench runs it */
-static PetscErrorCode CGWithFactor(Mat A, Mat L, KGNNCGResult *r)
-{
-  KSP ksp;
-  PC  pc;
-
-  PetscFunctionBegin;
-  PetscCall(KSPCreate(PETSC_COMM_SELF, &ksp));
-  PetscCall(KSPSetOperators(ksp, A, A));
-  PetscCall(KGNNCGSetDefaults(ksp));
-  PetscCall(KSPGetPC(ksp, &pc));
-  PetscCall(KGNNPCSetFactor(pc, L));
-  PetscCall(KGNNCGRun(ksp, r));
-  PetscCall(KSPDestroy(&ksp));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* the K-optimal factor, or NULL if PCKOPT fails (or errs: a matrix it refuses) */
-static PetscErrorCode KoptFactor(Mat A, Mat *L)
-{
-  PC             pc;
-  PCFailedReason reason = PC_NOERROR;
-  PetscErrorCode ierr;
-
-  PetscFunctionBegin;
-  *L = NULL;
-  PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
-  PetscCall(PCSetType(pc, PCKOPT));
-  PetscCall(PCSetOperators(pc, A, A));
-  PetscCall(PCSetFromOptions(pc));
-  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = PCSetUp(pc);
-  PetscCall(PetscPopErrorHandler());
-  if (!ierr) PetscCall(PCGetFailedReason(pc, &reason));
-  if (!ierr && reason == PC_NOERROR) PetscCall(PCKOPTGetFactor(pc, L));
-  PetscCall(PCDestroy(&pc));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* extreme eigenvalues of L^-1 A L^-T (SLEPc), NaN if they cannot be had */
 static PetscErrorCode Eigenvalues(Mat A, Mat L, PetscReal *lmin, PetscReal *lmax)
 {
@@ -162,21 +123,19 @@ static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part,
 
   PetscFunctionBegin;
   PetscCall(KGNNMatLoad(PETSC_COMM_SELF, e->path, &A));
-  PetscCall(KoptFactor(A, &Lk));
-  if (Lk) PetscCall(CGWithFactor(A, Lk, &rk));
+  PetscCall(KGNNKoptFactorOrNull(A, &Lk));
+  if (Lk) PetscCall(KGNNCGWithFactor(A, Lk, &rk));
   PetscCall(KGNNComputeIC0(A, &Li, &failrow));
-  if (Li) PetscCall(CGWithFactor(A, Li, &ri));
+  if (Li) PetscCall(KGNNCGWithFactor(A, Li, &ri));
   kok  = Lk && rk.converged;
   iok  = Li && ri.converged;
   usek = kok && (!iok || rk.its <= ri.its);
-  if (!kok && !iok) { /* the marker too is written to a temporary name and renamed */
+  if (!kok && !iok) { /* the marker too is written atomically */
     char  tmp[PETSC_MAX_PATH_LEN + 320];
     FILE *f;
-    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", excluded));
-    f = fopen(tmp, "w");
-    PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write %s", tmp);
+    PetscCall(KGNNAtomicOpen(excluded, tmp, sizeof(tmp), &f));
     fprintf(f, "%s: K-optimal %s, IC(0) %s\n", e->name, Lk ? KSPConvergedReasons[rk.reason] : "factor failed", Li ? KSPConvergedReasons[ri.reason] : "factor failed");
-    PetscCheck(fclose(f) == 0 && rename(tmp, excluded) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write %s", excluded);
+    PetscCall(KGNNAtomicClose(&f, tmp, excluded));
     PetscCall(PetscSNPrintf(line, len, "excluded: both failed (K-optimal %s, IC(0) %s)", Lk ? KSPConvergedReasons[rk.reason] : "factor failed", Li ? KSPConvergedReasons[ri.reason] : "factor failed"));
   } else {
     Lbest = usek ? Lk : Li;
@@ -184,7 +143,7 @@ static PetscErrorCode SuiteSparseOne(const KGNNMatrixEntry *e, const char *part,
     PetscCall(PetscStrncpy(s.name, e->name, sizeof(s.name)));
     PetscCall(PetscStrncpy(s.source, "SuiteSparse", sizeof(s.source)));
     PetscCall(PetscStrncpy(s.method, usek ? "kopt" : "ic0", sizeof(s.method)));
-    PetscCall(PetscStrncpy(s.category, !iok ? "kopt_only" : !kok ? "ic0_only" : rk.its < ri.its ? "kopt_fewer" : ri.its < rk.its ? "ic0_fewer" : "equal", sizeof(s.category)));
+    PetscCall(PetscStrncpy(s.category, KGNNCategory(&ri, &rk), sizeof(s.category)));
     PetscCall(PetscStrncpy(s.split, IsTest(e->name, test_percent) ? "test" : "train", sizeof(s.split)));
     s.iterations[0] = kok ? rk.its : -1;
     s.iterations[1] = iok ? ri.its : -1;
