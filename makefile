@@ -1,11 +1,14 @@
 # kgnn: build, tests, demo, benchmarks. Compilers, flags and libraries come from PETSc's own
 # configuration (PETSC_DIR, Debian's /usr/lib/petsc by default), never from hand-written paths.
-PETSC_DIR ?= /usr/lib/petsc
+# PETSC_DIR: as set, else the prefix of PETSc's pkg-config file (PETSc.pc), else Debian's link
+PETSC_DIR ?= $(or $(shell pkg-config --variable=prefix PETSc 2>/dev/null),/usr/lib/petsc)
 SLEPC_DIR ?= /usr/lib/slepc
 PYTHON    ?= /usr/bin/python3
 DEBIAN_PACKAGES = make gcc pkg-config petsc-dev slepc-dev libhdf5-dev libopenblas-dev \
-  libpetsc3.18-dev-examples zlib1g-dev valgrind python3-numpy python3-scipy python3-matplotlib python3-h5py \
+  zlib1g-dev valgrind python3-numpy python3-scipy python3-matplotlib python3-h5py \
   python3-petsc4py libsuitesparse-dev
+# and the package of PETSc's examples (make build compiles three tutorials), named by the version
+# petsc-dev depends on: libpetsc<version>-dev-examples (make deps asks apt which version that is)
 
 # absent on a fresh machine until `make deps` has run: the top-level targets re-enter make after it
 -include $(PETSC_DIR)/lib/petsc/conf/variables
@@ -39,7 +42,7 @@ LIB_REAL   = libkgnn.so.$(KGNN_MAJOR).$(KGNN_MINOR)
 
 LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c src/model/*.c src/train/*.c)
 LIB_OBJ   = $(patsubst src/%.c,build/%.o,$(LIB_SRC))
-HEADERS   = include/kgnn.h src/kgnn_impl.h src/io/h5util.h src/model/model.h src/train/train.h src/kgnn_cli.h src/factor/selinv.h
+HEADERS   = $(wildcard include/*.h src/*.h src/*/*.h)
 BINS      = $(patsubst src/cli/%.c,bin/kgnn-%,$(wildcard src/cli/*.c))
 TESTS     = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 EXAMPLES  = $(patsubst examples/%.c,build/examples/%,$(wildcard examples/*.c))
@@ -49,8 +52,9 @@ PETSC_EXAMPLES  = build/petsc-ex2 build/petsc-ex10 build/petsc-ex50
 
 .PHONY: all build deps demo check check-valgrind check-kernels bench results convergence figures datasets clean format paper paper-smoke install uninstall
 
-all: deps
-	@$(MAKE) --no-print-directory build
+# all and build compile only; the packages they need come from `make deps`, which the targets
+# that run something (demo, check, bench, ...) call first, so that they work on a fresh Debian 12
+all: build
 
 build: lib/libkgnn.so $(BINS) $(TESTS) $(EXAMPLES) $(PETSC_EXAMPLES)
 
@@ -60,8 +64,16 @@ deps:
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+	fi; \
+	v=$$(apt-cache depends libpetsc-real-dev 2>/dev/null | sed -n 's/.*Depends: libpetsc-real\([0-9.]*\)-dev$$/\1/p' | head -n 1); \
+	if [ -n "$$v" ] && ! dpkg-query -W -f='$${Status}\n' libpetsc$$v-dev-examples 2>/dev/null | grep -q "install ok installed"; then \
+	  echo "make deps: installing libpetsc$$v-dev-examples"; SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libpetsc$$v-dev-examples; \
 	fi
+
+# the packages, then a fresh make (PETSc's variables are read when make starts) that builds
+READY = $(MAKE) --no-print-directory deps && $(MAKE) --no-print-directory build
 
 # V=1 shows the full command lines
 Q = $(if $(V),,@)
@@ -85,10 +97,12 @@ bin/kgnn-%: build/cli/%.o lib/libkgnn.so
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CLINKER) -o $@ $< $(BIN_LINK)
 
+# the tests reach the library's internals through its private headers (-Isrc) and link it
+TEST_CFLAGS = $(KGNN_CFLAGS) -Isrc
 build/tests/%: tests/%.c tests/testutil.h lib/libkgnn.so $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(KGNN_LINK)
+	$(Q)$(CLINKER) $(TEST_CFLAGS) -o $@ $< $(KGNN_LINK)
 
 # tests of internal functions (the training code): linked with the library's objects
 INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training build/tests/test_factor_check \
@@ -96,7 +110,7 @@ INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training buil
 $(INTERNAL_TESTS): build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CLINKER) $(KGNN_CFLAGS) -o $@ $< $(LIB_OBJ) -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS) $(CHOLMOD_LIBS) -lz
+	$(Q)$(CLINKER) $(TEST_CFLAGS) -o $@ $< $(LIB_OBJ) -Wl,-rpath,$(CURDIR)/lib $(SLEPC_LIBS) $(PETSC_LIB) $(HDF5_LIBS) $(CHOLMOD_LIBS) -lz
 
 build/examples/%: examples/%.c lib/libkgnn.so include/kgnn.h
 	@mkdir -p build/examples
@@ -110,22 +124,27 @@ build/petsc-%: $(PETSC_TUTORIALS)/%.c
 	$(Q)$(CLINKER) $(PCC_FLAGS) $(PETSC_CC_INCLUDES) -o $@ $< $(PETSC_LIB)
 
 # Solve the SPD matrix shipped in share/ with CG + ICC(0) and CG + KOPT, side by side.
-demo: all
+demo:
+	@$(READY)
 	@sh share/demo.sh
 
-check: all
+check:
+	@$(READY)
 	@sh tests/run.sh
 
 # The C tests under valgrind (OpenMPI's own init/finalize leaks are suppressed) with -malloc_dump.
-check-valgrind: all
+check-valgrind:
+	@$(READY)
 	@KGNN_VALGRIND=1 sh tests/run.sh
 
 # The BLAS-sensitive tests under every OpenBLAS kernel the CPU runs (OPENBLAS_CORETYPE) and with
 # one and two BLAS threads; logs openblas_get_corename() for each (tests/check-kernels.sh)
-check-kernels: all
+check-kernels:
+	@$(READY)
 	@CC="$(CC)" sh tests/check-kernels.sh
 
-bench: all
+bench:
+	@$(READY)
 	@sh share/bench.sh
 
 # kgnn-bench over the SuiteSparse set (the paper's Figure 2): results.csv and a bar chart. One
@@ -134,32 +153,38 @@ bench: all
 KGNN_CORETYPE ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo Haswell)
 results: export OPENBLAS_CORETYPE = $(KGNN_CORETYPE)
 results: export OPENBLAS_NUM_THREADS = 1
-results: all
+results:
+	@$(READY)
 	bin/kgnn-bench --matrices ../shared/matrices/suitesparse/MANIFEST.tsv --out share/results/kgnn-bench.csv --png share/results/figure2.png --shifted --gnn share/models/default.h5
 
 # Does CG claim convergence with a useless answer? PETSc's ex10 with PCGNN, PCKOPT, ICC(0) and
 # Jacobi on every SuiteSparse matrix, both residual norms: share/results/convergence.md (~1 h)
-convergence: all
+convergence:
+	@$(READY)
 	@sh share/convergence.sh
 
 # The paper's Figure 1 (non-locality) into share/results/
-figures: all
+figures:
+	@$(READY)
 	$(PYTHON) share/python/figure1.py share/results/figure1.png
 
 # The paper's experiments (Sec. 6.3, Appendices A-B), cell by cell and resumable: days on 2 cores
 # for the full grid (share/paper.sh says which variables select a part of it)
-paper: all
+paper:
+	@$(READY)
 	@sh share/paper.sh
 
 # One cell, a few epochs, on the small fixture dataset: part of make check
 PAPER_OUT ?= build/paper-smoke
-paper-smoke: all
+paper-smoke:
+	@$(READY)
 	@rm -rf $(PAPER_OUT)
 	@PAPER_SETS=smoke PAPER_MODELS=MessagePassingMLP PAPER_DEPTHS=1 PAPER_VARIANTS=plain PAPER_EPOCHS=3 PAPER_OUT=$(PAPER_OUT) sh share/paper.sh
 	@test -s $(PAPER_OUT)/paper.md && test -s $(PAPER_OUT)/smoke_plain.png && grep -q "| smoke | MessagePassingMLP | 1 | plain | 3 |" $(PAPER_OUT)/paper.md
 
 # The two benchmark datasets (share/doc/dataset-format.md) into data/, not kept in git
-datasets: all
+datasets:
+	@$(READY)
 	@mkdir -p data
 	bin/kgnn-dataset synthetic -out data/synthetic.h5 -train 1000 -test 200 -n 128 -seed 1
 	bin/kgnn-dataset suitesparse -matrices ../shared/matrices/suitesparse/MANIFEST.tsv -out data/suitesparse.h5 -resume
@@ -208,7 +233,7 @@ uninstall:
 	echo "removed kgnn from $$R ($$n files)"
 
 format:
-	clang-format -i include/*.h src/*.h src/*/*.c tests/*.c examples/*.c
+	clang-format -i include/*.h src/*.h src/*.c src/*/*.h src/*/*.c tests/*.h tests/*.c examples/*.c
 
 clean:
 	rm -rf build lib bin
