@@ -11,34 +11,31 @@
 /* one tensor of the table, its shape checked against the architecture's */
 static PetscErrorCode ReadTensor(const char *path, hid_t f, const KGNNTensor *T)
 {
-  hid_t   d, s;
-  hsize_t dims[3] = {0, 0, 0};
+  char    what[160];
+  hsize_t dims[3];
   int     rank;
 
   PetscFunctionBegin;
-  PetscCheck(H5Lexists(f, T->name, H5P_DEFAULT) > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' missing", path, T->name);
-  d    = H5Dopen2(f, T->name, H5P_DEFAULT);
-  s    = H5Dget_space(d);
-  rank = H5Sget_simple_extent_dims(s, dims, NULL);
-  H5Sclose(s);
+  PetscCall(PetscSNPrintf(what, sizeof(what), "tensor '%s'", T->name));
+  PetscCall(KGNNH5GetShape(path, f, what, T->name, &rank, dims));
   if (T->rank == 3) PetscCheck(rank == 3 && dims[0] == 1 && dims[1] == 1 && dims[2] == (hsize_t)T->dims[2], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions, expected [1, 1, %d]", path, T->name, rank, (int)T->dims[2]);
   else if (T->rank == 2)
     PetscCheck(rank == 2 && dims[0] == (hsize_t)T->dims[0] && dims[1] == (hsize_t)T->dims[1], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has shape [%llu, %llu], expected [%d, %d]", path, T->name, (unsigned long long)dims[0],
                (unsigned long long)dims[1], (int)T->dims[0], (int)T->dims[1]);
   else
     PetscCheck(rank == 1 && dims[0] == (hsize_t)T->dims[0], PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' has %d dimensions and %llu entries, expected a vector of %d", path, T->name, rank, (unsigned long long)dims[0], (int)T->dims[0]);
-  PetscCheck(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, T->data) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "%s: cannot read tensor '%s'", path, T->name);
-  H5Dclose(d);
+  PetscCall(KGNNH5ReadReal(path, f, what, T->name, (size_t)T->size, T->data));
   for (PetscInt k = 0; k < T->size; k++) PetscCheck(!PetscIsInfOrNanReal(T->data[k]), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: tensor '%s' holds a non-finite value at position %d", path, T->name, (int)k);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
 {
-  char        fmt[64], nm[64];
-  long long   ver, depth, hidden, pos, vnode;
-  PetscInt    nt;
-  KGNNTensor *T;
+  char           fmt[64], nm[64];
+  long long      ver, depth, hidden, pos, vnode;
+  PetscInt       nt;
+  KGNNTensor    *T;
+  PetscErrorCode ierr = PETSC_SUCCESS;
 
   PetscFunctionBegin;
   PetscCall(KGNNH5ReadString(path, f, "format", fmt, sizeof(fmt)));
@@ -59,8 +56,9 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   M->virtual_node = vnode ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(KGNNModelSetUp(M));
   PetscCall(KGNNModelTensors(M, &nt, &T));
-  for (PetscInt k = 0; k < nt; k++) PetscCall(ReadTensor(path, f, &T[k]));
-  PetscCall(PetscFree(T));
+  for (PetscInt k = 0; k < nt && !ierr; k++) ierr = ReadTensor(path, f, &T[k]);
+  PetscCall(PetscFree(T)); /* the table is freed before an error is passed on */
+  PetscCall(ierr);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -75,7 +73,7 @@ PetscErrorCode KGNNModelSave(KGNNModel *M, const char path[], PetscErrorCode (*e
   long long   ver = KGNN_MODEL_FORMAT_VERSION, depth = M->depth, hidden = M->hidden, pos = M->positional, vnode = M->virtual_node;
 
   PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", path));
+  PetscCall(KGNNAtomicTempPath(path, tmp, sizeof(tmp)));
   f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create model file %s", tmp);
   PetscCall(KGNNH5WriteString(f, "format", "kgnn-model"));
@@ -91,7 +89,7 @@ PetscErrorCode KGNNModelSave(KGNNModel *M, const char path[], PetscErrorCode (*e
   PetscCall(PetscFree(T));
   if (extra) PetscCall((*extra)(f, ctx));
   PetscCheck(H5Fclose(f) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot close %s", tmp);
-  PetscCheck(!rename(tmp, path), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, path);
+  PetscCall(KGNNAtomicCommit(tmp, path));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -248,16 +248,13 @@ static PetscErrorCode WriteLog(KGNNTrainer T)
   FILE *fp;
 
   PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.tmp", T->log));
-  fp = fopen(tmp, "w");
-  PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot write log %s", tmp);
+  PetscCall(KGNNAtomicOpen(T->log, tmp, sizeof(tmp), &fp));
   fprintf(fp, "epoch,train_loss,test_loss,test_cosine,lr,seconds\n");
   for (PetscInt k = 0; k < T->nlog; k++) {
     const PetscReal *h = T->hist + k * NHIST;
     fprintf(fp, "%d,%.17g,%.17g,%.17g,%.17g,%.3f\n", (int)h[0], (double)h[1], (double)h[2], (double)h[3], (double)h[4], (double)h[5]);
   }
-  PetscCheck(!fclose(fp), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot write log %s", tmp);
-  PetscCheck(!rename(tmp, T->log), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s", tmp, T->log);
+  PetscCall(KGNNAtomicClose(&fp, tmp, T->log));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
