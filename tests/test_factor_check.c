@@ -12,7 +12,7 @@
    - a factor with one column shrunk by 1e-20 (triangular solves that grow by 1e20) is rejected
      by any threshold: ratio > 1e10. */
 #include "testutil.h"
-#include "../src/kgnn_impl.h"
+#include "kgnn_impl.h"
 
 /* dense M = L^-1 A L^-T (column-major) by forward substitution on both sides */
 static PetscErrorCode DenseM(PetscInt n, const PetscScalar *Ad, const PetscScalar *Ld, PetscScalar *M)

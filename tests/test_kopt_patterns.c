@@ -7,7 +7,7 @@
    - level:0 and power:1 are tril(A), power:0 the diagonal;
    and PCKOPT's getter and PCView name the pattern asked for. */
 #include "testutil.h"
-#include "../src/kgnn_impl.h"
+#include "kgnn_impl.h"
 
 #define SS "../shared/matrices/suitesparse/"
 

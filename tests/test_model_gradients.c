@@ -5,8 +5,8 @@
    graph run alone, and the L2 and target-free losses' gradients equal central differences.
    Links the library's objects, for its internal functions. */
 #include "testutil.h"
-#include "../src/train/train.h"
-#include "../src/io/h5util.h"
+#include "train/train.h"
+#include "io/h5util.h"
 #include <hdf5.h>
 
 static PetscErrorCode ReadInts(hid_t f, const char *name, PetscInt n, PetscInt *v)

@@ -11,7 +11,7 @@
      ordering (KGNN_SELINV_ORDER_A) and under CHOLMOD's ordering of A + P (KGNN_SELINV_ORDER_AP,
      PCKOPT's); the test fails if PCKOPT's choice ever gives the larger factor. */
 #include "testutil.h"
-#include "../src/kgnn_impl.h"
+#include "kgnn_impl.h"
 
 #define SS "../shared/matrices/suitesparse/"
 

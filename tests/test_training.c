@@ -33,8 +33,8 @@
    relative. A run repeated, or interrupted and resumed, in the same process does the same
    operations in the same order: equal bit for bit. */
 #include "testutil.h"
-#include "../src/train/train.h"
-#include "../src/io/h5util.h"
+#include "train/train.h"
+#include "io/h5util.h"
 
 static PetscErrorCode Train(const char *opts, KGNNTrainer *out)
 {
