@@ -2,14 +2,31 @@
 match to 1e-10 in float64. Every choice is written down in share/doc/model.md.
 
 Node models: MLPNodeModel, MessagePassingMLP, GATv2, GEN, GraphTransformer, GlobalGraphTransformer
-(the paper's Sec. 6.1).
+(the paper's Sec. 6.1), each a class registered by @node_model("Name"): the name of the weight
+files and of kgnn-train -node_model. A new layer is one class and its decorator line
+(share/doc/training.md, "A new layer in the Python reference").
 """
 import torch
 from torch import nn
 from torch_geometric.nn import GATv2Conv, GENConv, MessagePassing, TransformerConv
 from torch_geometric.utils import scatter
 
-NODE_MODELS = ("MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer", "GlobalGraphTransformer")
+NODE_MODELS = {}  # name -> class, in the order registered (the order the fixture scripts draw weights in)
+
+
+def node_model(name):
+    """Class decorator: registers a node model under its name (the C library's KGNNNodeModelName).
+    The class is built as cls(hidden) and called as forward(x, edge_index, e, batch): node
+    features x, edge_index[1] the receivers, edge features e, batch the graph of each node."""
+
+    def register(cls):
+        if name in NODE_MODELS:
+            raise ValueError(f"node model {name} registered twice ({NODE_MODELS[name].__name__}, {cls.__name__})")
+        NODE_MODELS[name] = cls
+        cls.kgnn_name = name
+        return cls
+
+    return register
 
 
 def mlp(n_in, hidden, n_out):
@@ -17,6 +34,7 @@ def mlp(n_in, hidden, n_out):
     return nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
 
 
+@node_model("MLPNodeModel")
 class MLPNodeModel(nn.Module):
     """h_i = f1(h_i): no messages, the paper's baseline"""
 
@@ -24,10 +42,11 @@ class MLPNodeModel(nn.Module):
         super().__init__()
         self.f1 = mlp(hidden, hidden, hidden)
 
-    def forward(self, x, edge_index, e):
+    def forward(self, x, edge_index, e, batch=None):
         return self.f1(x)
 
 
+@node_model("MessagePassingMLP")
 class MessagePassingMLP(MessagePassing):
     """h_i = f2(h_i, mean_j f1(h_i, e_ji)) over the edges j -> i (edge_index[1] = receiver)"""
 
@@ -36,7 +55,7 @@ class MessagePassingMLP(MessagePassing):
         self.f1 = mlp(2 * hidden, hidden, hidden)
         self.f2 = mlp(2 * hidden, hidden, hidden)
 
-    def forward(self, x, edge_index, e):
+    def forward(self, x, edge_index, e, batch=None):
         agg = self.propagate(edge_index, x=x, e=e)
         return self.f2(torch.cat([x, agg], dim=1))
 
@@ -44,6 +63,7 @@ class MessagePassingMLP(MessagePassing):
         return self.f1(torch.cat([x_i, e], dim=1))
 
 
+@node_model("GATv2")
 class GATv2NodeModel(nn.Module):
     """GATv2Conv with every constructor argument pinned (share/doc/model.md): one head, no
     added self-loops (the diagonal edges are already there), edge features in the attention"""
@@ -54,10 +74,11 @@ class GATv2NodeModel(nn.Module):
             hidden, hidden, heads=1, concat=True, negative_slope=0.2, dropout=0.0, add_self_loops=False, edge_dim=hidden, bias=True, share_weights=False, residual=False
         )
 
-    def forward(self, x, edge_index, e):
+    def forward(self, x, edge_index, e, batch=None):
         return self.conv(x, edge_index, e)
 
 
+@node_model("GEN")
 class GENNodeModel(nn.Module):
     """GENConv with softmax aggregation (t = 1, fixed), no message norm and no BatchNorm (a
     batch-dependent output has no place in a preconditioner); in = out = edge_dim, so the edge
@@ -69,10 +90,11 @@ class GENNodeModel(nn.Module):
             hidden, hidden, aggr="softmax", t=1.0, learn_t=False, msg_norm=False, norm=None, num_layers=2, expansion=2, eps=1e-7, bias=False, edge_dim=hidden
         )
 
-    def forward(self, x, edge_index, e):
+    def forward(self, x, edge_index, e, batch=None):
         return self.conv(x, edge_index, e)
 
 
+@node_model("GraphTransformer")
 class GraphTransformerNodeModel(nn.Module):
     """TransformerConv (Shi et al.) with one head, beta = False, root_weight: score =
     q_i . (k_j + W_e e_ji) / sqrt(16), softmax over the edges into i, out_i =
@@ -82,7 +104,7 @@ class GraphTransformerNodeModel(nn.Module):
         super().__init__()
         self.conv = TransformerConv(hidden, hidden, heads=1, concat=True, beta=False, dropout=0.0, edge_dim=hidden, bias=True, root_weight=True)
 
-    def forward(self, x, edge_index, e):
+    def forward(self, x, edge_index, e, batch=None):
         return self.conv(x, edge_index, e)
 
 
@@ -114,6 +136,7 @@ class AllPairAttention(nn.Module):
         return num / den
 
 
+@node_model("GlobalGraphTransformer")
 class GlobalGraphTransformerNodeModel(nn.Module):
     """(1 - alpha) AN(h) + alpha GN(h) with alpha = 0.5: all-pair attention plus the pinned GATv2
     as the local branch (the paper's Sec. 6.1)"""
@@ -135,17 +158,11 @@ class Block(nn.Module):
     def __init__(self, node_model, hidden):
         super().__init__()
         self.edge = mlp(3 * hidden, hidden, hidden)
-        self.node_model = {"MLPNodeModel": MLPNodeModel, "MessagePassingMLP": MessagePassingMLP, "GATv2": GATv2NodeModel, "GEN": GENNodeModel, "GraphTransformer": GraphTransformerNodeModel,
-            "GlobalGraphTransformer": GlobalGraphTransformerNodeModel}[
-            node_model
-        ](hidden)
+        self.node_model = NODE_MODELS[node_model](hidden)
 
     def forward(self, x, edge_index, e, batch):
         e = e + self.edge(torch.cat([e, x[edge_index[0]], x[edge_index[1]]], dim=1))
-        if isinstance(self.node_model, GlobalGraphTransformerNodeModel):
-            x = x + self.node_model(x, edge_index, e, batch)  # attention acts per graph
-        else:
-            x = x + self.node_model(x, edge_index, e)
+        x = x + self.node_model(x, edge_index, e, batch)  # batch: for the layers that act per graph
         return x, e
 
 

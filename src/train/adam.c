@@ -1,6 +1,6 @@
 /* Adam (Kingma & Ba) exactly as torch.optim.Adam computes it (no weight decay, no amsgrad), and
    the step schedule of torch.optim.lr_scheduler.StepLR: the paper's optimiser (Sec. 6.1). */
-#include "../model/model.h"
+#include "train.h"
 
 /* one step at step count t >= 1: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
    p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) */

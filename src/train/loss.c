@@ -1,6 +1,21 @@
 /* Training losses (the paper's Sec. 6.2), each with its gradient beside it. The prediction p and
-   the target t are values on the edges of one graph; only the edges of L (row >= column) count. */
-#include "../model/model.h"
+   the target t are values on the edges of one graph; only the edges of L (row >= column) count.
+   The batch losses over these, and the free loss, are KGNNBatchLoss's (batch.c). */
+#include "train.h"
+
+static const char *const loss_names[KGNN_NUM_LOSSES] = {"cosine", "l2", "free"}; /* -loss, by KGNNLoss */
+
+const char *KGNNLossName(KGNNLoss l)
+{
+  return loss_names[l];
+}
+
+KGNNLoss KGNNLossFromName(const char *name)
+{
+  for (int k = 0; k < KGNN_NUM_LOSSES; k++)
+    if (!strcmp(name, loss_names[k])) return (KGNNLoss)k;
+  return (KGNNLoss)-1;
+}
 
 /* cosine loss 1 - <p, t> / (|p| |t|) over the lower-triangle edges; dp = d loss / d p (0 on the
    other edges). The paper's loss and the default: a factor is defined up to scale. */

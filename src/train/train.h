@@ -1,4 +1,11 @@
-/* kgnn-train's internals: batches of samples as one graph, and their losses */
+/* kgnn-train's internals: batches of samples as one graph, the losses, the optimiser and its
+   schedule, and the trainer's state shared by its files:
+     trainer.c     the loop: epochs, batches, evaluation, early stopping
+     options.c     KGNNTrainerSetFromOptions: the options and their checks
+     data.c        the samples of the dataset, train and test
+     checkpoint.c  the weights' files: -init, the best weights (-out), checkpoints (-resume)
+     log.c         the CSV log and the progress lines
+     batch.c, loss.c, adam.c   batches and their losses, the losses, Adam and StepLR */
 #ifndef KGNN_TRAIN_H
 #define KGNN_TRAIN_H
 
@@ -9,6 +16,7 @@ typedef enum {
   KGNN_LOSS_L2,     /* mean squared difference: the one the paper found unstable */
   KGNN_LOSS_FREE    /* |L L^T z - A z|^2 / |A z|^2, random z: no target needed */
 } KGNNLoss;
+#define KGNN_NUM_LOSSES 3
 
 typedef struct {
   KGNNGraph  G;
@@ -19,5 +27,52 @@ typedef struct {
 PETSC_INTERN PetscErrorCode KGNNBatchCreate(PetscInt count, KGNNSample *const s[], KGNNBatch *);
 PETSC_INTERN PetscErrorCode KGNNBatchDestroy(KGNNBatch *);
 PETSC_INTERN PetscErrorCode KGNNBatchLoss(const KGNNBatch *, KGNNLoss, const PetscReal *p, PetscReal *dp, KGNNRandom *, PetscReal *loss, PetscReal *cos);
+
+/* loss.c: the losses on one graph's edges, each with its gradient; the losses' option names */
+PETSC_INTERN PetscReal   KGNNCosineLoss(PetscInt m, const PetscInt *row, const PetscInt *col, const PetscReal *p, const PetscReal *t, PetscReal *dp);
+PETSC_INTERN PetscReal   KGNNL2Loss(PetscInt m, const PetscInt *row, const PetscInt *col, const PetscReal *p, const PetscReal *t, PetscReal *dp);
+PETSC_INTERN const char *KGNNLossName(KGNNLoss);
+PETSC_INTERN KGNNLoss    KGNNLossFromName(const char *); /* -1 if none */
+
+/* adam.c: torch.optim.Adam's step and torch.optim.lr_scheduler.StepLR's rate */
+PETSC_INTERN void      KGNNAdamStep(PetscInt n, PetscReal *p, const PetscReal *g, PetscReal *m, PetscReal *v, PetscInt t, PetscReal lr, PetscReal b1, PetscReal b2, PetscReal eps);
+PETSC_INTERN PetscReal KGNNStepLR(PetscReal lr0, PetscReal gamma, PetscInt step_size, PetscInt epoch);
+
+/* ---- the trainer ---- */
+#define KGNN_TRAIN_NHIST 6        /* columns of the log: epoch, train loss, test loss, test cosine, lr, seconds */
+#define KGNN_TRAIN_MAX_BATCH 1024 /* graphs in one batch (training and evaluation) */
+
+struct _n_KGNNTrainer {
+  /* options (options.c) */
+  char       dataset[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], ckpt[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN], log[PETSC_MAX_PATH_LEN];
+  KGNNLoss   loss;
+  PetscInt   epochs, batch, patience, step_size, every, max_train, max_test, stop_after;
+  PetscReal  lr, gamma;
+  PetscInt64 seed;
+  PetscBool  shuffle, resume, quiet;
+  /* the network: its architecture from the options or -init */
+  KGNNModel M, G, Am, Av, best; /* weights, gradients, Adam's moments, the best weights so far */
+  int       interrupted;        /* the signal that stopped the run, 0 if none */
+  /* state, all of it in a checkpoint */
+  PetscInt   epoch, step, next_batch, bad, best_epoch, nlog;
+  PetscReal  best_loss, part_sum, part_time;
+  PetscReal *hist; /* nlog rows of KGNN_TRAIN_NHIST */
+  /* data (data.c) */
+  PetscInt    ntrain, ntest;
+  KGNNSample *train, *test;
+};
+
+/* data.c */
+PETSC_INTERN PetscErrorCode KGNNTrainerLoadData(KGNNTrainer);
+/* checkpoint.c */
+PETSC_INTERN PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer);
+PETSC_INTERN PetscErrorCode KGNNTrainerSaveBest(KGNNTrainer);
+PETSC_INTERN PetscErrorCode KGNNTrainerSaveCheckpoint(KGNNTrainer);
+PETSC_INTERN PetscErrorCode KGNNTrainerLoadCheckpoint(KGNNTrainer);
+/* log.c */
+PETSC_INTERN PetscErrorCode KGNNTrainerViewStart(KGNNTrainer);
+PETSC_INTERN PetscErrorCode KGNNTrainerLogEpoch(KGNNTrainer, PetscReal train_loss, PetscReal test_loss, PetscReal test_cos, PetscReal lr, PetscReal seconds);
+PETSC_INTERN PetscErrorCode KGNNTrainerWriteLog(KGNNTrainer);
+PETSC_INTERN PetscErrorCode KGNNTrainerViewEnd(KGNNTrainer);
 
 #endif

@@ -1,0 +1,94 @@
+/* kgnn-train's options: read, checked before the first epoch (a bad value or an unwritable folder
+   is an error now, not at the first save); the defaults are KGNNTrainerCreate's (trainer.c) */
+#include "train.h"
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* a file the run will write (option: the one that names it) must have a writable folder */
+static PetscErrorCode CheckWritableFolder(const char *option, const char *path)
+{
+  char        dir[PETSC_MAX_PATH_LEN];
+  char       *slash;
+  struct stat st;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(dir, path, sizeof(dir)));
+  slash = strrchr(dir, '/');
+  if (!slash) PetscCall(PetscStrncpy(dir, ".", sizeof(dir)));
+  else if (slash == dir) dir[1] = 0; /* "/file" */
+  else *slash = 0;
+  PetscCheck(!stat(dir, &st), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s %s: folder %s does not exist", option, path, dir);
+  PetscCheck(S_ISDIR(st.st_mode), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s %s: %s is not a folder", option, path, dir);
+  PetscCheck(!access(dir, W_OK | X_OK), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s %s: folder %s is not writable", option, path, dir);
+  PetscCheck(stat(path, &st) || !S_ISDIR(st.st_mode), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s %s: is a folder, not a file", option, path);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the node models' names from the library's table, "A, B, C" */
+static PetscErrorCode NodeModelList(char *list, size_t len)
+{
+  PetscFunctionBegin;
+  list[0] = 0;
+  for (int k = 0; k <= KGNN_NODE_GLOBAL; k++) {
+    if (k) PetscCall(PetscStrlcat(list, ", ", len));
+    PetscCall(PetscStrlcat(list, KGNNNodeModelName((KGNNNodeModel)k), len));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
+{
+  char      nm[64], ls[16], models[256];
+  PetscInt  seed = (PetscInt)T->seed;
+  PetscBool batch_set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(nm, KGNNNodeModelName(T->M.node_model), sizeof(nm)));
+  PetscCall(PetscStrncpy(ls, KGNNLossName(T->loss), sizeof(ls)));
+  PetscCall(NodeModelList(models, sizeof(models)));
+  PetscOptionsBegin(PETSC_COMM_SELF, NULL, "kgnn-train options", "KGNN");
+  PetscCall(PetscOptionsString("-dataset", "dataset file (kgnn-dataset)", NULL, T->dataset, T->dataset, sizeof(T->dataset), NULL));
+  PetscCall(PetscOptionsString("-out", "the trained weights (the best test loss)", NULL, T->out, T->out, sizeof(T->out), NULL));
+  PetscCall(PetscOptionsString("-checkpoint", "checkpoint file (default OUT.ckpt)", NULL, T->ckpt, T->ckpt, sizeof(T->ckpt), NULL));
+  PetscCall(PetscOptionsString("-log", "CSV log (default OUT.csv)", NULL, T->log, T->log, sizeof(T->log), NULL));
+  PetscCall(PetscOptionsString("-init", "start from these weights (a model file) instead of a seeded initialisation", NULL, T->init, T->init, sizeof(T->init), NULL));
+  PetscCall(PetscOptionsString("-node_model", models, NULL, nm, nm, sizeof(nm), NULL));
+  PetscCall(PetscOptionsInt("-depth", "graph-network blocks", NULL, T->M.depth, &T->M.depth, NULL));
+  PetscCall(PetscOptionsInt("-hidden", "hidden size", NULL, T->M.hidden, &T->M.hidden, NULL));
+  PetscCall(PetscOptionsBool("-positional", "the -1/0/+1 position feature (Appendix B)", NULL, T->M.positional, &T->M.positional, NULL));
+  PetscCall(PetscOptionsBool("-virtual_node", "a virtual node per graph (Appendix A)", NULL, T->M.virtual_node, &T->M.virtual_node, NULL));
+  PetscCall(PetscOptionsString("-loss", "cosine, l2 or free", NULL, ls, ls, sizeof(ls), NULL));
+  PetscCall(PetscOptionsInt("-epochs", "epochs", NULL, T->epochs, &T->epochs, NULL));
+  PetscCall(PetscOptionsInt("-batch", "graphs per batch (default 16 synthetic, 8 matrices)", NULL, T->batch, &T->batch, &batch_set));
+  PetscCall(PetscOptionsReal("-lr", "Adam's learning rate", NULL, T->lr, &T->lr, NULL));
+  PetscCall(PetscOptionsReal("-gamma", "learning rate factor every -step_size epochs", NULL, T->gamma, &T->gamma, NULL));
+  PetscCall(PetscOptionsInt("-step_size", "epochs between learning-rate steps", NULL, T->step_size, &T->step_size, NULL));
+  PetscCall(PetscOptionsInt("-patience", "stop after this many epochs without a better test loss (the training loss without a test set; 0: never)", NULL, T->patience, &T->patience, NULL));
+  PetscCall(PetscOptionsInt("-seed", "seed of the initial weights, the shuffling and the free loss's z", NULL, seed, &seed, NULL));
+  PetscCall(PetscOptionsBool("-shuffle", "shuffle the training samples every epoch", NULL, T->shuffle, &T->shuffle, NULL));
+  PetscCall(PetscOptionsInt("-checkpoint_every", "epochs between checkpoints", NULL, T->every, &T->every, NULL));
+  PetscCall(PetscOptionsBool("-resume", "continue from the checkpoint", NULL, T->resume, &T->resume, NULL));
+  PetscCall(PetscOptionsInt("-max_train", "use at most this many training samples", NULL, T->max_train, &T->max_train, NULL));
+  PetscCall(PetscOptionsInt("-max_test", "use at most this many test samples", NULL, T->max_test, &T->max_test, NULL));
+  PetscCall(PetscOptionsInt("-stop_after_batches", "act as if interrupted after this many batches (tests)", NULL, T->stop_after, &T->stop_after, NULL));
+  PetscCall(PetscOptionsBool("-quiet", "no progress lines", NULL, T->quiet, &T->quiet, NULL));
+  PetscOptionsEnd();
+  PetscCall(KGNNNodeModelFromName(nm, &T->M.node_model));
+  PetscCheck((int)T->M.node_model >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-node_model %s: not one of %s", nm, models);
+  T->loss = KGNNLossFromName(ls);
+  PetscCheck((int)T->loss >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-loss %s: not one of cosine, l2, free", ls);
+  PetscCheck(T->dataset[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -dataset FILE");
+  PetscCheck(T->out[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -out FILE (the trained weights)");
+  PetscCheck(T->M.depth >= 1 && T->M.depth <= 64, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-depth %d: the network needs 1 to 64 graph-network blocks", (int)T->M.depth);
+  PetscCheck(T->M.hidden >= 1 && T->M.hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-hidden %d: out of range 1..4096", (int)T->M.hidden);
+  PetscCheck(!batch_set || T->batch >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: need at least 1 graph a batch (default: 16 for synthetic data, 8 for matrices)", (int)T->batch);
+  PetscCheck(T->batch <= KGNN_TRAIN_MAX_BATCH, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: at most %d graphs a batch", (int)T->batch, KGNN_TRAIN_MAX_BATCH);
+  PetscCheck(T->epochs >= 0 && T->step_size >= 1 && T->every >= 1 && T->lr > 0 && T->patience >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -epochs >= 0, -step_size >= 1, -checkpoint_every >= 1, -lr > 0, -patience >= 0");
+  PetscCall(CheckWritableFolder("-out", T->out));
+  if (T->log[0]) PetscCall(CheckWritableFolder("-log", T->log));
+  if (T->ckpt[0]) PetscCall(CheckWritableFolder("-checkpoint", T->ckpt));
+  if (!T->ckpt[0]) PetscCall(PetscSNPrintf(T->ckpt, sizeof(T->ckpt), "%s.ckpt", T->out));
+  if (!T->log[0]) PetscCall(PetscSNPrintf(T->log, sizeof(T->log), "%s.csv", T->out));
+  T->seed = seed;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
