@@ -10,7 +10,9 @@
    on a batch of two graphs whose nodes interleave (per-graph sums must follow batch[], not node
    ranges), with nodes of in-degree 4, 2, 1 and 0. Also the linear layer and the MLP alone, and the
    graph plan: edges grouped by receiver, degrees, virtual nodes, scale, and the level sets of the
-   lower-triangular pattern against a brute-force recomputation.
+   lower-triangular pattern against a brute-force recomputation; and the whole network with each
+   node model: inference and the tape's forward give the same bits, a second tape while one is
+   alive the same outputs and gradients, reused arenas what a fresh copy gives.
    Batch against alone, derived: the two order some sums differently (BLAS blocks a gemm by its
    row count); each sum has at most K = max(3H, NN) terms (the edge model's input, a graph's nodes)
    and is exact for inputs perturbed by gamma_K relative. With kappa, the outputs' relative change
@@ -272,6 +274,50 @@ static void CheckPlan(const KGNNEngine *E, uint64_t *seed)
   printf("plan on the %s engine: receiver groups, degrees, virtual nodes, scale and level sets checked\n", E->name);
 }
 
+/* ---- the network: inference and the tape run the same code (the same bits); a second tape
+   while one is alive gets its own arena and the same results; the arenas, reused over graphs of
+   other shapes, give what a fresh model gives ---- */
+static void CheckNetwork(const KGNNEngine *E, int row, uint64_t *seed)
+{
+  KGNNModel   A = {0}, B = {0}, GA = {0}, GB = {0};
+  KGNNRandom  r = {(uint64_t)row + 7};
+  double      a[M], out[M], o1[M], o2[M], dout[M];
+  KGNNTape    t1 = NULL, t2 = NULL;
+  int         nt = 0, nb = 0;
+  KGNNTensor *TA = NULL, *TB = NULL;
+
+  A.node_model = (KGNNNodeModel)row, A.depth = 3, A.hidden = 4, A.positional = KGNN_YES, A.virtual_node = KGNN_YES, A.engine = E;
+  CHECK(!KGNNNetSetUp(&A) && !KGNNNetInitialize(&A, &r) && !KGNNNetDuplicate(&A, &B) && !KGNNNetCopy(&A, &B), "network %s: set-up", KGNNLayerAt(row)->name);
+  CHECK(!KGNNNetDuplicate(&A, &GA) && !KGNNNetDuplicate(&A, &GB), "network: gradients' set-up");
+  for (int k = 0; k < M; k++) a[k] = TestUniform(seed), dout[k] = TestUniform(seed);
+  for (int pass = 0; pass < 2; pass++) { /* pass 1: a smaller graph first, so that the arenas are reused and grown */
+    const KGNNInt ss[3] = {0, 1, 1}, sr[3] = {1, 1, 0};
+    KGNNGraph     G = {NN, M, snd, rcv, a, 2, batch}, S = {4, 3, ss, sr, a, 1, NULL};
+    if (pass) {
+      CHECK(!KGNNNetForward(&A, &S, o1) && !KGNNNetForwardTape(&A, &S, o1, &t1), "network: small graph");
+      KGNNNetTapeDestroy(&t1);
+    }
+    CHECK(!KGNNNetForward(&A, &G, out), "network: inference");
+    CHECK(!KGNNNetForwardTape(&A, &G, o1, &t1) && !memcmp(out, o1, sizeof(out)), "network %s: the tape's forward differs from inference", KGNNLayerAt(row)->name);
+    CHECK(!KGNNNetForwardTape(&A, &G, o2, &t2) && !memcmp(out, o2, sizeof(out)), "network %s: a second tape while one is alive differs", KGNNLayerAt(row)->name);
+    CHECK(!KGNNNetBackward(&A, t1, dout, &GA) && !KGNNNetBackward(&A, t2, dout, &GB), "network: backward");
+    KGNNNetTapeDestroy(&t1), KGNNNetTapeDestroy(&t2);
+    CHECK(!t1 && !t2, "network: a destroyed tape is NULL");
+    CHECK(!KGNNNetForward(&B, &G, o2) && !memcmp(out, o2, sizeof(out)), "network %s: a copy of the model differs", KGNNLayerAt(row)->name);
+  }
+  CHECK(!KGNNNetTensors(&GA, &nt, &TA) && !KGNNNetTensors(&GB, &nb, &TB) && nt == nb, "network: tensors");
+  for (int k = 0; k < nt; k++) CHECK(!memcmp(TA[k].data, TB[k].data, sizeof(double) * TA[k].size), "network %s: the two tapes' gradients of %s differ", KGNNLayerAt(row)->name, TA[k].name);
+  KGNNNetTensorsFree(&GA, TA), KGNNNetTensorsFree(&GB, TB);
+  {
+    KGNNModel X  = {0};
+    X.node_model = (KGNNNodeModel)KGNNLayerCount(), X.depth = 1, X.hidden = 2;
+    CHECK(KGNNNetSetUp(&X) == KGNN_ERR_UNKNOWN, "network: a node model outside the table is an error");
+    KGNNNetDestroy(&X);
+  }
+  KGNNNetDestroy(&A), KGNNNetDestroy(&B), KGNNNetDestroy(&GA), KGNNNetDestroy(&GB);
+  printf("network with %s on the %s engine: inference = the tape's forward, two live tapes agree, %d gradient tensors\n", KGNNLayerAt(row)->name, E->name, nt);
+}
+
 int main(void)
 {
   int                      ne;
@@ -288,7 +334,10 @@ int main(void)
     CheckMLP(E, &seed);
     CheckPlan(E, &seed);
     CHECK(!KGNNPlanCreate(E, &G, 0, &P), "plan of the test graph");
-    for (int i = 0; i < KGNNLayerCount(); i++, rows++) CheckLayer(E, KGNNLayerAt(i), &P, &seed);
+    for (int i = 0; i < KGNNLayerCount(); i++, rows++) {
+      CheckLayer(E, KGNNLayerAt(i), &P, &seed);
+      if (KGNNLayerAt(i)->role == KGNN_LAYER_NODE) CheckNetwork(E, i, &seed);
+    }
     KGNNPlanDestroy(&P);
   }
   {
