@@ -7,6 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* internal to libkgnn (as PETSc's PETSC_INTERN): not exported from the shared library */
+#if defined(__GNUC__)
+  #pragma GCC visibility push(hidden)
+#endif
+
 typedef double  KGNNReal;
 typedef int32_t KGNNInt; /* PetscInt of a PETSc with 32-bit indices (Debian's); the face asserts it */
 
@@ -46,5 +51,9 @@ static inline size_t KGNNRound(size_t bytes)
 
 #define KGNNMax(a, b) ((a) > (b) ? (a) : (b))
 #define KGNNMin(a, b) ((a) < (b) ? (a) : (b))
+
+#if defined(__GNUC__)
+  #pragma GCC visibility pop
+#endif
 
 #endif

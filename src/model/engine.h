@@ -8,6 +8,11 @@
 
 #include "base.h"
 
+/* internal to libkgnn (as PETSc's PETSC_INTERN): not exported from the shared library */
+#if defined(__GNUC__)
+  #pragma GCC visibility push(hidden)
+#endif
+
 typedef struct KGNNEngine KGNNEngine;
 struct KGNNEngine {
   const char *name;
@@ -38,5 +43,9 @@ const KGNNEngine *KGNNEngineCPU(void);
 
 /* the engines this build has, for the harness (tests/model/test_layers.c) */
 const KGNNEngine *const *KGNNEngines(int *count);
+
+#if defined(__GNUC__)
+  #pragma GCC visibility pop
+#endif
 
 #endif

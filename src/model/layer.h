@@ -7,6 +7,11 @@
 #include "plan.h"
 #include <stdio.h>
 
+/* internal to libkgnn (as PETSc's PETSC_INTERN): not exported from the shared library */
+#if defined(__GNUC__)
+  #pragma GCC visibility push(hidden)
+#endif
+
 typedef struct {
   KGNNInt   in, out;
   KGNNReal *W, *b; /* W: out x in, row-major (torch.nn.Linear.weight); b may be NULL */
@@ -100,5 +105,9 @@ void             KGNNLayerNames(KGNNLayerRole, char *buf, size_t len);
 
 /* the rows, each defined in its own file beside its forward and backward */
 extern const KGNNLayer KGNNLayerEdgeModel, KGNNLayerMLPNode, KGNNLayerMessageMLP, KGNNLayerGATv2, KGNNLayerGEN, KGNNLayerTransformer, KGNNLayerAllPair, KGNNLayerGlobal;
+
+#if defined(__GNUC__)
+  #pragma GCC visibility pop
+#endif
 
 #endif

@@ -7,6 +7,11 @@
 
 #include "layer.h"
 
+/* internal to libkgnn (as PETSc's PETSC_INTERN): not exported from the shared library */
+#if defined(__GNUC__)
+  #pragma GCC visibility push(hidden)
+#endif
+
 /* The node models weight files and -node_model name: the first rows of the table (layers.c),
    in this order; a row added later has its index and needs no value here */
 typedef enum {
@@ -71,7 +76,9 @@ void    KGNNNetDestroy(KGNNModel *);
 
 /* net.c: out[k] = the network's value on edge k of G. The forward keeps what the backward needs
    on a tape: per-block states and each layer's opaque cache, slices of one arena the model keeps
-   and reuses while graphs keep their shape; inference runs the same code on a scratch arena. */
+   and reuses while graphs keep their shape; inference runs the same code on a scratch arena.
+   So a model runs one forward at a time (one thread); a second tape while one is alive gets an
+   arena of its own. */
 typedef struct _n_KGNNTape *KGNNTape;
 KGNNErr                     KGNNNetForward(const KGNNModel *, const KGNNGraph *, KGNNReal *out);
 KGNNErr                     KGNNNetForwardTape(const KGNNModel *, const KGNNGraph *, KGNNReal *out, KGNNTape *);
@@ -80,5 +87,9 @@ void                        KGNNNetTapeDestroy(KGNNTape *);
 /* the plans and arenas a model keeps (made by KGNNNetSetUp, freed by KGNNNetDestroy) */
 KGNNErr KGNNWorkspaceCreate(const KGNNEngine *, KGNNWorkspace **);
 void    KGNNWorkspaceDestroy(const KGNNEngine *, KGNNWorkspace **);
+
+#if defined(__GNUC__)
+  #pragma GCC visibility pop
+#endif
 
 #endif

@@ -7,6 +7,11 @@
 
 #include "engine.h"
 
+/* internal to libkgnn (as PETSc's PETSC_INTERN): not exported from the shared library */
+#if defined(__GNUC__)
+  #pragma GCC visibility push(hidden)
+#endif
+
 typedef struct {
   KGNNInt         n, nnz;
   const KGNNInt  *sender, *receiver;
@@ -38,5 +43,9 @@ KGNNErr KGNNPlanCreate(const KGNNEngine *, const KGNNGraph *, int virtual_node, 
 KGNNErr KGNNPlanSetValues(KGNNPlan *, const KGNNReal *a); /* new values on the same pattern */
 int     KGNNPlanMatches(const KGNNPlan *, const KGNNGraph *, int virtual_node);
 void    KGNNPlanDestroy(KGNNPlan *);
+
+#if defined(__GNUC__)
+  #pragma GCC visibility pop
+#endif
 
 #endif
