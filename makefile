@@ -238,3 +238,30 @@ format:
 
 clean:
 	rm -rf build lib bin
+
+# ---- the graph network (src/model): plain C, its harness, and the build without PETSc ----
+# src/model's headers and the model's PETSc face, for the library objects' dependencies
+MODEL_HEADERS = $(wildcard src/model/*.h) src/io/model_face.h
+$(LIB_OBJ): $(MODEL_HEADERS)
+# the library's objects as a static archive: tests of internal functions link it (no #include of .c)
+build/libkgnn-internal.a: $(LIB_OBJ)
+	@$(if $(V),,echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+# tests/model/test_layers.c: every layer of the table x every engine (finite differences, the
+# invariants), plain C: linked with the internal archive and BLAS only
+build/tests/test_layers: tests/model/test_layers.c tests/model/gradcheck.h build/libkgnn-internal.a $(MODEL_HEADERS)
+	@mkdir -p build/tests
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $< build/libkgnn-internal.a -lblas -lm
+build: build/tests/test_layers
+# src/model and the CPU engine compiled with no PETSc or HDF5 on the include path, the harness
+# linked against them alone and run (make check runs this as its test model-nopetsc)
+MODEL_SRC = $(wildcard src/model/*.c)
+build/nopetsc/%.o: src/model/%.c $(wildcard src/model/*.h)
+	@mkdir -p build/nopetsc
+	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Wno-unused-parameter -Werror -c $< -o $@
+build/nopetsc/test_layers: tests/model/test_layers.c tests/model/gradcheck.h $(patsubst src/model/%.c,build/nopetsc/%.o,$(MODEL_SRC))
+	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Wno-unused-parameter -Werror -o $@ $< $(filter %.o,$^) -lblas -lm
+.PHONY: model-nopetsc
+model-nopetsc: build/nopetsc/test_layers
+	build/nopetsc/test_layers

@@ -78,6 +78,9 @@ for t in build/tests/test_*; do
   [ -x "$t" ] || continue
   run "$(basename "$t")" $VG "$t" -malloc_dump
 done
+# src/model and its CPU engine compiled with no PETSc or HDF5 on the include path, and the layer
+# harness (tests/model/test_layers.c) run against them alone
+run model_nopetsc make --no-print-directory -s model-nopetsc
 
 # Dataset files: the Python loader reads what C wrote (files left by test_dataset), the same
 # seed gives the same bytes, and every bad file gives an error naming it

@@ -4,7 +4,7 @@
    names the file and the tensor. */
 #include "h5util.h"
 #include <stdio.h>
-#include "../model/model.h"
+#include "model_face.h"
 
 #define KGNN_MODEL_FORMAT_VERSION 1
 
@@ -48,7 +48,11 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   PetscCall(KGNNH5ReadNumber(path, f, "positional", H5T_NATIVE_LLONG, &pos));
   PetscCall(KGNNH5ReadNumber(path, f, "virtual_node", H5T_NATIVE_LLONG, &vnode));
   PetscCall(KGNNNodeModelFromName(nm, &M->node_model));
-  PetscCheck((int)M->node_model >= 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: node model '%s' is not one kgnn knows (MLPNodeModel, MessagePassingMLP, GATv2, GEN, GraphTransformer, GlobalGraphTransformer)", path, nm);
+  if ((int)M->node_model < 0) {
+    char names[512];
+    PetscCall(KGNNNodeModelNames(names, sizeof(names)));
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "%s: node model '%s' is not one kgnn knows (%s)", path, nm, names);
+  }
   PetscCheck(depth >= 0 && depth <= 64 && hidden >= 1 && hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: depth %lld or hidden size %lld out of range", path, depth, hidden);
   M->depth        = (PetscInt)depth;
   M->hidden       = (PetscInt)hidden;

@@ -1,48 +1,89 @@
 /* The edge model of a graph-network block, out = mlp([e, h_sender, h_receiver]) (the block adds
    it to e), forward and backward side by side. The first layer is applied by parts: the node
-   parts W_s h and W_r h once per node (ps, pr: n x H), gathered per edge, so no m x 3H copy. */
-#include "model.h"
+   parts W_s h and W_r h once per node (ps, pr: n x Hh), gathered per edge, so no m x 3H copy. */
+#include "layer.h"
+#include <float.h>
 
-/* z: the first layer's pre-activation (m x H); a = relu(z), which may be z itself when no
-   backward follows (inference) */
-PetscErrorCode KGNNEdgeModelForward(const KGNNMLP *mlp, PetscInt H, const KGNNGraph *G, const PetscReal *he, const PetscReal *hn, PetscReal *out, PetscReal *z, PetscReal *a, PetscReal *ps, PetscReal *pr)
+typedef struct {
+  KGNNReal *z, *a; /* the first layer's pre-activation and relu(z), m x Hh */
+} Cache;
+
+/* inference keeps no a: ReLU in place */
+static Cache Carve(const KGNNPlan *P, KGNNInt Hh, void *cache, int training)
 {
-  const PetscInt Hh = mlp->l1.out;
-
-  PetscFunctionBegin;
-  PetscCall(KGNNLinearBlock(&mlp->l1, 0, H, G->nnz, he, z, PETSC_FALSE, PETSC_TRUE));
-  PetscCall(KGNNLinearBlock(&mlp->l1, H, H, G->n, hn, ps, PETSC_FALSE, PETSC_FALSE));
-  PetscCall(KGNNLinearBlock(&mlp->l1, 2 * H, H, G->n, hn, pr, PETSC_FALSE, PETSC_FALSE));
-  for (PetscInt k = 0; k < G->nnz; k++)
-    for (PetscInt c = 0; c < Hh; c++) z[k * Hh + c] += ps[G->sender[k] * Hh + c] + pr[G->receiver[k] * Hh + c];
-  for (PetscInt k = 0; k < G->nnz * Hh; k++) a[k] = z[k] > 0 ? z[k] : 0.0;
-  PetscCall(KGNNLinearForward(&mlp->l2, G->nnz, a, out));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  char *c = cache;
+  Cache C;
+  C.z = KGNNCarve(&c, (size_t)P->G.nnz * Hh * sizeof(KGNNReal));
+  C.a = training ? KGNNCarve(&c, (size_t)P->G.nnz * Hh * sizeof(KGNNReal)) : C.z;
+  return C;
 }
 
-/* From dout (m x H): gradients of the weights accumulate in g, dhe = d/d e (m x H, set),
-   dhn += d/d h (n x H, accumulated: the sender and receiver parts scatter back to the nodes).
-   work: 2 m x H; nwork: n x H. */
-PetscErrorCode KGNNEdgeModelBackward(const KGNNMLP *mlp, PetscInt H, const KGNNGraph *G, const PetscReal *he, const PetscReal *hn, const PetscReal *z, const PetscReal *a, const PetscReal *dout, PetscReal *dhe, PetscReal *dhn, KGNNMLP *g,
-                                     PetscReal *work, PetscReal *nwork)
+static KGNNErr Tensors(const KGNNLayer *L, KGNNWalk *w, const char *prefix, KGNNInt H, void *weights)
 {
-  const PetscInt  m = G->nnz, n = G->n, Hh = mlp->l1.out;
-  PetscReal      *dz = work, *dp = work + (size_t)m * Hh;
-  const PetscInt *idx[2] = {G->sender, G->receiver};
+  return KGNNWalkMLP(w, prefix, "edge", 0, 2, 3 * H, H, H, 1, (KGNNMLP *)weights);
+}
 
-  PetscFunctionBegin;
-  PetscCall(KGNNLinearBackward(&mlp->l2, m, a, dout, dz, g->l2.W, g->l2.b));
-  for (PetscInt k = 0; k < m * Hh; k++) dz[k] = z[k] > 0 ? dz[k] : 0.0; /* ReLU' */
-  KGNNBiasBackward(Hh, m, dz, g->l1.b);
-  PetscCall(KGNNLinearBlockBackward(&mlp->l1, 0, H, m, he, dz, dhe, g->l1.W));
+static size_t CacheSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
+{
+  return (training ? 2 : 1) * KGNN_REALS((size_t)P->G.nnz * H);
+}
+
+static size_t WorkSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
+{
+  const size_t n = P->G.n, m = P->G.nnz;
+  return training ? 2 * m * H + 2 * n * H : 2 * n * H;
+}
+
+static KGNNErr Forward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *weights, const KGNNReal *hn, const KGNNReal *he, KGNNReal *out, void *cache)
+{
+  const KGNNMLP   *mlp = weights;
+  const KGNNGraph *G   = &x->P->G;
+  const KGNNInt    H = x->H, Hh = mlp->l1.out;
+  const Cache      C  = Carve(x->P, Hh, cache, x->training);
+  KGNNReal        *ps = x->work, *pr = x->work + (size_t)G->n * Hh;
+
+  KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, 0, H, G->nnz, he, C.z, 0, 1));
+  KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, H, H, G->n, hn, ps, 0, 0));
+  KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, 2 * H, H, G->n, hn, pr, 0, 0));
+  x->E->gather_add(x->E, G->nnz, Hh, G->sender, ps, G->receiver, pr, C.z);
+  for (size_t k = 0; k < (size_t)G->nnz * Hh; k++) C.a[k] = C.z[k] > 0 ? C.z[k] : 0.0;
+  return KGNNLinearForward(x->E, &mlp->l2, G->nnz, C.a, out);
+}
+
+/* de += d/d e (computed whole, then added: de may be dout), dh += d/d h (the sender and
+   receiver parts scatter back to the nodes) */
+static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *weights, const KGNNReal *hn, const KGNNReal *he, const void *cache, const KGNNReal *dout, KGNNReal *dh, KGNNReal *de, void *grad)
+{
+  const KGNNMLP   *mlp = weights;
+  KGNNMLP         *g   = grad;
+  const KGNNGraph *G   = &x->P->G;
+  const KGNNInt    H = x->H, m = G->nnz, n = G->n, Hh = mlp->l1.out;
+  const Cache      C  = Carve(x->P, Hh, (void *)cache, 1);
+  KGNNReal        *dz = x->work, *dhe = dz + (size_t)m * Hh, *nwork = dhe + (size_t)m * H, *dp = nwork + (size_t)n * Hh;
+  const KGNNInt   *idx[2] = {G->sender, G->receiver};
+
+  KGNN_TRY(KGNNLinearBackward(x->E, &mlp->l2, m, C.a, dout, dz, g->l2.W, g->l2.b));
+  for (size_t k = 0; k < (size_t)m * Hh; k++) dz[k] = C.z[k] > 0 ? dz[k] : 0.0; /* ReLU' */
+  x->E->bias_backward(x->E, m, Hh, dz, g->l1.b);
+  KGNN_TRY(KGNNLinearBlockBackward(x->E, &mlp->l1, 0, H, m, he, dz, dhe, g->l1.W));
   for (int part = 0; part < 2; part++) {
     /* the node part acts on h[idx[k]]: its weight gradient is (scatter of dz by idx)^T h, and
        its input gradient scatters dz W_part back to the nodes */
-    for (PetscInt k = 0; k < n * Hh; k++) nwork[k] = 0;
-    for (PetscInt k = 0; k < m; k++)
-      for (PetscInt c = 0; c < Hh; c++) nwork[idx[part][k] * Hh + c] += dz[k * Hh + c];
-    PetscCall(KGNNLinearBlockBackward(&mlp->l1, (1 + part) * H, H, n, hn, nwork, dp, g->l1.W));
-    for (PetscInt k = 0; k < n * H; k++) dhn[k] += dp[k];
+    x->E->zero(x->E, nwork, (size_t)n * Hh);
+    x->E->scatter_add(x->E, m, Hh, idx[part], dz, nwork);
+    KGNN_TRY(KGNNLinearBlockBackward(x->E, &mlp->l1, (1 + part) * H, H, n, hn, nwork, dp, g->l1.W));
+    for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dp[k];
   }
-  PetscFunctionReturn(PETSC_SUCCESS);
+  for (size_t k = 0; k < (size_t)m * H; k++) de[k] += dhe[k];
+  return KGNN_OK;
 }
+
+static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *weights, const KGNNReal *h, const KGNNReal *e, const void *cache)
+{
+  const Cache C = Carve(x->P, ((const KGNNMLP *)weights)->l1.out, (void *)cache, x->training);
+  KGNNReal    d = DBL_MAX;
+  for (size_t k = 0; k < (size_t)x->P->G.nnz * ((const KGNNMLP *)weights)->l1.out; k++) d = KGNNMin(d, C.z[k] < 0 ? -C.z[k] : C.z[k]);
+  return d;
+}
+
+const KGNNLayer KGNNLayerEdgeModel = {"EdgeModel", "e_k += mlp([e_k, h_sender, h_receiver]): the edge update of every block", KGNN_LAYER_EDGE, sizeof(KGNNMLP), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}};

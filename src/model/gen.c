@@ -2,89 +2,107 @@
    softmax aggregation (t = 1, not learned), no message norm, no BatchNorm, no bias and
    in = out = edge_dim (so no projections): m_ji = relu(h_j + e_ji) + 1e-7, per channel
    softmax over the edges into i, a_i = sum alpha_ji m_ji, out_i = mlp(h_i + a_i).
-   Forward (with its cache) and backward side by side; the plain forward is the cached one. */
-#include "model.h"
+   Forward and backward side by side. */
+#include "layer.h"
+#include <float.h>
 
-struct _n_KGNNGENCache {
-  PetscInt   n, m, H, Hh;       /* the shapes it was made for, checked by the backward */
-  PetscReal *msg, *alpha, *agg; /* m x H, m x H (softmax output), n x H (the MLP's input) */
-  PetscReal *z, *a;             /* the MLP's pre-activation and a = relu(z), n x Hh */
-};
+typedef struct {
+  KGNNReal *msg, *alpha, *agg; /* m x H, m x H (softmax output), n x H (the MLP's input) */
+  KGNNReal *z, *a;             /* the MLP's pre-activation and a = relu(z), n x Hh */
+} Cache;
 
-PetscErrorCode KGNNGENCacheDestroy(KGNNGENCache *c)
+static Cache Carve(const KGNNPlan *P, KGNNInt H, KGNNInt Hh, void *cache)
 {
-  PetscFunctionBegin;
-  if (!*c) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscFree5((*c)->msg, (*c)->alpha, (*c)->agg, (*c)->z, (*c)->a));
-  PetscCall(PetscFree(*c));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  const size_t n = P->G.n, m = P->G.nnz;
+  char        *c = cache;
+  Cache        C;
+  C.msg   = KGNNCarve(&c, m * H * sizeof(KGNNReal));
+  C.alpha = KGNNCarve(&c, m * H * sizeof(KGNNReal));
+  C.agg   = KGNNCarve(&c, n * H * sizeof(KGNNReal));
+  C.z     = KGNNCarve(&c, n * Hh * sizeof(KGNNReal));
+  C.a     = KGNNCarve(&c, n * Hh * sizeof(KGNNReal));
+  return C;
 }
 
-PetscErrorCode KGNNGENForwardCached(const KGNNMLP *mlp, PetscInt H, const KGNNGraph *G, const PetscReal *h, const PetscReal *e, PetscReal *out, KGNNGENCache *cache)
+/* Linear(H, 2H) -> [norm: none] -> ReLU -> Linear(2H, H), no biases */
+static KGNNErr Tensors(const KGNNLayer *L, KGNNWalk *w, const char *prefix, KGNNInt H, void *weights)
 {
-  const PetscInt n = G->n, m = G->nnz, Hh = mlp->l1.out;
-  KGNNGENCache   c;
-  PetscReal     *msg, *alpha, *agg, *work;
+  char p[160];
+  snprintf(p, sizeof(p), "%s.conv", prefix);
+  return KGNNWalkMLP(w, p, "mlp", 0, 3, H, 2 * H, H, 0, (KGNNMLP *)weights);
+}
 
-  PetscFunctionBegin;
-  PetscCall(KGNNGENCacheDestroy(cache));
-  PetscCall(PetscNew(&c));
-  c->n = n, c->m = m, c->H = H, c->Hh = Hh;
-  PetscCall(PetscMalloc5((size_t)m * H, &c->msg, (size_t)m * H, &c->alpha, (size_t)n * H, &c->agg, (size_t)n * Hh, &c->z, (size_t)n * Hh, &c->a));
-  *cache = c;
-  msg = c->msg, alpha = c->alpha, agg = c->agg;
-  PetscCall(PetscMalloc1((size_t)n * H, &work));
-  for (PetscInt k = 0; k < m; k++)
-    for (PetscInt ch = 0; ch < H; ch++) {
-      PetscReal z       = h[G->sender[k] * H + ch] + e[k * H + ch];
-      msg[k * H + ch]   = (z > 0 ? z : 0) + 1e-7;
-      alpha[k * H + ch] = msg[k * H + ch]; /* t = 1 */
+static size_t CacheSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
+{
+  return 2 * KGNN_REALS((size_t)P->G.nnz * H) + KGNN_REALS((size_t)P->G.n * H) + 2 * KGNN_REALS((size_t)P->G.n * 2 * H);
+}
+
+static size_t WorkSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
+{
+  const size_t n = P->G.n, m = P->G.nnz;
+  return training ? n * H + m * H + n * 2 * H : n * H;
+}
+
+static KGNNErr Forward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *weights, const KGNNReal *h, const KGNNReal *e, KGNNReal *out, void *cache)
+{
+  const KGNNMLP   *mlp = weights;
+  const KGNNGraph *G   = &x->P->G;
+  const KGNNInt    n = G->n, m = G->nnz, H = x->H;
+  const Cache      c = Carve(x->P, H, mlp->l1.out, cache);
+
+  for (KGNNInt k = 0; k < m; k++)
+    for (KGNNInt ch = 0; ch < H; ch++) {
+      const KGNNReal z    = h[G->sender[k] * H + ch] + e[k * H + ch];
+      c.msg[k * H + ch]   = (z > 0 ? z : 0) + 1e-7;
+      c.alpha[k * H + ch] = c.msg[k * H + ch]; /* t = 1 */
     }
-  KGNNScatterSoftmax(m, n, H, G->receiver, alpha, work);
-  for (PetscInt k = 0; k < n * H; k++) agg[k] = h[k];
-  for (PetscInt k = 0; k < m; k++)
-    for (PetscInt ch = 0; ch < H; ch++) agg[G->receiver[k] * H + ch] += alpha[k * H + ch] * msg[k * H + ch];
-  PetscCall(KGNNMLPForwardCached(mlp, n, agg, out, c->z, c->a));
-  PetscCall(PetscFree(work));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  x->E->segment_softmax(x->E, m, n, H, G->receiver, c.alpha, x->work);
+  x->E->copy(x->E, c.agg, h, (size_t)n * H);
+  for (KGNNInt k = 0; k < m; k++)
+    for (KGNNInt ch = 0; ch < H; ch++) c.agg[G->receiver[k] * H + ch] += c.alpha[k * H + ch] * c.msg[k * H + ch];
+  return KGNNMLPForward(x->E, mlp, n, c.agg, out, c.z, c.a);
 }
 
-/* Inference: the cached forward, cache dropped (one model code, not two) */
-PetscErrorCode KGNNGENForward(const KGNNMLP *mlp, PetscInt H, const KGNNGraph *G, const PetscReal *h, const PetscReal *e, PetscReal *out)
+/* msg is both the softmax score and the value it weighs, so its gradient has both parts */
+static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *weights, const KGNNReal *h, const KGNNReal *e, const void *cache, const KGNNReal *dout, KGNNReal *dh, KGNNReal *de, void *grad)
 {
-  KGNNGENCache c = NULL;
+  const KGNNMLP   *mlp = weights;
+  const KGNNGraph *G   = &x->P->G;
+  const KGNNInt    n = G->n, m = G->nnz, H = x->H;
+  const Cache      c    = Carve(x->P, H, mlp->l1.out, (void *)cache);
+  KGNNReal        *dagg = x->work, *dmsg = dagg + (size_t)n * H, *work = dmsg + (size_t)m * H;
 
-  PetscFunctionBegin;
-  PetscCall(KGNNGENForwardCached(mlp, H, G, h, e, out, &c));
-  PetscCall(KGNNGENCacheDestroy(&c));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* From dout (n x H): weight gradients accumulate in grad, dh += d/d h, de += d/d e. msg is
-   both the softmax score and the value it weighs, so its gradient has both parts. */
-PetscErrorCode KGNNGENBackward(const KGNNMLP *mlp, PetscInt H, const KGNNGraph *G, const PetscReal *h, const PetscReal *e, KGNNGENCache c, const PetscReal *dout, PetscReal *dh, PetscReal *de, KGNNMLP *grad)
-{
-  const PetscInt n = G->n, m = G->nnz, Hh = mlp->l1.out;
-  PetscReal     *dagg, *dmsg, *work;
-
-  PetscFunctionBegin;
-  PetscCheck(c && c->n == n && c->m == m && c->H == H && c->Hh == Hh, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "GEN backward: the cache is not from a forward on this graph and layer");
-  PetscCall(PetscMalloc3((size_t)n * H, &dagg, (size_t)m * H, &dmsg, (size_t)n * PetscMax(H, Hh), &work));
-  /* dagg is set; grad's biases are NULL for GEN, and KGNNLinearBackward then skips them */
-  PetscCall(KGNNMLPBackward(mlp, n, c->agg, c->z, c->a, dout, dagg, grad, work));
-  for (PetscInt k = 0; k < n * H; k++) dh[k] += dagg[k]; /* the residual h_i */
+  /* dagg is set; the MLP's biases are NULL for GEN, and the backward then skips them */
+  KGNN_TRY(KGNNMLPBackward(x->E, mlp, n, c.agg, c.z, c.a, dout, dagg, grad, work));
+  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dagg[k]; /* the residual h_i */
   /* d/d msg through the softmax weight (msg is the score, t = 1) ... */
-  for (PetscInt k = 0; k < m; k++)
-    for (PetscInt ch = 0; ch < H; ch++) dmsg[k * H + ch] = dagg[G->receiver[k] * H + ch] * c->msg[k * H + ch];
-  KGNNScatterSoftmaxBackward(m, n, H, G->receiver, c->alpha, dmsg, dmsg, work);
+  for (KGNNInt k = 0; k < m; k++)
+    for (KGNNInt ch = 0; ch < H; ch++) dmsg[k * H + ch] = dagg[G->receiver[k] * H + ch] * c.msg[k * H + ch];
+  x->E->segment_softmax_backward(x->E, m, n, H, G->receiver, c.alpha, dmsg, dmsg, work);
   /* ... plus through the value alpha msg; then back through relu(h_j + e_k), recomputed */
-  for (PetscInt k = 0; k < m; k++)
-    for (PetscInt ch = 0; ch < H; ch++) {
-      const PetscInt  s = G->sender[k] * H + ch, r = G->receiver[k] * H + ch, kc = k * H + ch;
-      const PetscReal z = h[s] + e[kc], d = z > 0 ? dmsg[kc] + dagg[r] * c->alpha[kc] : 0.0; /* relu'(0) = 0, as torch */
+  for (KGNNInt k = 0; k < m; k++)
+    for (KGNNInt ch = 0; ch < H; ch++) {
+      const KGNNInt  s = G->sender[k] * H + ch, r = G->receiver[k] * H + ch, kc = k * H + ch;
+      const KGNNReal z = h[s] + e[kc], d = z > 0 ? dmsg[kc] + dagg[r] * c.alpha[kc] : 0.0; /* relu'(0) = 0, as torch */
       de[kc] += d;
       dh[s] += d;
     }
-  PetscCall(PetscFree3(dagg, dmsg, work));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return KGNN_OK;
 }
+
+static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *weights, const KGNNReal *h, const KGNNReal *e, const void *cache)
+{
+  const KGNNMLP   *mlp = weights;
+  const KGNNGraph *G   = &x->P->G;
+  const Cache      c   = Carve(x->P, x->H, mlp->l1.out, (void *)cache);
+  KGNNReal         d   = DBL_MAX;
+  for (KGNNInt k = 0; k < G->nnz; k++)
+    for (KGNNInt ch = 0; ch < x->H; ch++) {
+      const KGNNReal z = h[G->sender[k] * x->H + ch] + e[k * x->H + ch];
+      d                = KGNNMin(d, z < 0 ? -z : z);
+    }
+  for (size_t k = 0; k < (size_t)G->n * mlp->l1.out; k++) d = KGNNMin(d, c.z[k] < 0 ? -c.z[k] : c.z[k]);
+  return d;
+}
+
+const KGNNLayer KGNNLayerGEN = {"GEN", "GENConv (Li et al.): softmax aggregation of relu(h_j + e_ji), then an MLP H -> 2H -> H", KGNN_LAYER_NODE, sizeof(KGNNMLP), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}};

@@ -1,30 +1,38 @@
-/* The model's tensors in one table, by their PyTorch state_dict names (share/doc/model.md):
+/* The model's tensors in one list, by their PyTorch state_dict names (share/doc/model.md):
    what the weight-file reader and writer, the initialiser, the gradient buffers and the
-   optimiser all walk, so that none of them repeats the architecture. */
-#include "model.h"
+   optimiser all walk, so that none of them repeats the architecture. Each layer names its own
+   tensors (its row's tensors function); this file walks the blocks and the encoder/decoder. */
+#include "net.h"
+#include <math.h>
+#include <string.h>
 
-typedef struct {
-  KGNNTensor *T;
-  PetscInt    n, cap;
-  PetscBool   alloc;
-} Table;
+struct KGNNWalk {
+  const KGNNEngine *E;
+  KGNNTensor       *T;
+  int               n, cap, alloc;
+};
 
-static PetscErrorCode Add(Table *t, const char *name, int rank, PetscInt d0, PetscInt d1, PetscInt fan_in, KGNNInit init, PetscReal **data)
+static const KGNNEngine *Engine(const KGNNModel *M)
+{
+  return M->engine ? M->engine : KGNNEngineCPU();
+}
+
+KGNNErr KGNNWalkTensor(KGNNWalk *t, const char *prefix, const char *name, int rank, KGNNInt d0, KGNNInt d1, KGNNInt fan_in, KGNNInit init, KGNNReal **data)
 {
   KGNNTensor *x;
 
-  PetscFunctionBegin;
   if (t->n == t->cap) {
     KGNNTensor *T;
-    t->cap = PetscMax(64, 2 * t->cap);
-    PetscCall(PetscMalloc1(t->cap, &T));
-    if (t->n) PetscCall(PetscArraycpy(T, t->T, t->n));
-    PetscCall(PetscFree(t->T));
+    t->cap = KGNNMax(64, 2 * t->cap);
+    T      = t->E->alloc(t->E, (size_t)t->cap * sizeof(KGNNTensor));
+    if (!T) return KGNN_ERR_MEMORY;
+    if (t->n) memcpy(T, t->T, (size_t)t->n * sizeof(KGNNTensor));
+    t->E->free(t->E, t->T);
     t->T = T;
   }
   x = &t->T[t->n++];
-  PetscCall(PetscMemzero(x, sizeof(*x)));
-  PetscCall(PetscStrncpy(x->name, name, sizeof(x->name)));
+  memset(x, 0, sizeof(*x));
+  if (snprintf(x->name, sizeof(x->name), "%s.%s", prefix, name) >= (int)sizeof(x->name)) return KGNN_ERR_ARGUMENT;
   x->rank    = rank;
   x->dims[0] = rank == 3 ? 1 : d0;
   x->dims[1] = rank == 3 ? 1 : d1;
@@ -32,204 +40,172 @@ static PetscErrorCode Add(Table *t, const char *name, int rank, PetscInt d0, Pet
   x->size    = d0 * (rank == 2 ? d1 : 1);
   x->fan_in  = fan_in;
   x->init    = init;
-  if (t->alloc) PetscCall(PetscCalloc1(x->size, data));
+  if (t->alloc) {
+    *data = t->E->alloc(t->E, (size_t)x->size * sizeof(KGNNReal));
+    if (!*data) return KGNN_ERR_MEMORY;
+  }
   x->data = *data;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return KGNN_OK;
 }
 
-static PetscErrorCode AddLinear(Table *t, const char *prefix, PetscInt in, PetscInt out, PetscBool bias, KGNNInit init, KGNNLinear *l)
+/* torch.nn.Linear: weight [out, in], bias [out] with U(-1/sqrt(in), ..). The bias keeps that
+   initialisation under a glorot weight too (GATv2's lin_l, lin_r): PyG zeros them, but kgnn-train
+   has always drawn them so, and its committed fixtures (tests/fixtures/trained_*.h5) hold the
+   result; changing it is a change of behaviour, for its own commit. */
+KGNNErr KGNNWalkLinear(KGNNWalk *t, const char *prefix, const char *name, KGNNInt in, KGNNInt out, int bias, KGNNInit init, KGNNLinear *l)
 {
-  char name[128];
+  char p[160];
 
-  PetscFunctionBegin;
+  if (snprintf(p, sizeof(p), "%s.%s", prefix, name) >= (int)sizeof(p)) return KGNN_ERR_ARGUMENT;
   if (t->alloc) l->in = in, l->out = out;
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.weight", prefix));
-  PetscCall(Add(t, name, 2, out, in, in, init, &l->W));
-  if (bias) {
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s.bias", prefix));
-    PetscCall(Add(t, name, 1, out, 0, in, KGNN_INIT_TORCH, &l->b));
+  KGNN_TRY(KGNNWalkTensor(t, p, "weight", 2, out, in, in, init, &l->W));
+  if (bias) KGNN_TRY(KGNNWalkTensor(t, p, "bias", 1, out, 0, in, KGNN_INIT_TORCH, &l->b));
+  return KGNN_OK;
+}
+
+/* Linear(in, hidden) -> ReLU -> Linear(hidden, out) as prefix.name.<i1> and prefix.name.<i2> */
+KGNNErr KGNNWalkMLP(KGNNWalk *t, const char *prefix, const char *name, int i1, int i2, KGNNInt in, KGNNInt hidden, KGNNInt out, int bias, KGNNMLP *mlp)
+{
+  char p[160], a[16], b[16];
+
+  if (snprintf(p, sizeof(p), "%s.%s", prefix, name) >= (int)sizeof(p)) return KGNN_ERR_ARGUMENT;
+  snprintf(a, sizeof(a), "%d", i1), snprintf(b, sizeof(b), "%d", i2);
+  KGNN_TRY(KGNNWalkLinear(t, p, a, in, hidden, bias, KGNN_INIT_TORCH, &mlp->l1));
+  return KGNNWalkLinear(t, p, b, hidden, out, bias, KGNN_INIT_TORCH, &mlp->l2);
+}
+
+static KGNNErr Walk(KGNNModel *M, KGNNWalk *t)
+{
+  const KGNNLayer *node = KGNNLayerAt(M->node_model), *edge = &KGNNLayerEdgeModel;
+  const KGNNInt    H = M->hidden;
+  char             p[128];
+
+  if (!node || node->role != KGNN_LAYER_NODE) return KGNN_ERR_UNKNOWN;
+  KGNN_TRY(KGNNWalkMLP(t, "encoder", "node_mlp", 0, 2, 1, H, H, 1, &M->enc_node));
+  KGNN_TRY(KGNNWalkMLP(t, "encoder", "edge_mlp", 0, 2, M->edge_in, H, H, 1, &M->enc_edge));
+  if (t->alloc && M->depth) {
+    M->blocks = t->E->alloc(t->E, (size_t)M->depth * sizeof(KGNNBlock));
+    if (!M->blocks) return KGNN_ERR_MEMORY;
+    for (KGNNInt b = 0; b < M->depth; b++)
+      if (!(M->blocks[b].node = t->E->alloc(t->E, KGNNLayerWeightsSize(node)))) return KGNN_ERR_MEMORY;
   }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Linear(in, hidden) -> ReLU -> Linear(hidden, out) as prefix.<i1> and prefix.<i2> */
-static PetscErrorCode AddMLP(Table *t, const char *prefix, int i1, int i2, PetscInt in, PetscInt hidden, PetscInt out, PetscBool bias, KGNNMLP *mlp)
-{
-  char name[128];
-
-  PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%d", prefix, i1));
-  PetscCall(AddLinear(t, name, in, hidden, bias, KGNN_INIT_TORCH, &mlp->l1));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.%d", prefix, i2));
-  PetscCall(AddLinear(t, name, hidden, out, bias, KGNN_INIT_TORCH, &mlp->l2));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* GATv2Conv: att [1, 1, H] and lin_* glorot, bias zeros (PyG's reset_parameters) */
-static PetscErrorCode AddGATv2(Table *t, const char *prefix, PetscInt H, KGNNGATv2 *g)
-{
-  char name[128];
-
-  PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.att", prefix));
-  PetscCall(Add(t, name, 3, H, 0, H, KGNN_INIT_GLOROT, &g->att));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.bias", prefix));
-  PetscCall(Add(t, name, 1, H, 0, H, KGNN_INIT_ZERO, &g->bias));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_l", prefix));
-  PetscCall(AddLinear(t, name, H, H, PETSC_TRUE, KGNN_INIT_GLOROT, &g->lin_l));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_r", prefix));
-  PetscCall(AddLinear(t, name, H, H, PETSC_TRUE, KGNN_INIT_GLOROT, &g->lin_r));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s.lin_edge", prefix));
-  PetscCall(AddLinear(t, name, H, H, PETSC_FALSE, KGNN_INIT_GLOROT, &g->lin_edge));
-  if (t->alloc)
-    for (PetscInt k = t->n - 7; k < t->n; k++)
-      if (strstr(t->T[k].name, ".bias") && strstr(t->T[k].name, ".lin_")) t->T[k].init = KGNN_INIT_ZERO;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode Walk(KGNNModel *M, Table *t)
-{
-  const PetscInt H = M->hidden;
-  char           p[128];
-
-  PetscFunctionBegin;
-  PetscCall(AddMLP(t, "encoder.node_mlp", 0, 2, 1, H, H, PETSC_TRUE, &M->enc_node));
-  PetscCall(AddMLP(t, "encoder.edge_mlp", 0, 2, M->edge_in, H, H, PETSC_TRUE, &M->enc_edge));
-  if (t->alloc && M->depth) PetscCall(PetscCalloc1(M->depth, &M->blocks));
-  for (PetscInt b = 0; b < M->depth; b++) {
-    KGNNBlock *B = &M->blocks[b];
-    PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.edge", (int)b));
-    PetscCall(AddMLP(t, p, 0, 2, 3 * H, H, H, PETSC_TRUE, &B->edge));
-    PetscCall(PetscSNPrintf(p, sizeof(p), "processor.blocks.%d.node_model", (int)b));
-    switch (M->node_model) {
-    case KGNN_NODE_MLP:
-      PetscCall(PetscStrlcat(p, ".f1", sizeof(p)));
-      PetscCall(AddMLP(t, p, 0, 2, H, H, H, PETSC_TRUE, &B->f1));
-      break;
-    case KGNN_NODE_MESSAGE_MLP:
-      PetscCall(PetscStrlcat(p, ".f1", sizeof(p)));
-      PetscCall(AddMLP(t, p, 0, 2, 2 * H, H, H, PETSC_TRUE, &B->f1));
-      p[strlen(p) - 1] = '2';
-      PetscCall(AddMLP(t, p, 0, 2, 2 * H, H, H, PETSC_TRUE, &B->f2));
-      break;
-    case KGNN_NODE_GEN: /* Linear(H, 2H) -> [norm: none] -> ReLU -> Linear(2H, H), no biases */
-      PetscCall(PetscStrlcat(p, ".conv.mlp", sizeof(p)));
-      PetscCall(AddMLP(t, p, 0, 3, H, 2 * H, H, PETSC_FALSE, &B->gen));
-      break;
-    case KGNN_NODE_TRANSFORMER: {
-      const char *nm[5] = {"lin_key", "lin_query", "lin_value", "lin_edge", "lin_skip"};
-      KGNNLinear *l[5]  = {&B->tr.key, &B->tr.query, &B->tr.value, &B->tr.edge, &B->tr.skip};
-      char        q[160];
-      for (int k = 0; k < 5; k++) {
-        PetscCall(PetscSNPrintf(q, sizeof(q), "%s.conv.%s", p, nm[k]));
-        PetscCall(AddLinear(t, q, H, H, k != 3 ? PETSC_TRUE : PETSC_FALSE, KGNN_INIT_TORCH, l[k]));
-      }
-    } break;
-    case KGNN_NODE_GLOBAL: {
-      const char *qkv[3] = {"q", "k", "v"};
-      KGNNLinear *l[3]   = {&B->ap.q, &B->ap.k, &B->ap.v};
-      char        q[160];
-      for (int k = 0; k < 3; k++) {
-        PetscCall(PetscSNPrintf(q, sizeof(q), "%s.attn.%s", p, qkv[k]));
-        PetscCall(AddLinear(t, q, H, H, PETSC_FALSE, KGNN_INIT_TORCH, l[k]));
-      }
-      PetscCall(PetscStrlcat(p, ".conv", sizeof(p))); /* and the GATv2 branch */
-      PetscCall(AddGATv2(t, p, H, &B->gat));
-    } break;
-    case KGNN_NODE_GATV2:
-      PetscCall(PetscStrlcat(p, ".conv", sizeof(p)));
-      PetscCall(AddGATv2(t, p, H, &B->gat));
-      break;
-    }
+  for (KGNNInt b = 0; b < M->depth; b++) {
+    snprintf(p, sizeof(p), "processor.blocks.%d", (int)b);
+    KGNN_TRY(edge->tensors(edge, t, p, H, &M->blocks[b].edge));
+    snprintf(p, sizeof(p), "processor.blocks.%d.node_model", (int)b);
+    KGNN_TRY(node->tensors(node, t, p, H, M->blocks[b].node));
   }
-  PetscCall(AddMLP(t, "decoder.mlp", 0, 2, H, H, 1, PETSC_TRUE, &M->dec));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return KGNNWalkMLP(t, "decoder", "mlp", 0, 2, H, H, 1, 1, &M->dec);
 }
 
-PetscErrorCode KGNNModelTensors(KGNNModel *M, PetscInt *n, KGNNTensor **T)
+KGNNErr KGNNNetTensors(const KGNNModel *M, int *n, KGNNTensor **T)
 {
-  Table t = {NULL, 0, 0, PETSC_FALSE};
+  KGNNWalk t = {Engine(M), NULL, 0, 0, 0};
+  KGNNErr  e = Walk((KGNNModel *)M, &t); /* listing only: nothing is written */
 
-  PetscFunctionBegin;
-  PetscCall(Walk(M, &t));
-  *n = t.n;
-  *T = t.T;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  *n = t.n, *T = t.T;
+  if (e) t.E->free(t.E, t.T), *n = 0, *T = NULL;
+  return e;
 }
 
-PetscErrorCode KGNNModelSetUp(KGNNModel *M)
+void KGNNNetTensorsFree(const KGNNModel *M, KGNNTensor *T)
 {
-  Table t = {NULL, 0, 0, PETSC_TRUE};
+  Engine(M)->free(Engine(M), T);
+}
 
-  PetscFunctionBegin;
+KGNNErr KGNNLayerTensors(const KGNNEngine *E, const KGNNLayer *L, KGNNInt H, int alloc, void *w, int *n, KGNNTensor **T)
+{
+  KGNNWalk t = {E, NULL, 0, 0, alloc};
+  KGNNErr  e = L->tensors(L, &t, "layer", H, w);
+  *n = t.n, *T = t.T;
+  return e;
+}
+
+void KGNNLayerTensorsFree(const KGNNEngine *E, int n, KGNNTensor *T)
+{
+  for (int k = 0; k < n; k++) E->free(E, T[k].data);
+  E->free(E, T);
+}
+
+KGNNErr KGNNNetSetUp(KGNNModel *M)
+{
+  KGNNWalk t = {Engine(M), NULL, 0, 0, 1};
+  KGNNErr  e;
+
   M->edge_in = M->positional ? 2 : 1;
-  PetscCall(Walk(M, &t));
-  PetscCall(PetscFree(t.T));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  if (!KGNNLayerAt(M->node_model) || KGNNLayerAt(M->node_model)->role != KGNN_LAYER_NODE) return KGNN_ERR_UNKNOWN;
+  if (M->depth < 0 || M->hidden < 1) return KGNN_ERR_ARGUMENT;
+  e = KGNNWorkspaceCreate(t.E, &M->ws);
+  if (!e) e = Walk(M, &t);
+  t.E->free(t.E, t.T);
+  return e;
 }
 
-PetscErrorCode KGNNModelDuplicate(const KGNNModel *M, KGNNModel *G)
+KGNNErr KGNNNetDuplicate(const KGNNModel *M, KGNNModel *G)
 {
-  PetscFunctionBegin;
-  PetscCall(PetscMemzero(G, sizeof(*G)));
+  memset(G, 0, sizeof(*G));
   G->node_model   = M->node_model;
   G->depth        = M->depth;
   G->hidden       = M->hidden;
   G->positional   = M->positional;
   G->virtual_node = M->virtual_node;
-  PetscCall(KGNNModelSetUp(G));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  G->engine       = M->engine;
+  return KGNNNetSetUp(G);
 }
 
-PetscErrorCode KGNNModelCopy(KGNNModel *from, KGNNModel *to)
+KGNNErr KGNNNetCopy(const KGNNModel *from, KGNNModel *to)
 {
-  PetscInt    n = 0, m = 0;
+  int         n = 0, m = 0;
   KGNNTensor *A = NULL, *B = NULL;
+  KGNNErr     e = KGNNNetTensors(from, &n, &A);
 
-  PetscFunctionBegin;
-  PetscCall(KGNNModelTensors(from, &n, &A));
-  PetscCall(KGNNModelTensors(to, &m, &B));
-  PetscCheck(n == m, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "models of different architectures");
-  for (PetscInt k = 0; k < n; k++) PetscCall(PetscArraycpy(B[k].data, A[k].data, A[k].size));
-  PetscCall(PetscFree(A));
-  PetscCall(PetscFree(B));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  if (!e) e = KGNNNetTensors(to, &m, &B);
+  if (!e && n != m) e = KGNN_ERR_SHAPE;
+  for (int k = 0; !e && k < n; k++) {
+    if (A[k].size != B[k].size || strcmp(A[k].name, B[k].name)) e = KGNN_ERR_SHAPE;
+    else Engine(to)->copy(Engine(to), B[k].data, A[k].data, (size_t)A[k].size);
+  }
+  if (A) KGNNNetTensorsFree(from, A);
+  if (B) KGNNNetTensorsFree(to, B);
+  return e;
 }
 
-PetscErrorCode KGNNModelDestroy(KGNNModel *M)
+void KGNNNetDestroy(KGNNModel *M)
 {
-  PetscInt    n = 0;
-  KGNNTensor *T = NULL;
+  const KGNNEngine *E = Engine(M);
+  int               n = 0;
+  KGNNTensor       *T = NULL;
 
-  PetscFunctionBegin;
-  if (M->blocks || !M->depth) {
-    PetscCall(KGNNModelTensors(M, &n, &T));
-    for (PetscInt k = 0; k < n; k++) PetscCall(PetscFree(T[k].data));
-    PetscCall(PetscFree(T));
+  if (M->ws) { /* set up: every tensor was allocated, or is NULL after a failed set-up */
+    if (M->blocks || !M->depth) {
+      if (!KGNNNetTensors(M, &n, &T))
+        for (int k = 0; k < n; k++) E->free(E, T[k].data);
+      E->free(E, T);
+    }
+    for (KGNNInt b = 0; M->blocks && b < M->depth; b++) E->free(E, M->blocks[b].node);
+    KGNNWorkspaceDestroy(E, &M->ws);
   }
-  PetscCall(PetscFree(M->blocks));
-  PetscCall(PetscMemzero(M, sizeof(*M)));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  E->free(E, M->blocks);
+  memset(M, 0, sizeof(*M));
 }
 
 /* A fresh model as PyTorch would start it, from our own generator (KGNNRandom) so that a seed
    gives the same weights on every machine: torch.nn.Linear's U(-1/sqrt(in), 1/sqrt(in)) for
    weights and biases, PyG's glorot U(-sqrt(6/(in+out)), ..) for GATv2's linears and att. */
-PetscErrorCode KGNNModelInitialize(KGNNModel *M, KGNNRandom *r)
+KGNNErr KGNNNetInitialize(KGNNModel *M, KGNNRandom *r)
 {
-  PetscInt    n = 0;
+  int         n = 0;
   KGNNTensor *T = NULL;
 
-  PetscFunctionBegin;
-  PetscCall(KGNNModelTensors(M, &n, &T));
-  for (PetscInt k = 0; k < n; k++) {
+  KGNN_TRY(KGNNNetTensors(M, &n, &T));
+  for (int k = 0; k < n; k++) {
     KGNNTensor *x = &T[k];
-    PetscReal   bound;
+    KGNNReal    bound;
     if (x->init == KGNN_INIT_ZERO) bound = 0;
-    else if (x->init == KGNN_INIT_GLOROT) bound = x->rank == 3 ? PetscSqrtReal(6.0 / (1 + x->dims[2])) : PetscSqrtReal(6.0 / (PetscReal)(x->dims[0] + x->dims[1]));
-    else bound = 1.0 / PetscSqrtReal((PetscReal)x->fan_in);
-    for (PetscInt i = 0; i < x->size; i++) x->data[i] = bound * (2 * KGNNRandomUniform(r) - 1);
+    else if (x->init == KGNN_INIT_GLOROT) bound = x->rank == 3 ? sqrt(6.0 / (1 + x->dims[2])) : sqrt(6.0 / (KGNNReal)(x->dims[0] + x->dims[1]));
+    else bound = 1.0 / sqrt((KGNNReal)x->fan_in);
+    for (KGNNInt i = 0; i < x->size; i++) x->data[i] = bound * (2 * KGNNRandomUniform(r) - 1);
   }
-  PetscCall(PetscFree(T));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  KGNNNetTensorsFree(M, T);
+  return KGNN_OK;
 }

@@ -1,0 +1,183 @@
+/* The PETSc face of the graph network (model_face.h): each function converts the plain model's
+   error codes and allocations (src/model) to PETSc's; the public KGNNNetwork handle of
+   include/kgnn.h (load, run on a graph, view, destroy) is built on them. */
+#include "model_face.h"
+
+/* the plain model's types are PETSc's: graphs, outputs and tensors pass through unchanged */
+_Static_assert(sizeof(PetscInt) == sizeof(KGNNInt), "kgnn's graph network uses 32-bit indices: build PETSc without --with-64-bit-indices, or change KGNNInt in src/model/base.h");
+_Static_assert(sizeof(PetscReal) == sizeof(KGNNReal), "kgnn's graph network computes in double: build PETSc with --with-precision=double");
+
+PetscErrorCode KGNNErrToPetsc(KGNNErr e)
+{
+  switch (e) {
+  case KGNN_OK:
+    return PETSC_SUCCESS;
+  case KGNN_ERR_MEMORY:
+    return PETSC_ERR_MEM;
+  case KGNN_ERR_ARGUMENT:
+    return PETSC_ERR_ARG_OUTOFRANGE;
+  case KGNN_ERR_SHAPE:
+    return PETSC_ERR_ARG_INCOMP;
+  case KGNN_ERR_UNKNOWN:
+    return PETSC_ERR_SUP;
+  case KGNN_ERR_BUSY:
+    return PETSC_ERR_ORDER;
+  case KGNN_ERR_NONFINITE:
+    return PETSC_ERR_FP;
+  default:
+    return PETSC_ERR_LIB;
+  }
+}
+
+PetscErrorCode KGNNModelTensors(KGNNModel *M, PetscInt *n, KGNNTensor **T)
+{
+  int         k;
+  KGNNTensor *t;
+
+  PetscFunctionBegin;
+  KGNNModelCall(KGNNNetTensors(M, &k, &t));
+  *n = k;
+  PetscCall(PetscMalloc1(k, T));
+  PetscCall(PetscArraycpy(*T, t, k));
+  KGNNNetTensorsFree(M, t);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelSetUp(KGNNModel *M)
+{
+  PetscFunctionBegin;
+  KGNNModelCall(KGNNNetSetUp(M));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelDuplicate(const KGNNModel *M, KGNNModel *G)
+{
+  PetscFunctionBegin;
+  KGNNModelCall(KGNNNetDuplicate(M, G));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelCopy(KGNNModel *from, KGNNModel *to)
+{
+  KGNNErr e = KGNNNetCopy(from, to);
+
+  PetscFunctionBegin;
+  PetscCheck(e != KGNN_ERR_SHAPE, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "models of different architectures");
+  KGNNModelCall(e);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelInitialize(KGNNModel *M, KGNNRandom *r)
+{
+  PetscFunctionBegin;
+  KGNNModelCall(KGNNNetInitialize(M, r));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelDestroy(KGNNModel *M)
+{
+  PetscFunctionBegin;
+  KGNNNetDestroy(M);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelForward(const KGNNModel *M, const KGNNGraph *G, PetscReal *out)
+{
+  PetscFunctionBegin;
+  KGNNModelCall(KGNNNetForward(M, G, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelForwardTape(const KGNNModel *M, const KGNNGraph *G, PetscReal *out, KGNNTape *tape)
+{
+  PetscFunctionBegin;
+  KGNNModelCall(KGNNNetForwardTape(M, G, out, tape));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelBackward(const KGNNModel *M, KGNNTape T, const PetscReal *dout, KGNNModel *grad)
+{
+  PetscFunctionBegin;
+  KGNNModelCall(KGNNNetBackward(M, T, dout, grad));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNTapeDestroy(KGNNTape *T)
+{
+  PetscFunctionBegin;
+  KGNNNetTapeDestroy(T);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+const char *KGNNNodeModelName(KGNNNodeModel m)
+{
+  const KGNNLayer *L = KGNNLayerAt((int)m);
+  return L && L->role == KGNN_LAYER_NODE ? L->name : "(unknown node model)";
+}
+
+/* the row of the node model called name; -1 if none */
+PetscErrorCode KGNNNodeModelFromName(const char *name, KGNNNodeModel *m)
+{
+  int i;
+
+  PetscFunctionBegin;
+  (void)KGNNLayerFind(name, KGNN_LAYER_NODE, &i);
+  *m = (KGNNNodeModel)i;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNNodeModelNames(char *buf, size_t len)
+{
+  PetscFunctionBegin;
+  KGNNLayerNames(KGNN_LAYER_NODE, buf, len);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ---- the public handle on a PCGNN network: load from a weight file, run on a graph, destroy.
+   The model keeps the graph's plan and its arena between calls: PCGNN's re-setups on the same
+   pattern allocate nothing. ---- */
+struct _p_KGNNNetwork {
+  KGNNModel model;
+};
+
+PetscErrorCode KGNNNetworkLoad(const char file[], KGNNNetwork *net)
+{
+  KGNNNetwork    n;
+  PetscErrorCode ierr;
+
+  PetscFunctionBegin;
+  *net = NULL;
+  PetscCall(PetscNew(&n));
+  ierr = KGNNModelLoad(file, &n->model); /* on an error free the handle, then pass the error on */
+  if (ierr) PetscCall(PetscFree(n));
+  PetscCall(ierr);
+  *net = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNNetworkForward(KGNNNetwork net, PetscInt n, PetscInt nnz, const PetscInt sender[], const PetscInt receiver[], const PetscReal a[], PetscReal out[])
+{
+  KGNNGraph G = {n, nnz, sender, receiver, a, 1, NULL};
+
+  PetscFunctionBegin;
+  PetscCall(KGNNModelForward(&net->model, &G, out));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNNetworkView(KGNNNetwork net, PetscViewer v)
+{
+  KGNNModel *M = &net->model;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerASCIIPrintf(v, "  network: %s, depth %d, hidden %d, positional feature %s, edge input A_ij / max|A|\n", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden, M->positional ? "yes" : "no"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNNetworkDestroy(KGNNNetwork *net)
+{
+  PetscFunctionBegin;
+  if (!*net) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(KGNNModelDestroy(&(*net)->model));
+  PetscCall(PetscFree(*net));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

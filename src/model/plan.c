@@ -1,0 +1,117 @@
+/* The graph plan (plan.h): virtual nodes, edges grouped by receiver, degrees, per-graph scale
+   and the level sets of the lower-triangular pattern, built once per pattern; new values on the
+   same pattern only refresh the scale (KGNNPlanSetValues). */
+#include "plan.h"
+#include <string.h>
+
+#define ALLOC(p, count) ((p) = E->alloc(E, (size_t)(count) * sizeof(*(p))), (p) ? KGNN_OK : KGNN_ERR_MEMORY)
+
+static KGNNErr Levels(KGNNPlan *P)
+{
+  const KGNNEngine *E = P->E;
+  const KGNNInt     n = P->nreal;
+
+  KGNN_TRY(ALLOC(P->order, n + 1));
+  KGNN_TRY(ALLOC(P->level, n + 1));
+  KGNN_TRY(ALLOC(P->lptr, n + 2));
+  KGNN_TRY(ALLOC(P->lidx, n + 1));
+  /* in the natural order column j depends on the k < j with an edge between them: the edges into
+     j from a sender k < j are L_jk (the pattern is A's, symmetric), grouped by receiver already */
+  P->nlevels = 0;
+  for (KGNNInt j = 0; j < n; j++) {
+    KGNNInt l   = 0;
+    P->order[j] = j;
+    for (KGNNInt q = P->rptr[j]; q < P->rptr[j + 1]; q++) {
+      const KGNNInt e = P->eidx[q], k = P->sender[e];
+      if (e < P->mreal && k < j && P->level[k] + 1 > l) l = P->level[k] + 1;
+    }
+    P->level[j] = l;
+    if (l + 1 > P->nlevels) P->nlevels = l + 1;
+  }
+  for (KGNNInt j = 0; j < n; j++) P->lptr[P->level[j] + 1]++;
+  for (KGNNInt l = 0; l < P->nlevels; l++) P->lptr[l + 1] += P->lptr[l];
+  {
+    KGNNInt *fill;
+    KGNN_TRY(ALLOC(fill, P->nlevels + 1));
+    for (KGNNInt j = 0; j < n; j++) P->lidx[P->lptr[P->level[j]] + fill[P->level[j]]++] = j;
+    E->free(E, fill);
+  }
+  return KGNN_OK;
+}
+
+KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node, KGNNPlan *P)
+{
+  const KGNNInt n = G->n, m = G->nnz, ng = G->batch ? G->ngraphs : 1;
+  const KGNNInt N = virtual_node ? n + ng : n, M = virtual_node ? m + 2 * n : m;
+
+  memset(P, 0, sizeof(*P));
+  P->E = E, P->nreal = n, P->mreal = m, P->ng = ng, P->virtual_node = virtual_node;
+  for (KGNNInt k = 0; k < m; k++)
+    if (G->sender[k] < 0 || G->sender[k] >= n || G->receiver[k] < 0 || G->receiver[k] >= n) return KGNN_ERR_ARGUMENT;
+  KGNN_TRY(ALLOC(P->sender, M + 1));
+  KGNN_TRY(ALLOC(P->receiver, M + 1));
+  KGNN_TRY(ALLOC(P->a, M + 1));
+  KGNN_TRY(ALLOC(P->batch, N + 1));
+  KGNN_TRY(ALLOC(P->rptr, N + 1));
+  KGNN_TRY(ALLOC(P->eidx, M + 1));
+  KGNN_TRY(ALLOC(P->deg, N + 1));
+  KGNN_TRY(ALLOC(P->scale, ng));
+  memcpy(P->sender, G->sender, (size_t)m * sizeof(KGNNInt));
+  memcpy(P->receiver, G->receiver, (size_t)m * sizeof(KGNNInt));
+  for (KGNNInt i = 0; i < n; i++) P->batch[i] = G->batch ? G->batch[i] : 0;
+  if (virtual_node) { /* i -> v for all i, then v -> i; their inputs are 0, they never enter L */
+    for (KGNNInt i = 0; i < n; i++) {
+      const KGNNInt v  = n + P->batch[i];
+      P->sender[m + i] = i, P->receiver[m + i] = v;
+      P->sender[m + n + i] = v, P->receiver[m + n + i] = i;
+    }
+    for (KGNNInt g = 0; g < ng; g++) P->batch[n + g] = g;
+  }
+  /* the diagonal edges count: PyG's in-degree, clamped to >= 1 */
+  for (KGNNInt k = 0; k < M; k++) P->deg[P->receiver[k]] += 1, P->rptr[P->receiver[k] + 1]++;
+  for (KGNNInt i = 0; i < N; i++) P->deg[i] = KGNNMax(P->deg[i], 1.0), P->rptr[i + 1] += P->rptr[i];
+  {
+    KGNNInt *fill;
+    KGNN_TRY(ALLOC(fill, N + 1));
+    for (KGNNInt k = 0; k < M; k++) P->eidx[P->rptr[P->receiver[k]] + fill[P->receiver[k]]++] = k;
+    E->free(E, fill);
+  }
+  P->G = (KGNNGraph){N, M, P->sender, P->receiver, P->a, virtual_node ? ng : G->ngraphs, (G->batch || virtual_node) ? P->batch : NULL};
+  KGNN_TRY(Levels(P));
+  return KGNNPlanSetValues(P, G->a);
+}
+
+/* Sec. 6.2: L is defined up to scale, so the edges see A / max|A| per graph */
+KGNNErr KGNNPlanSetValues(KGNNPlan *P, const KGNNReal *a)
+{
+  for (KGNNInt g = 0; g < P->ng; g++) P->scale[g] = 0;
+  for (KGNNInt k = 0; k < P->mreal; k++) {
+    const KGNNInt  g = P->batch[P->sender[k]];
+    const KGNNReal v = a[k] < 0 ? -a[k] : a[k];
+    if (v != v) return KGNN_ERR_NONFINITE;
+    P->scale[g] = KGNNMax(P->scale[g], v);
+  }
+  for (KGNNInt g = 0; g < P->ng; g++)
+    if (P->scale[g] == 0) P->scale[g] = 1;
+  memcpy(P->a, a, (size_t)P->mreal * sizeof(KGNNReal));
+  return KGNN_OK;
+}
+
+int KGNNPlanMatches(const KGNNPlan *P, const KGNNGraph *G, int virtual_node)
+{
+  const KGNNInt ng = G->batch ? G->ngraphs : 1;
+  if (!P->sender || P->nreal != G->n || P->mreal != G->nnz || P->ng != ng || P->virtual_node != virtual_node || (P->G.batch != NULL) != (G->batch != NULL || virtual_node)) return 0;
+  if (memcmp(P->sender, G->sender, (size_t)G->nnz * sizeof(KGNNInt)) || memcmp(P->receiver, G->receiver, (size_t)G->nnz * sizeof(KGNNInt))) return 0;
+  if (G->batch && memcmp(P->batch, G->batch, (size_t)G->n * sizeof(KGNNInt))) return 0;
+  return 1;
+}
+
+void KGNNPlanDestroy(KGNNPlan *P)
+{
+  const KGNNEngine *E = P->E;
+  if (!E) return;
+  E->free(E, P->sender), E->free(E, P->receiver), E->free(E, P->a), E->free(E, P->batch);
+  E->free(E, P->rptr), E->free(E, P->eidx), E->free(E, P->deg), E->free(E, P->scale);
+  E->free(E, P->order), E->free(E, P->level), E->free(E, P->lptr), E->free(E, P->lidx);
+  memset(P, 0, sizeof(*P));
+}

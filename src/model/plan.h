@@ -1,0 +1,51 @@
+/* The graph plan: what the layers need of a sparsity pattern, built once per pattern
+   (plan.c). The graph: n nodes, nnz directed edges sender[k] -> receiver[k] with values a[k]; a
+   batch is the disjoint union of ngraphs graphs, batch[i] the graph of node i (batch NULL: one
+   graph). Layers take the plan, never the raw graph. */
+#ifndef KGNN_PLAN_H
+#define KGNN_PLAN_H
+
+#include "engine.h"
+
+/* internal to libkgnn (as PETSc's PETSC_INTERN): not exported from the shared library */
+#if defined(__GNUC__)
+  #pragma GCC visibility push(hidden)
+#endif
+
+typedef struct {
+  KGNNInt         n, nnz;
+  const KGNNInt  *sender, *receiver;
+  const KGNNReal *a;
+  KGNNInt         ngraphs;
+  const KGNNInt  *batch;
+} KGNNGraph;
+
+typedef struct {
+  const KGNNEngine *E;
+  /* the graph the layers see: the input's, with Appendix A's virtual nodes appended when asked
+     (one per graph, index n + g, joined both ways to its nodes, edges after the real ones) */
+  KGNNGraph G;
+  KGNNInt   nreal, mreal, ng; /* the input's nodes and edges, the graphs (>= 1) */
+  KGNNInt  *sender, *receiver, *batch;
+  KGNNReal *a;
+  /* edges grouped by receiver: the edges into node i are eidx[rptr[i] .. rptr[i+1]-1] (CSR) */
+  KGNNInt  *rptr, *eidx;
+  KGNNReal *deg;   /* in-degree clamped to >= 1 (PyG's mean aggregation) */
+  KGNNReal *scale; /* per graph: max |a| over its real edges, 1 if 0 (KGNNPlanSetValues) */
+  /* the lower-triangular pattern of the real edges in the natural elimination order: column j's
+     level is 1 + the largest level of the columns k < j with L_jk != 0 (0 if none); the columns
+     of level l are lidx[lptr[l] .. lptr[l+1]-1], ascending */
+  KGNNInt *order, *level, nlevels, *lptr, *lidx;
+  int      virtual_node;
+} KGNNPlan;
+
+KGNNErr KGNNPlanCreate(const KGNNEngine *, const KGNNGraph *, int virtual_node, KGNNPlan *);
+KGNNErr KGNNPlanSetValues(KGNNPlan *, const KGNNReal *a); /* new values on the same pattern */
+int     KGNNPlanMatches(const KGNNPlan *, const KGNNGraph *, int virtual_node);
+void    KGNNPlanDestroy(KGNNPlan *);
+
+#if defined(__GNUC__)
+  #pragma GCC visibility pop
+#endif
+
+#endif
