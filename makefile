@@ -39,7 +39,7 @@ LIB_REAL   = libkgnn.so.$(KGNN_MAJOR).$(KGNN_MINOR)
 
 LIB_SRC   = $(wildcard src/*.c src/pc/*.c src/factor/*.c src/io/*.c src/dataset/*.c src/model/*.c src/train/*.c)
 LIB_OBJ   = $(patsubst src/%.c,build/%.o,$(LIB_SRC))
-HEADERS   = include/kgnn.h src/kgnn_impl.h src/io/h5util.h src/model/model.h src/train/train.h src/kgnn_cli.h src/factor/selinv.h
+HEADERS   = include/kgnn.h src/kgnn_impl.h src/io/h5util.h src/model/model.h src/train/train.h src/kgnn_cli.h src/factor/selinv.h src/factor/factor.h src/pc/factor_pc.h
 BINS      = $(patsubst src/cli/%.c,bin/kgnn-%,$(wildcard src/cli/*.c))
 TESTS     = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 EXAMPLES  = $(patsubst examples/%.c,build/examples/%,$(wildcard examples/*.c))
