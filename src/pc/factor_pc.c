@@ -4,9 +4,10 @@
 #include "factor_pc.h"
 #include <petsc/private/petscimpl.h>
 
-/* y = (L L^T)^-1 x, or Inf everywhere after a failed setup, as PETSc's factor PCs do (never a
-   silent number) */
-PetscErrorCode KGNNFactorApplyVec(PC pc, const KGNNFactor *F, Vec x, Vec y)
+/* y = (L L^T)^-1 x (half PETSC_FALSE), or one half: left y = L^-1 x, right y = L^-T x (for
+   -ksp_pc_side symmetric, the operator L^-1 A L^-T, as PCICC's); Inf everywhere after a failed
+   setup, as PETSc's factor PCs do (never a silent number) */
+static PetscErrorCode FactorApply(PC pc, const KGNNFactor *F, PetscBool half, PetscBool left, Vec x, Vec y)
 {
   const PetscScalar *xa;
   PetscScalar       *ya;
@@ -19,34 +20,26 @@ PetscErrorCode KGNNFactorApplyVec(PC pc, const KGNNFactor *F, Vec x, Vec y)
   PetscCall(PetscLogEventBegin(KGNN_FactorApply, pc, x, y, 0));
   PetscCall(VecGetArrayRead(x, &xa));
   PetscCall(VecGetArrayWrite(y, &ya));
-  KGNNFactorApply(F, xa, ya);
+  if (half) KGNNFactorApplyHalf(F, left, xa, ya);
+  else KGNNFactorApply(F, xa, ya);
   PetscCall(VecRestoreArrayRead(x, &xa));
   PetscCall(VecRestoreArrayWrite(y, &ya));
-  PetscCall(PetscLogFlops(KGNNFactorApplyFlops(F, PETSC_FALSE)));
+  PetscCall(PetscLogFlops(KGNNFactorApplyFlops(F, half)));
   PetscCall(PetscLogEventEnd(KGNN_FactorApply, pc, x, y, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The halves for -ksp_pc_side symmetric (the operator L^-1 A L^-T, as PCICC's): left y = L^-1 x,
-   right y = L^-T x; Inf after a failed setup */
+PetscErrorCode KGNNFactorApplyVec(PC pc, const KGNNFactor *F, Vec x, Vec y)
+{
+  PetscFunctionBegin;
+  PetscCall(FactorApply(pc, F, PETSC_FALSE, PETSC_FALSE, x, y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode KGNNFactorApplyHalfVec(PC pc, const KGNNFactor *F, PetscBool left, Vec x, Vec y)
 {
-  const PetscScalar *xa;
-  PetscScalar       *ya;
-
   PetscFunctionBegin;
-  if (F->state != KGNN_FACTOR_READY) {
-    PetscCall(VecSetInf(y));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  PetscCall(PetscLogEventBegin(KGNN_FactorApply, pc, x, y, 0));
-  PetscCall(VecGetArrayRead(x, &xa));
-  PetscCall(VecGetArrayWrite(y, &ya));
-  KGNNFactorApplyHalf(F, left, xa, ya);
-  PetscCall(VecRestoreArrayRead(x, &xa));
-  PetscCall(VecRestoreArrayWrite(y, &ya));
-  PetscCall(PetscLogFlops(KGNNFactorApplyFlops(F, PETSC_TRUE)));
-  PetscCall(PetscLogEventEnd(KGNN_FactorApply, pc, x, y, 0));
+  PetscCall(FactorApply(pc, F, PETSC_TRUE, left, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
