@@ -26,8 +26,6 @@ typedef struct {
 PETSC_INTERN PetscErrorCode KGNNLowerCreateFromCSR(const KGNNCSR *, PetscBool copy_values, KGNNLower *);
 PETSC_INTERN PetscErrorCode KGNNLowerDestroy(KGNNLower *);
 PETSC_INTERN PetscErrorCode KGNNLowerRows(const KGNNLower *, PetscInt **rp, PetscInt **ci, PetscScalar **v);
-PETSC_INTERN PetscErrorCode KGNNLowerToMat(const KGNNLower *, Mat *);
-PETSC_INTERN PetscErrorCode KGNNLowerFromMat(Mat, KGNNLower *);
 
 /* src/factor/checks.c: input checks on plain CSR; each reports where the first offence is */
 PETSC_INTERN void KGNNCheckFinite(const KGNNCSR *, PetscInt *row, PetscInt *col, PetscScalar *val);
@@ -129,15 +127,17 @@ PETSC_INTERN PetscErrorCode KGNNKaporinRatio(const KGNNCSR *, const KGNNLower *,
 /* src/factor/ic0.c: IC(0) without shift, in place on L holding tril(A). *failcol = -1 on success. */
 PETSC_INTERN PetscErrorCode KGNNIC0Factor(KGNNLower *, PetscInt *failcol);
 
-/* src/pc/matcsr.c: a sequential AIJ view of the operator a PC is given */
+/* src/pc/matcsr.c: a sequential AIJ view of the operator a PC is given; Mat <-> L (entries
+   above the diagonal are an error, a missing diagonal is stored as 0); the graph of a Mat
+   (src/factor/edges.c) in new arrays the caller frees, exported for kgnn-perf. The factor
+   object's PETSc face is src/pc/factor_pc.h. */
 PETSC_INTERN PetscErrorCode KGNNMatGetSeqAIJ(PC, Mat A, Mat *Aseq);
 PETSC_INTERN PetscErrorCode KGNNMatGetCSR(Mat Aseq, KGNNCSR *);
 PETSC_INTERN PetscErrorCode KGNNMatRestoreCSR(Mat Aseq, KGNNCSR *);
 PETSC_INTERN PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *, PetscBool check_symmetric, PetscReal tol);
-
-PETSC_INTERN PetscErrorCode KGNNFactorApplyVec(PC, const KGNNLower *, const PetscScalar *w, const PetscScalar *dinv, PetscBool failed, Vec x, Vec y);
-PETSC_INTERN PetscErrorCode KGNNFactorApplyHalfVec(PC, const KGNNLower *, PetscBool failed, PetscBool left, Vec x, Vec y);
-PETSC_INTERN PetscErrorCode KGNNViewFactorFromOptions(PC, const char option[], const KGNNLower *);
+PETSC_INTERN PetscErrorCode KGNNLowerToMat(const KGNNLower *, Mat *);
+PETSC_INTERN PetscErrorCode KGNNLowerFromMat(Mat, KGNNLower *);
+PETSC_EXTERN PetscErrorCode KGNNMatEdges(Mat Aseq, PetscInt *n, PetscInt *nedges, PetscInt **sender, PetscInt **receiver, PetscReal **a);
 /* src/io/share_path.c: PCGNN's model without -pc_gnn_model: $KGNN_MODEL, else models/default.h5
    of the install or the build tree; an error that lists every place looked at when none exists */
 PETSC_INTERN PetscErrorCode KGNNDefaultModel(char path[], size_t len);

@@ -71,28 +71,16 @@ static PetscErrorCode PerfGNN(const char *model, const PetscInt *grids, PetscInt
   PetscFunctionBegin;
   PetscCall(KGNNNetworkLoad(model, &net));
   for (PetscInt g = 0; g < ngrids; g++) {
-    Mat                A;
-    PC                 pc;
-    PetscInt           n, nnz, *snd, *rcv;
-    const PetscInt    *ia, *ja;
-    const PetscScalar *va;
-    PetscReal         *a, *out;
-    PetscBool          done;
-    PetscLogDouble     tinf = PETSC_MAX_REAL, tset = PETSC_MAX_REAL, t0, t1;
-    struct rusage      ru;
+    Mat            A;
+    PC             pc;
+    PetscInt       n, nnz, *snd, *rcv;
+    PetscReal     *a, *out;
+    PetscLogDouble tinf = PETSC_MAX_REAL, tset = PETSC_MAX_REAL, t0, t1;
+    struct rusage  ru;
 
     PetscCall(KGNNMatCreateLaplacian2D(PETSC_COMM_SELF, grids[g], &A));
-    PetscCall(MatGetRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &n, &ia, &ja, &done));
-    PetscCall(MatSeqAIJGetArrayRead(A, &va));
-    nnz = ia[n];
-    PetscCall(PetscMalloc4(nnz, &snd, nnz, &rcv, nnz, &a, nnz, &out));
-    for (PetscInt i = 0; i < n; i++)
-      for (PetscInt p = ia[i]; p < ia[i + 1]; p++) snd[p] = i, rcv[p] = ja[p], a[p] = PetscRealPart(va[p]);
-    PetscCall(MatSeqAIJRestoreArrayRead(A, &va));
-    {
-      PetscInt nr; /* MatRestoreRowIJ may reset its size argument */
-      PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &nr, &ia, &ja, &done));
-    }
+    PetscCall(KGNNMatEdges(A, &n, &nnz, &snd, &rcv, &a));
+    PetscCall(PetscMalloc1(nnz, &out));
     for (PetscInt r = 0; r < reps; r++) {
       PetscCall(PetscTime(&t0));
       PetscCall(KGNNNetworkForward(net, n, nnz, snd, rcv, a, out));
@@ -111,7 +99,10 @@ static PetscErrorCode PerfGNN(const char *model, const PetscInt *grids, PetscInt
     }
     getrusage(RUSAGE_SELF, &ru);
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn %d %d %d %.6f %.6f %.1f\n", (int)grids[g], (int)n, (int)nnz, tinf, tset, ru.ru_maxrss / 1024.0));
-    PetscCall(PetscFree4(snd, rcv, a, out));
+    PetscCall(PetscFree(snd));
+    PetscCall(PetscFree(rcv));
+    PetscCall(PetscFree(a));
+    PetscCall(PetscFree(out));
     PetscCall(MatDestroy(&A));
   }
   PetscCall(KGNNNetworkDestroy(&net));

@@ -1,7 +1,7 @@
 /* A dataset sample from a matrix and a factor: the edges are all stored entries of A (both
    triangles, the diagonal, explicit zeros) row by row, the target y is L_ij for i >= j and 0
    above the diagonal (share/doc/dataset-format.md). */
-#include "../kgnn_impl.h"
+#include "../factor/factor.h"
 #include <math.h>
 
 PetscErrorCode KGNNSampleFromFactor(Mat A, Mat L, KGNNSample *s)
@@ -21,15 +21,13 @@ PetscErrorCode KGNNSampleFromFactor(Mat A, Mat L, KGNNSample *s)
   PetscCall(PetscMalloc2(s->nnz, &s->row, s->nnz, &s->col));
   PetscCall(PetscMalloc1(s->nnz, &s->a));
   PetscCall(PetscMalloc1(s->nnz, &s->y));
+  KGNNCSREdges(a.n, a.rowptr, a.colidx, a.val, s->row, s->col, s->a);
   for (PetscInt i = 0; i < a.n; i++) {
     PetscInt q = l.rowptr[i]; /* both rows sorted: walk row i of L alongside row i of A */
     for (PetscInt p = a.rowptr[i]; p < a.rowptr[i + 1]; p++, k++) {
       PetscInt j = a.colidx[p];
       while (q < l.rowptr[i + 1] && l.colidx[q] < j) q++;
-      s->row[k] = i;
-      s->col[k] = j;
-      s->a[k]   = PetscRealPart(a.val[p]);
-      s->y[k]   = (j <= i && q < l.rowptr[i + 1] && l.colidx[q] == j) ? PetscRealPart(l.val[q]) : 0.0;
+      s->y[k] = (j <= i && q < l.rowptr[i + 1] && l.colidx[q] == j) ? PetscRealPart(l.val[q]) : 0.0;
     }
   }
   s->iterations[0] = s->iterations[1] = -1;

@@ -1,4 +1,5 @@
-/* The lower-triangular CSC factor structure: built from tril(A), converted to and from PETSc. */
+/* The lower-triangular CSC factor structure: built from tril(A), and its rows (Mat <-> L lives
+   on the PETSc side, src/pc/matcsr.c). */
 #include "../kgnn_impl.h"
 
 /* Column j of tril(A) = rows i >= j of A that store column j. Rows are visited in ascending
@@ -74,41 +75,5 @@ PetscErrorCode KGNNLowerRows(const KGNNLower *L, PetscInt **rp, PetscInt **ci, P
       if (v) (*v)[q] = L->val[p];
     }
   PetscCall(PetscFree(next));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode KGNNLowerToMat(const KGNNLower *L, Mat *M)
-{
-  PetscInt     n = L->n, *rp, *ci;
-  PetscScalar *v;
-
-  PetscFunctionBegin;
-  PetscCall(KGNNLowerRows(L, &rp, &ci, &v));
-  PetscCall(MatCreate(PETSC_COMM_SELF, M));
-  PetscCall(MatSetSizes(*M, n, n, n, n));
-  PetscCall(MatSetType(*M, MATSEQAIJ));
-  PetscCall(MatSeqAIJSetPreallocationCSR(*M, rp, ci, v));
-  PetscCall(PetscFree(rp));
-  PetscCall(PetscFree(ci));
-  PetscCall(PetscFree(v));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* From a lower-triangular matrix (any type MatGetRow serves); entries above the diagonal
-   are an error, a missing diagonal is stored as 0 (KGNNTriSolveSetUp then refuses it). */
-PetscErrorCode KGNNLowerFromMat(Mat M, KGNNLower *L)
-{
-  Mat     Ms;
-  KGNNCSR csr;
-
-  PetscFunctionBegin;
-  PetscCall(MatConvert(M, MATSEQAIJ, MAT_INITIAL_MATRIX, &Ms));
-  PetscCall(KGNNMatGetCSR(Ms, &csr));
-  for (PetscInt i = 0; i < csr.n; i++)
-    for (PetscInt p = csr.rowptr[i]; p < csr.rowptr[i + 1]; p++)
-      PetscCheck(csr.colidx[p] <= i, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Factor is not lower triangular: entry (%" PetscInt_FMT ", %" PetscInt_FMT "), 1-based, is above the diagonal", i + 1, csr.colidx[p] + 1);
-  PetscCall(KGNNLowerCreateFromCSR(&csr, PETSC_TRUE, L));
-  PetscCall(KGNNMatRestoreCSR(Ms, &csr));
-  PetscCall(MatDestroy(&Ms));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,7 +1,7 @@
 /* PCGNN: a trained graph network run on the graph of A predicts L on the pattern of tril(A)
    (the paper's Sec. 6.1); applied as (L L^T)^-1 by the same triangular solves as PCKOPT.
    This file is only the PETSc face; the network lives in src/model/. */
-#include "../kgnn_impl.h"
+#include "factor_pc.h"
 #include <petsc/private/pcimpl.h>
 #include <math.h>
 
@@ -14,23 +14,24 @@ typedef struct {
   PetscReal     check_max; /* the largest K(L^-1 A L^-T) / K(Jacobi) accepted */
   PetscInt      nprobe;
 
-  /* the graph and the pattern of L, kept across SAME_NONZERO_PATTERN re-setups */
-  PetscInt     n, nnz, *sender, *receiver, *edge_of; /* edge_of[p]: the edge giving L's entry p */
-  KGNNLower    L;                                    /* tril(A)'s pattern: the network's or the IC(0) factor */
-  KGNNLower    J;                                    /* diagonal only: the Jacobi factor */
-  PetscScalar *out, *w, *dinv;
-  PetscBool    failed, have_graph;
+  /* the graph and the pattern of L, kept across SAME_NONZERO_PATTERN re-setups (src/factor/edges.c) */
+  PetscInt   n, nnz, *sender, *receiver, *edge_of; /* edge_of[p]: the edge giving L's entry p */
+  KGNNLower  L;                                    /* tril(A)'s pattern: the network's or the IC(0) factor */
+  KGNNLower  J;                                    /* diagonal only: the Jacobi factor */
+  PetscReal *out;                                  /* the network's output, one per edge */
+  KGNNFactor F;                                    /* L or J as applied, and the failure */
+  PetscBool  have_graph;
 
   /* what the last setup used, and why */
   PCGNNFactorSource source;
-  PetscReal         shift;               /* IC(0) of A + shift diag(A) */
-  PetscReal         ratio_net, ratio;    /* K ratio of the network's factor (NaN: not checked), of the one used */
-  char              why[256];            /* why the network's factor was not used ("" if it was) */
+  PetscReal         shift;            /* IC(0) of A + shift diag(A) */
+  PetscReal         ratio_net, ratio; /* K ratio of the network's factor (NaN: not checked), of the one used */
+  char              why[256];         /* why the network's factor was not used ("" if it was) */
 
   PetscLogDouble t_graph, t_inference, t_assembly, t_check, t_fallback; /* t_check: the network's factor's */
 } PC_GNN;
 
-const char *const PCGNNFallbacks[]      = {"none", "ic0", "jacobi", "PCGNNFallback", "PCGNN_FALLBACK_", NULL};
+const char *const PCGNNFallbacks[]     = {"none", "ic0", "jacobi", "PCGNNFallback", "PCGNN_FALLBACK_", NULL};
 const char *const PCGNNFactorSources[] = {"network", "ic0", "jacobi", "none", "PCGNNFactorSource", "PCGNN_FACTOR_", NULL};
 
 /* The check's defaults. 16 probes: 16 backward solves and products with A, under 10% of the
@@ -42,7 +43,7 @@ const char *const PCGNNFactorSources[] = {"network", "ic0", "jacobi", "none", "P
    not rejected. The estimate's spread (relative standard deviation <= sqrt(2/16) = 0.35) is small
    against these gaps. */
 #define PCGNN_CHECK_PROBES 16
-#define PCGNN_CHECK_MAX    100.0
+#define PCGNN_CHECK_MAX 100.0
 
 /* IC(0) fallback: Manteuffel's shifted IC(0) of A + alpha diag(A), alpha = 0 first, then
    half-decades from 1e-3 to 1 */
@@ -53,7 +54,7 @@ static PetscErrorCode PCGNNResetGraph(PC_GNN *g)
   PetscFunctionBegin;
   PetscCall(PetscFree3(g->sender, g->receiver, g->out));
   PetscCall(PetscFree(g->edge_of));
-  PetscCall(PetscFree2(g->w, g->dinv));
+  PetscCall(KGNNFactorReset(&g->F));
   PetscCall(KGNNLowerDestroy(&g->L));
   PetscCall(KGNNLowerDestroy(&g->J));
   g->have_graph = PETSC_FALSE;
@@ -63,62 +64,34 @@ static PetscErrorCode PCGNNResetGraph(PC_GNN *g)
 /* edges = every stored entry of A (row i sends to column j); L = tril pattern with diagonal */
 static PetscErrorCode PCGNNGraph(PC_GNN *g, const KGNNCSR *A)
 {
-  PetscInt *next;
+  PetscInt nodiag;
 
   PetscFunctionBegin;
   PetscCall(PCGNNResetGraph(g));
   g->n   = A->n;
   g->nnz = A->rowptr[A->n];
   PetscCall(PetscMalloc3(g->nnz, &g->sender, g->nnz, &g->receiver, g->nnz, &g->out));
-  for (PetscInt i = 0; i < A->n; i++)
-    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1]; p++) g->sender[p] = i, g->receiver[p] = A->colidx[p];
-  PetscCall(KGNNLowerCreateFromCSR(A, PETSC_FALSE, &g->L));
-  PetscCall(PetscMalloc1(g->L.colptr[g->n], &g->edge_of));
-  PetscCall(PetscMalloc2(g->L.colptr[g->n], &g->w, g->n, &g->dinv));
-  /* the same walk as KGNNLowerCreateFromCSR: rows in order fill each column in order */
-  PetscCall(PetscMalloc1(g->n, &next));
-  for (PetscInt j = 0; j < g->n; j++) next[j] = g->L.colptr[j];
-  for (PetscInt i = 0; i < A->n; i++)
-    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1] && A->colidx[p] <= i; p++) g->edge_of[next[A->colidx[p]]++] = p;
-  for (PetscInt j = 0; j < g->n; j++) PetscCheck(next[j] == g->L.colptr[j + 1], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PCGNN: row %" PetscInt_FMT " (1-based) of A has no diagonal entry; the network has no edge to put L's diagonal on", j + 1);
-  PetscCall(PetscFree(next));
-  /* the Jacobi factor's pattern: column j holds row j only */
-  g->J.n = g->n;
-  PetscCall(PetscMalloc1(g->n + 1, &g->J.colptr));
-  PetscCall(PetscMalloc1(g->n, &g->J.rowidx));
-  PetscCall(PetscMalloc1(g->n, &g->J.val));
-  for (PetscInt j = 0; j <= g->n; j++) g->J.colptr[j] = j;
-  for (PetscInt j = 0; j < g->n; j++) g->J.rowidx[j] = j;
+  KGNNCSREdges(A->n, A->rowptr, A->colidx, NULL, g->sender, g->receiver, NULL);
+  PetscCall(KGNNEdgeMapCreate(A, &g->L, &g->edge_of, &nodiag));
+  PetscCheck(nodiag < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "PCGNN: row %" PetscInt_FMT " (1-based) of A has no diagonal entry; the network has no edge to put L's diagonal on", nodiag + 1);
+  PetscCall(KGNNLowerDiagonalCreate(g->n, &g->J));
   g->have_graph = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* L from the network's outputs on the lower triangle. *ok false, with the reason in g->why, for
-   a non-finite output or a zero or tiny diagonal (unless -pc_gnn_diag_shift s lifts |L_ii| to at
-   least s max_j |L_jj|) */
+/* L from the network's outputs on the lower triangle (src/factor/edges.c). *ok false, with the
+   reason in g->why, for a non-finite output or a zero or tiny diagonal (unless
+   -pc_gnn_diag_shift s lifts |L_ii| to at least s max_j |L_jj|) */
 static PetscErrorCode PCGNNAssemble(PC_GNN *g, PetscBool *ok)
 {
-  PetscReal dmax = 0;
+  KGNNEdgeCheck chk;
 
   PetscFunctionBegin;
-  *ok = PETSC_FALSE;
-  for (PetscInt p = 0; p < g->L.colptr[g->n]; p++) {
-    g->L.val[p] = g->out[g->edge_of[p]];
-    if (PetscIsInfOrNanScalar(g->L.val[p])) {
-      PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "non-finite network output at L(%" PetscInt_FMT ", %" PetscInt_FMT ") (1-based)", g->L.rowidx[p] + 1, g->sender[g->edge_of[p]] == g->L.rowidx[p] ? g->receiver[g->edge_of[p]] + 1 : g->sender[g->edge_of[p]] + 1));
-      PetscFunctionReturn(PETSC_SUCCESS);
-    }
-  }
-  for (PetscInt j = 0; j < g->n; j++) dmax = PetscMax(dmax, PetscAbsScalar(g->L.val[g->L.colptr[j]]));
-  for (PetscInt j = 0; j < g->n; j++) {
-    PetscScalar *d = &g->L.val[g->L.colptr[j]];
-    if (g->diag_shift > 0 && PetscAbsScalar(*d) < g->diag_shift * dmax) *d = (PetscRealPart(*d) < 0 ? -1 : 1) * g->diag_shift * dmax;
-    else if (!(PetscAbsScalar(*d) > 1e-12 * dmax) || dmax == 0) {
-      PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "zero or tiny diagonal L(%" PetscInt_FMT ", %" PetscInt_FMT ") = %g, 1-based (max |L_jj| %g; -pc_gnn_diag_shift lifts it)", j + 1, j + 1, (double)PetscRealPart(*d), (double)dmax));
-      PetscFunctionReturn(PETSC_SUCCESS);
-    }
-  }
-  *ok = PETSC_TRUE;
+  KGNNLowerFromEdges(&g->L, g->edge_of, g->out, g->diag_shift, &chk);
+  *ok = chk.fault == KGNN_EDGE_OK ? PETSC_TRUE : PETSC_FALSE;
+  if (chk.fault == KGNN_EDGE_NONFINITE) PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "non-finite network output at L(%" PetscInt_FMT ", %" PetscInt_FMT ") (1-based)", chk.row + 1, chk.col + 1));
+  else if (chk.fault == KGNN_EDGE_TINY_DIAGONAL)
+    PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "zero or tiny diagonal L(%" PetscInt_FMT ", %" PetscInt_FMT ") = %g, 1-based (max |L_jj| %g; -pc_gnn_diag_shift lifts it)", chk.row + 1, chk.row + 1, (double)chk.value, (double)chk.dmax));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -145,8 +118,7 @@ static PetscErrorCode PCGNNFallbackIC0(PC pc, const KGNNCSR *A, PetscBool *ok)
   PetscFunctionBegin;
   *ok = PETSC_FALSE;
   for (size_t k = 0; k < sizeof(ic0_shifts) / sizeof(ic0_shifts[0]) && !*ok; k++) {
-    for (PetscInt p = 0; p < g->L.colptr[g->n]; p++) g->L.val[p] = A->val[g->edge_of[p]];
-    for (PetscInt j = 0; j < g->n; j++) g->L.val[g->L.colptr[j]] *= 1 + ic0_shifts[k];
+    KGNNLowerFromA(&g->L, g->edge_of, A->val, ic0_shifts[k]);
     PetscCall(KGNNIC0Factor(&g->L, &fail));
     if (fail >= 0) {
       PetscCall(PetscInfo(pc, "PCGNN fallback: IC(0) of A + %g diag(A) breaks down in column %" PetscInt_FMT " (1-based)\n", (double)ic0_shifts[k], fail + 1));
@@ -162,7 +134,7 @@ static PetscErrorCode PCGNNFallbackIC0(PC pc, const KGNNCSR *A, PetscBool *ok)
 static PetscErrorCode PCGNNUseJacobi(PC_GNN *g, const KGNNCSR *A)
 {
   PetscFunctionBegin;
-  for (PetscInt i = 0; i < g->n; i++) g->J.val[i] = PetscSqrtScalar(A->val[g->edge_of[g->L.colptr[i]]]); /* the diagonal: first in column i */
+  KGNNLowerJacobi(&g->J, &g->L, g->edge_of, A->val);
   g->source = PCGNN_FACTOR_JACOBI;
   g->ratio  = 1;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -197,8 +169,7 @@ static PetscErrorCode PCGNNChoose(PC pc, const KGNNCSR *A)
   PetscCall(PetscInfo(pc, "PCGNN: the network's factor is not usable: %s; fallback %s\n", g->why, PCGNNFallbacks[g->fallback]));
   if (g->fallback == PCGNN_FALLBACK_NONE) {
     g->source = PCGNN_FACTOR_NONE;
-    g->failed = PETSC_TRUE;
-    PetscCall(PCSetFailedReason(pc, PC_FACTOR_OTHER));
+    PetscCall(KGNNFactorFailPC(pc, &g->F, KGNN_FACTOR_NONE, -1));
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   if (g->fallback == PCGNN_FALLBACK_IC0) {
@@ -232,7 +203,7 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   PetscLogDouble t0, t1, t2, t3;
 
   PetscFunctionBegin;
-  g->failed  = PETSC_FALSE;
+  KGNNFactorBegin(&g->F);
   if (!g->model[0]) PetscCall(KGNNDefaultModel(g->model, sizeof(g->model)));
   if (!g->net || strcmp(g->model, g->loaded)) {
     PetscCall(KGNNNetworkDestroy(&g->net));
@@ -249,26 +220,25 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   PetscCall(PetscTime(&t1));
   PetscCall(PetscLogEventBegin(KGNN_GNN_Inference, pc, 0, 0, 0));
   PetscCall(PetscMalloc1(g->nnz, &a));
-  for (PetscInt k = 0; k < g->nnz; k++) a[k] = PetscRealPart(A.val[k]);
+  KGNNCSREdges(A.n, A.rowptr, A.colidx, A.val, NULL, NULL, a);
   PetscCall(KGNNNetworkForward(g->net, g->n, g->nnz, g->sender, g->receiver, a, g->out));
   PetscCall(PetscFree(a));
   PetscCall(PetscLogEventEnd(KGNN_GNN_Inference, pc, 0, 0, 0));
   PetscCall(PetscTime(&t2));
   PetscCall(PetscLogEventBegin(KGNN_GNN_Assembly, pc, 0, 0, 0));
   PetscCall(PCGNNChoose(pc, &A));
-  if (!g->failed) {
-    PetscCall(KGNNTriSolveSetUp(PCGNNActive(g), g->w, g->dinv, &bad));
+  if (!KGNNFactorFailed(&g->F)) {
+    PetscCall(KGNNFactorSetUp(&g->F, PCGNNActive(g), &bad));
     /* cannot happen after the checks above; kept so that no unusable factor is ever applied */
     if (bad >= 0) {
-      g->failed = PETSC_TRUE;
       PetscCall(PetscInfo(pc, "PCGNN failed: unusable diagonal in row %" PetscInt_FMT " (1-based)\n", bad + 1));
-      PetscCall(PCSetFailedReason(pc, PC_FACTOR_NUMERIC_ZEROPIVOT));
+      PetscCall(KGNNFactorFailPC(pc, &g->F, KGNN_FACTOR_PIVOT, bad));
     }
   }
   PetscCall(PetscLogEventEnd(KGNN_GNN_Assembly, pc, 0, 0, 0));
   PetscCall(KGNNMatRestoreCSR(Aseq, &A));
   PetscCall(MatDestroy(&Aseq));
-  if (!g->failed) PetscCall(KGNNViewFactorFromOptions(pc, "-pc_gnn_view_factor", PCGNNActive(g)));
+  if (!KGNNFactorFailed(&g->F)) PetscCall(KGNNFactorViewFromOptions(pc, "-pc_gnn_view_factor", &g->F));
   PetscCall(PetscTime(&t3));
   g->t_graph     = t1 - t0;
   g->t_inference = t2 - t1;
@@ -281,7 +251,7 @@ static PetscErrorCode PCApply_GNN(PC pc, Vec x, Vec y)
   PC_GNN *g = (PC_GNN *)pc->data;
 
   PetscFunctionBegin;
-  PetscCall(KGNNFactorApplyVec(pc, PCGNNActive(g), g->w, g->dinv, g->failed, x, y));
+  PetscCall(KGNNFactorApplyVec(pc, &g->F, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -290,7 +260,7 @@ static PetscErrorCode PCApplySymmetricLeft_GNN(PC pc, Vec x, Vec y)
   PC_GNN *g = (PC_GNN *)pc->data;
 
   PetscFunctionBegin;
-  PetscCall(KGNNFactorApplyHalfVec(pc, PCGNNActive(g), g->failed, PETSC_TRUE, x, y));
+  PetscCall(KGNNFactorApplyHalfVec(pc, &g->F, PETSC_TRUE, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -299,7 +269,7 @@ static PetscErrorCode PCApplySymmetricRight_GNN(PC pc, Vec x, Vec y)
   PC_GNN *g = (PC_GNN *)pc->data;
 
   PetscFunctionBegin;
-  PetscCall(KGNNFactorApplyHalfVec(pc, PCGNNActive(g), g->failed, PETSC_FALSE, x, y));
+  PetscCall(KGNNFactorApplyHalfVec(pc, &g->F, PETSC_FALSE, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -433,8 +403,7 @@ static PetscErrorCode PCGNNGetFactor_GNN(PC pc, Mat *L)
   PC_GNN *g = (PC_GNN *)pc->data;
 
   PetscFunctionBegin;
-  PetscCheck(g->have_graph && !g->failed, PetscObjectComm((PetscObject)pc), PETSC_ERR_ORDER, "PCGNN has no factor: call PCSetUp() first (and check PCGetFailedReason())");
-  PetscCall(KGNNLowerToMat(PCGNNActive(g), L));
+  PetscCall(KGNNFactorGetMat(pc, "PCGNN", &g->F, L));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -445,7 +414,8 @@ static PetscErrorCode PCReset_GNN(PC pc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const char *const gnn_methods[] = {"PCGNNSetModel_C", "PCGNNGetModel_C", "PCGNNSetDiagShift_C", "PCGNNGetDiagShift_C", "PCGNNSetFallback_C", "PCGNNGetFallback_C", "PCGNNSetCheck_C", "PCGNNGetCheck_C", "PCGNNGetFactorSource_C", "PCGNNGetFactor_C"};
+static const char *const gnn_methods[] = {"PCGNNSetModel_C",    "PCGNNGetModel_C", "PCGNNSetDiagShift_C", "PCGNNGetDiagShift_C",    "PCGNNSetFallback_C",
+                                          "PCGNNGetFallback_C", "PCGNNSetCheck_C", "PCGNNGetCheck_C",     "PCGNNGetFactorSource_C", "PCGNNGetFactor_C"};
 
 static PetscErrorCode PCDestroy_GNN(PC pc)
 {
@@ -491,12 +461,13 @@ PetscErrorCode PCCreate_GNN(PC pc)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&g));
-  g->fallback                  = PCGNN_FALLBACK_IC0;
-  g->check                     = PETSC_TRUE;
-  g->check_max                 = PCGNN_CHECK_MAX;
-  g->nprobe                    = PCGNN_CHECK_PROBES;
-  g->source                    = PCGNN_FACTOR_NONE;
-  pc->data                     = (void *)g;
+  g->fallback  = PCGNN_FALLBACK_IC0;
+  g->check     = PETSC_TRUE;
+  g->check_max = PCGNN_CHECK_MAX;
+  g->nprobe    = PCGNN_CHECK_PROBES;
+  g->source    = PCGNN_FACTOR_NONE;
+  pc->data     = (void *)g;
+  KGNNFactorBegin(&g->F);
   pc->ops->setup               = PCSetUp_GNN;
   pc->ops->apply               = PCApply_GNN;
   pc->ops->applytranspose      = PCApply_GNN;

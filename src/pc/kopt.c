@@ -1,7 +1,7 @@
 /* PCKOPT: the K-optimal sparse lower-triangular factor L on the pattern of tril(A) (or a larger
    one, -pc_kopt_pattern), the minimiser of Kaporin's K(L^T A^-1 L) (Trifonov, Muravleva, Oseledets, Sec. 4, Algorithm 1).
    This file is only the PETSc face; the numerics live in src/factor/. */
-#include "../kgnn_impl.h"
+#include "factor_pc.h"
 #include <petsc/private/pcimpl.h>
 
 typedef struct {
@@ -23,9 +23,8 @@ typedef struct {
   PetscBool        have_symbolic;
   KGNNInverseMumps mumps;
   KGNNSelInv       selinv;
-  PetscScalar     *Pval, *w, *dinv; /* A^-1 on the pattern; the unit form of L for the apply */
-  PetscBool        failed;
-  PetscInt         failcol;
+  PetscScalar     *Pval; /* A^-1 on the pattern */
+  KGNNFactor       F;    /* L = S.L as applied, and the failure */
 
   PetscLogDouble t_symbolic, t_inverse, t_columns;
   PetscInt       nsymbolic, nnumeric;
@@ -41,7 +40,7 @@ static PetscErrorCode PCKOPTResetSymbolic(PC_KOPT *kopt)
   PetscCall(KGNNSelInvDestroy(&kopt->selinv));
   PetscCall(KGNNKoptSymbolicDestroy(&kopt->S));
   PetscCall(PetscFree(kopt->Pval));
-  PetscCall(PetscFree2(kopt->w, kopt->dinv));
+  PetscCall(KGNNFactorReset(&kopt->F));
   kopt->have_symbolic = PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -52,11 +51,9 @@ static PetscErrorCode PCKOPTFail(PC pc, const char *what, PetscInt where)
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
 
   PetscFunctionBegin;
-  kopt->failed  = PETSC_TRUE;
-  kopt->failcol = where;
   if (where >= 0) PetscCall(PetscInfo(pc, "K-optimal factor failed: %s %" PetscInt_FMT " (1-based); A is not positive definite (or too ill-conditioned for its inverse)\n", what, where + 1));
   else PetscCall(PetscInfo(pc, "K-optimal factor failed: %s; A is not positive definite (or too ill-conditioned for its inverse)\n", what));
-  PetscCall(PCSetFailedReason(pc, PC_FACTOR_NUMERIC_ZEROPIVOT));
+  PetscCall(KGNNFactorFailPC(pc, &kopt->F, KGNN_FACTOR_PIVOT, where));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -142,7 +139,6 @@ static PetscErrorCode PCKOPTSymbolic(PC pc, Mat Aw, const KGNNCSR *A, KGNNInvers
 #endif
   kopt->used = m;
   PetscCall(PetscMalloc1(kopt->S.Pptr[n], &kopt->Pval));
-  PetscCall(PetscMalloc2(kopt->S.L.colptr[n], &kopt->w, n, &kopt->dinv));
   if (m == KGNN_INVERSE_MUMPS && n > 0) { /* MUMPS refuses an empty matrix */
     PetscCall(PCGetOptionsPrefix(pc, &prefix));
     PetscCall(KGNNInverseMumpsSymbolic(Aw, prefix, n, kopt->S.Pptr, kopt->S.Pidx, kopt->Pval, &kopt->mumps));
@@ -191,8 +187,8 @@ static PetscErrorCode PCKOPTInverse(PC pc, Mat Aw)
       PetscCall(PCKOPTFail(pc, "A is singular: MUMPS null pivots (INFOG(28) > 0)", -1));
     }
   }
-  if (!kopt->failed && n > 0) { /* the same test on every path: the pivots 1 / Z_ii (src/factor/inverse_check.c) */
-    const PetscScalar *d = NULL;
+  if (!KGNNFactorFailed(&kopt->F) && n > 0) { /* the same test on every path: the pivots 1 / Z_ii (src/factor/inverse_check.c) */
+    const PetscScalar *d    = NULL;
     Vec                diag = NULL;
     if (!kopt->scaled) {
       PetscCall(MatCreateVecs(Aw, &diag, NULL));
@@ -225,7 +221,7 @@ static PetscErrorCode PCKOPTColumns(PC pc)
   if (fail >= 0) PetscCall(PCKOPTFail(pc, "B_i = A^-1(s_i, s_i) is not positive definite for column", fail));
   else {
     if (kopt->diagonal_scale) PetscCall(PCKOPTUnscale(kopt));
-    PetscCall(KGNNTriSolveSetUp(&kopt->S.L, kopt->w, kopt->dinv, &fail));
+    PetscCall(KGNNFactorSetUp(&kopt->F, &kopt->S.L, &fail));
     if (fail >= 0) PetscCall(PCKOPTFail(pc, "zero or non-finite diagonal of L in column", fail));
   }
   PetscCall(PetscTime(&t1));
@@ -243,8 +239,7 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
   PetscBool         reuse;
 
   PetscFunctionBegin;
-  kopt->failed  = PETSC_FALSE;
-  kopt->failcol = -1;
+  KGNNFactorBegin(&kopt->F);
   PetscCall(KGNNMatGetSeqAIJ(pc, pc->pmat, &Aseq));
   PetscCall(KGNNMatGetCSR(Aseq, &A));
   PetscCall(KGNNCheckSPDInput(Aseq, &A, kopt->check_symmetric, kopt->symmetric_tol));
@@ -260,8 +255,8 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
   kopt->nnumeric++;
   PetscCall(PCKOPTInverse(pc, Aw));
   PetscCall(MatDestroy(&Aseq));
-  if (!kopt->failed) PetscCall(PCKOPTColumns(pc));
-  if (!kopt->failed) PetscCall(KGNNViewFactorFromOptions(pc, "-pc_kopt_view_factor", &kopt->S.L));
+  if (!KGNNFactorFailed(&kopt->F)) PetscCall(PCKOPTColumns(pc));
+  if (!KGNNFactorFailed(&kopt->F)) PetscCall(KGNNFactorViewFromOptions(pc, "-pc_kopt_view_factor", &kopt->F));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -270,7 +265,7 @@ static PetscErrorCode PCApply_KOPT(PC pc, Vec x, Vec y)
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
 
   PetscFunctionBegin;
-  PetscCall(KGNNFactorApplyVec(pc, &kopt->S.L, kopt->w, kopt->dinv, kopt->failed, x, y));
+  PetscCall(KGNNFactorApplyVec(pc, &kopt->F, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -279,7 +274,7 @@ static PetscErrorCode PCApplySymmetricLeft_KOPT(PC pc, Vec x, Vec y)
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
 
   PetscFunctionBegin;
-  PetscCall(KGNNFactorApplyHalfVec(pc, &kopt->S.L, kopt->failed, PETSC_TRUE, x, y));
+  PetscCall(KGNNFactorApplyHalfVec(pc, &kopt->F, PETSC_TRUE, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -288,7 +283,7 @@ static PetscErrorCode PCApplySymmetricRight_KOPT(PC pc, Vec x, Vec y)
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
 
   PetscFunctionBegin;
-  PetscCall(KGNNFactorApplyHalfVec(pc, &kopt->S.L, kopt->failed, PETSC_FALSE, x, y));
+  PetscCall(KGNNFactorApplyHalfVec(pc, &kopt->F, PETSC_FALSE, x, y));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -364,10 +359,12 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "  symmetry check: %s (relative tolerance %g); computed on D^-1/2 A D^-1/2: %s\n", kopt->check_symmetric ? "on" : "off", (double)kopt->symmetric_tol, kopt->diagonal_scale ? "yes" : "no"));
   if (kopt->have_symbolic && kopt->zeropivot_used > 0) {
     if (kopt->nullpivots > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  singular: MUMPS found %" PetscInt_FMT " null pivot(s) (zero pivot tolerance %g)\n", kopt->nullpivots, (double)kopt->zeropivot_used));
-    else PetscCall(PetscViewerASCIIPrintf(viewer, "  smallest relative pivot 1/(Z_ii a_ii) = %g (row %" PetscInt_FMT ", 1-based), zero pivot tolerance %g%s\n", (double)kopt->rho, kopt->rho_row >= 0 ? kopt->rho_row + 1 : -1, (double)kopt->zeropivot_used, kopt->zeropivot > 0 ? "" : " = gamma_{n+1}"));
+    else
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  smallest relative pivot 1/(Z_ii a_ii) = %g (row %" PetscInt_FMT ", 1-based), zero pivot tolerance %g%s\n", (double)kopt->rho, kopt->rho_row >= 0 ? kopt->rho_row + 1 : -1, (double)kopt->zeropivot_used,
+                                       kopt->zeropivot > 0 ? "" : " = gamma_{n+1}"));
   }
-  if (kopt->failed) {
-    if (kopt->failcol >= 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED (column or row %" PetscInt_FMT ", 1-based): A is not positive definite, or singular to working precision\n", kopt->failcol + 1));
+  if (KGNNFactorFailed(&kopt->F)) {
+    if (kopt->F.where >= 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED (column or row %" PetscInt_FMT ", 1-based): A is not positive definite, or singular to working precision\n", kopt->F.where + 1));
     else PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED: A is not positive definite, or singular to working precision\n"));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -544,8 +541,7 @@ static PetscErrorCode PCKOPTGetFactor_KOPT(PC pc, Mat *L)
   PC_KOPT *kopt = (PC_KOPT *)pc->data;
 
   PetscFunctionBegin;
-  PetscCheck(kopt->have_symbolic && !kopt->failed, PetscObjectComm((PetscObject)pc), PETSC_ERR_ORDER, "PCKOPT has no factor: call PCSetUp() first (and check PCGetFailedReason())");
-  PetscCall(KGNNLowerToMat(&kopt->S.L, L));
+  PetscCall(KGNNFactorGetMat(pc, "PCKOPT", &kopt->F, L));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -615,18 +611,18 @@ PetscErrorCode PCCreate_KOPT(PC pc)
   kopt->symmetric_tol   = 1e-10;
   kopt->diagonal_scale  = PETSC_TRUE;
   kopt->zeropivot       = PETSC_DETERMINE;
-  kopt->failcol         = -1;
   pc->data              = (void *)kopt;
+  KGNNFactorBegin(&kopt->F);
 
-  pc->ops->setup          = PCSetUp_KOPT;
-  pc->ops->apply          = PCApply_KOPT;
-  pc->ops->applytranspose = PCApply_KOPT; /* (L L^T)^-1 is symmetric */
+  pc->ops->setup               = PCSetUp_KOPT;
+  pc->ops->apply               = PCApply_KOPT;
+  pc->ops->applytranspose      = PCApply_KOPT;               /* (L L^T)^-1 is symmetric */
   pc->ops->applysymmetricleft  = PCApplySymmetricLeft_KOPT;  /* L^-1 */
   pc->ops->applysymmetricright = PCApplySymmetricRight_KOPT; /* L^-T */
-  pc->ops->reset          = PCReset_KOPT;
-  pc->ops->destroy        = PCDestroy_KOPT;
-  pc->ops->view           = PCView_KOPT;
-  pc->ops->setfromoptions = PCSetFromOptions_KOPT;
+  pc->ops->reset               = PCReset_KOPT;
+  pc->ops->destroy             = PCDestroy_KOPT;
+  pc->ops->view                = PCView_KOPT;
+  pc->ops->setfromoptions      = PCSetFromOptions_KOPT;
 
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetInverseMethod_C", PCKOPTSetInverseMethod_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetInverseMethod_C", PCKOPTGetInverseMethod_KOPT));

@@ -1,6 +1,7 @@
-/* What the factored PCs (PCKOPT, PCGNN) need of the operator: its entries as one sequential
-   CSR matrix, checked for what an SPD factorization requires. */
-#include "../kgnn_impl.h"
+/* Mat <-> plain arrays, the PETSc side of src/factor/: what the factored PCs (PCKOPT, PCGNN)
+   need of the operator (its entries as one sequential CSR matrix, checked for what an SPD
+   factorization requires), a factor L to and from a Mat, and the graph of a Mat. */
+#include "../factor/factor.h"
 
 /* A sequential AIJ matrix with A's entries (a new reference; the caller destroys it). */
 PetscErrorCode KGNNMatGetSeqAIJ(PC pc, Mat A, Mat *Aseq)
@@ -78,5 +79,59 @@ PetscErrorCode KGNNCheckSPDInput(Mat Aseq, const KGNNCSR *A, PetscBool check_sym
                ") = %.17g (1-based; relative tolerance %g; set it with -pc_kopt_symmetric_tol or skip the check with -pc_kopt_check_symmetric false)",
                row + 1, col + 1, (double)PetscRealPart(a), col + 1, row + 1, (double)PetscRealPart(b), (double)tol);
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNLowerToMat(const KGNNLower *L, Mat *M)
+{
+  PetscInt     n = L->n, *rp, *ci;
+  PetscScalar *v;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNLowerRows(L, &rp, &ci, &v));
+  PetscCall(MatCreate(PETSC_COMM_SELF, M));
+  PetscCall(MatSetSizes(*M, n, n, n, n));
+  PetscCall(MatSetType(*M, MATSEQAIJ));
+  PetscCall(MatSeqAIJSetPreallocationCSR(*M, rp, ci, v));
+  PetscCall(PetscFree(rp));
+  PetscCall(PetscFree(ci));
+  PetscCall(PetscFree(v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* From a lower-triangular matrix (any type MatGetRow serves); entries above the diagonal
+   are an error, a missing diagonal is stored as 0 (KGNNTriSolveSetUp then refuses it). */
+PetscErrorCode KGNNLowerFromMat(Mat M, KGNNLower *L)
+{
+  Mat     Ms;
+  KGNNCSR csr;
+
+  PetscFunctionBegin;
+  PetscCall(MatConvert(M, MATSEQAIJ, MAT_INITIAL_MATRIX, &Ms));
+  PetscCall(KGNNMatGetCSR(Ms, &csr));
+  for (PetscInt i = 0; i < csr.n; i++)
+    for (PetscInt p = csr.rowptr[i]; p < csr.rowptr[i + 1]; p++)
+      PetscCheck(csr.colidx[p] <= i, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Factor is not lower triangular: entry (%" PetscInt_FMT ", %" PetscInt_FMT "), 1-based, is above the diagonal", i + 1, csr.colidx[p] + 1);
+  PetscCall(KGNNLowerCreateFromCSR(&csr, PETSC_TRUE, L));
+  PetscCall(KGNNMatRestoreCSR(Ms, &csr));
+  PetscCall(MatDestroy(&Ms));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The graph of a sequential AIJ matrix (src/factor/edges.c): n, the number of edges, and new
+   arrays sender, receiver and a (the caller frees each with PetscFree) */
+PetscErrorCode KGNNMatEdges(Mat A, PetscInt *n, PetscInt *nedges, PetscInt **sender, PetscInt **receiver, PetscReal **a)
+{
+  KGNNCSR csr;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNMatGetCSR(A, &csr));
+  *n      = csr.n;
+  *nedges = csr.rowptr[csr.n];
+  PetscCall(PetscMalloc1(*nedges, sender));
+  PetscCall(PetscMalloc1(*nedges, receiver));
+  PetscCall(PetscMalloc1(*nedges, a));
+  KGNNCSREdges(csr.n, csr.rowptr, csr.colidx, csr.val, *sender, *receiver, *a);
+  PetscCall(KGNNMatRestoreCSR(A, &csr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
