@@ -2,9 +2,6 @@
    entry point PETSc calls when it loads libkgnn.so through -dll_append. */
 #include "kgnn_impl.h"
 
-PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
-PetscLogEvent KGNN_KOPT_Cholesky, KGNN_KOPT_SelInv;
-PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Inference, KGNN_GNN_Assembly;
 
 static PetscBool KGNNPackageInitialized = PETSC_FALSE;
 

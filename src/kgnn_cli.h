@@ -40,10 +40,4 @@ PETSC_EXTERN int            KGNNCLIEnd(PetscErrorCode err, int status);
    an error that suggests the closest), and the selection must not be empty. */
 PETSC_EXTERN PetscErrorCode KGNNCLICheckSelection(const char list[], const KGNNMatrixEntry *entries, PetscInt count, const char only[], const char option[]);
 
-/* The memory a process may still use: the smaller of MemAvailable (/proc/meminfo; physical
-   memory where that is missing) and the address-space and data limits (ulimit -v, -d). */
-PETSC_EXTERN PetscErrorCode KGNNMemoryAvailable(double *bytes);
-/* An error (PETSC_ERR_MEM) when `what` would need more than that, before it is allocated. */
-PETSC_EXTERN PetscErrorCode KGNNCheckMemory(const char what[], double bytes);
-
 #endif

@@ -4,8 +4,6 @@
 #define KGNN_IMPL_H
 
 #include <kgnn.h>
-#include "io/io.h"
-#include "dataset/dataset.h"
 
 /* A square matrix in compressed sparse row form, rows sorted by column (PETSc SEQAIJ arrays). */
 typedef struct {

@@ -6,7 +6,7 @@
    diag_shift max|L_jj| keeping its sign. The shifted IC(0) start and the Jacobi factor read the
    same map. The PCGNN paths that use them: test_gnn_pc, and the nos3 runs of tests/run.sh. */
 #include "testutil.h"
-#include "../src/factor/factor.h"
+#include "factor/factor.h"
 
 #define SS "../shared/matrices/suitesparse/"
 

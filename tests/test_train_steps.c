@@ -22,7 +22,7 @@
    A step or loss off by 1e-13 relative fails every one of these. */
 #include "testutil.h"
 #include <hdf5.h>
-#include "model/model.h" /* the optimiser and the losses (src/train/adam.c, loss.c) */
+#include "train/train.h" /* the optimiser and the losses (src/train/adam.c, loss.c) */
 
 static PetscErrorCode Read(hid_t f, const char *name, hid_t type, void *buf)
 {

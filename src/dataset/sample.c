@@ -2,6 +2,7 @@
    triangles, the diagonal, explicit zeros) row by row, the target y is L_ij for i >= j and 0
    above the diagonal (share/doc/dataset-format.md). */
 #include "../factor/factor.h"
+#include "dataset.h"
 #include <math.h>
 
 PetscErrorCode KGNNSampleFromFactor(Mat A, Mat L, KGNNSample *s)

@@ -3,6 +3,7 @@
    smallest: 1 / the largest eigenvalue of its inverse L^T A^-1 L, with A^-1 applied by a direct
    Cholesky solve, since Krylov-Schur converges slowly at the small end of a clustered spectrum. */
 #include "../kgnn_impl.h"
+#include "dataset.h"
 #include <slepceps.h>
 
 typedef struct {

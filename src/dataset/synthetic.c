@@ -7,6 +7,7 @@
        L_jj = 1 / (u_j v_j),   L_j+1,j = -1 / (u_j v_j+1).
    With u, v > 0, L has a positive diagonal and is the Cholesky factor of A = L L^T. */
 #include "../kgnn_impl.h"
+#include "dataset.h"
 #include <math.h>
 
 /* L (diagonal d[0..n-1], subdiagonal e[0..n-2], e[j] = L_j+1,j) from u, v */

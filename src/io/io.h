@@ -32,4 +32,10 @@ PETSC_EXTERN void           KGNNAtomicAbort(const char tmp[]);
 PETSC_EXTERN PetscErrorCode KGNNAtomicOpen(const char path[], char tmp[], size_t len, FILE **f);
 PETSC_EXTERN PetscErrorCode KGNNAtomicClose(FILE **f, const char tmp[], const char path[]);
 
+/* The memory a process may still use: the smaller of MemAvailable (/proc/meminfo; physical
+   memory where that is missing) and the address-space and data limits (ulimit -v, -d). */
+PETSC_EXTERN PetscErrorCode KGNNMemoryAvailable(double *bytes);
+/* An error (PETSC_ERR_MEM) when `what` would need more than that, before it is allocated. */
+PETSC_EXTERN PetscErrorCode KGNNCheckMemory(const char what[], double bytes);
+
 #endif

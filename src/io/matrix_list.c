@@ -1,6 +1,7 @@
 /* A list of matrices: SuiteSparse's MANIFEST.tsv as staged in ../shared (columns name ... file,
    paths relative to the manifest's folder), or a text file with one Matrix Market path a line. */
 #include "../kgnn_impl.h"
+#include "io.h"
 
 /* the c-th tab-separated field of a line (empty fields count), or NULL; cut in place */
 static char *Field(char *line, int c)

@@ -3,6 +3,7 @@
    A missing or wrongly shaped tensor, a NaN weight, an unknown format version: an error that
    names the file and the tensor. */
 #include "h5util.h"
+#include "io.h"
 #include <stdio.h>
 #include "model_face.h"
 

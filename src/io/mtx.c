@@ -3,7 +3,7 @@
    file and the line. Every rank reads the whole file and keeps its own rows: the files this
    serves (SuiteSparse test matrices) are at most a few MB. */
 #include "../kgnn_impl.h"
-#include "../kgnn_cli.h"
+#include "io.h"
 #include <zlib.h>
 #include <ctype.h>
 #include <errno.h>

@@ -9,7 +9,10 @@
 #ifndef KGNN_TRAIN_H
 #define KGNN_TRAIN_H
 
-#include "../model/model.h"
+#include "../kgnn_impl.h"
+#include "../io/io.h"
+#include "../io/model_face.h"
+#include "../dataset/dataset.h"
 
 typedef enum {
   KGNN_LOSS_COSINE, /* 1 - cos(L, L_target) over L's entries: the paper's, the default */

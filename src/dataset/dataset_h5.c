@@ -2,7 +2,9 @@
    /samples, written to a temporary name and renamed when closed, byte-identical for the same
    content (no object timestamps, pinned library version bounds). */
 #include "../kgnn_impl.h"
-#include "h5util.h"
+#include "../io/io.h"
+#include "dataset.h"
+#include "../io/h5util.h"
 
 #define KGNN_DATASET_FORMAT "kgnn-dataset"
 

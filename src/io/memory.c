@@ -1,6 +1,6 @@
-/* Sizes against the memory a process may still use, checked before allocating (src/kgnn_cli.h):
+/* Sizes against the memory a process may still use, checked before allocating (src/io/io.h):
    a size beyond it is an error that names both, not a process the kernel kills without a word. */
-#include "kgnn_cli.h"
+#include "io.h"
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/resource.h>
