@@ -34,7 +34,7 @@
    4. K1's minimiser over the pattern of tril(A) is PCKOPT's factor up to a scalar: L-BFGS on K1
       from Jacobi's factor (in the variables x = D^-1/2 L, D = diag A: K1 of the Jacobi-scaled
       matrix; L_ii > 0 kept by rejecting steps that leave it), both factors scaled to unit
-      Frobenius norm, to 1e-6 (the issue's number). */
+      Frobenius norm, to 1e-6 (the issue's number), on five SuiteSparse matrices of 48 to 494 rows. */
 #include "testutil.h"
 #include "train/train.h"
 
@@ -181,8 +181,8 @@ static PetscErrorCode CheckFD(Case *c, const char *name, const char *factor, int
   c->logdetA = logdetA;
   if (!strcmp(factor, "random")) worst.fd = PetscMax(worst.fd, worst_rel); /* at the K-optimal factor K1's gradient is 0 */
   worst.fdtol = PetscMax(worst.fdtol, worst_ratio);
-  PetscCall(
-      PetscPrintf(PETSC_COMM_SELF, "  FD  %-10s %-6s K%d%-2s %4d entries: max |fd - g| / max |g| = %.1e, largest difference %.2f of its tolerance\n", name, factor, which ? 2 : 1, which == 2 ? "h" : "", size, (double)worst_rel, (double)worst_ratio));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "  FD  %-10s %-6s K%d%-2s %4d entries: max |fd - g| %.1e, max |g| %.1e, largest difference %.2f of its tolerance\n", name, factor, which ? 2 : 1, which == 2 ? "h" : "", size, (double)(worst_rel * gmax),
+                        (double)gmax, (double)worst_ratio));
   PetscCall(PetscFree(g));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -566,7 +566,7 @@ static PetscErrorCode CheckMinimizer(const char *mtx)
 
 int main(int argc, char **argv)
 {
-  const char *mins[] = {"bcsstk01", "nos4", "mesh1e1"};
+  const char *mins[] = {"bcsstk01", "nos4", "bcsstk05", "lund_a", "494_bus"};
 
   PetscFunctionBeginUser;
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
