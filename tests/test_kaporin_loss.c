@@ -34,7 +34,8 @@
    4. K1's minimiser over the pattern of tril(A) is PCKOPT's factor up to a scalar: L-BFGS on K1
       from Jacobi's factor (in the variables x = D^-1/2 L, D = diag A: K1 of the Jacobi-scaled
       matrix; L_ii > 0 kept by rejecting steps that leave it), both factors scaled to unit
-      Frobenius norm, to 1e-6 (the issue's number), on five SuiteSparse matrices of 48 to 494 rows. */
+      Frobenius norm, to 1e-6 (the issue's number), on five SuiteSparse matrices of 48 to 494 rows.
+   5. kgnn-train's -loss kaporin, through KGNNBatchLoss (CheckBatch). */
 #include "testutil.h"
 #include "train/train.h"
 
@@ -564,6 +565,78 @@ static PetscErrorCode CheckMinimizer(const char *mtx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* 5: kgnn-train's -loss kaporin (KGNNBatchLoss): a batch of three synthetic samples (Eq. 8,
+   tridiagonal A with its exact factor y), n = 12 and 40 (exact trace) and 300 (Hutchinson). At
+   p = y, L^-1 A L^-T = I and every probe gives z^T z = n, so each graph's loss is
+   (2/n) sum log y_ii - (1/n) sum log a_ii exactly; the solves with a bidiagonal L of Eq. 8
+   (entries of one scale) carry a few gamma_n, the tolerance SAFETY gamma_2n (1 + the mean
+   |log| of the terms). The gradient at a perturbed p against central differences (the probes
+   drawn afresh from the same seed for every evaluation), and 0 on the edges above the diagonal. */
+typedef struct {
+  KGNNBatch *B;
+  PetscReal *p;
+} BatchCtx;
+
+static PetscReal BatchLoss(void *ctx)
+{
+  BatchCtx  *b = (BatchCtx *)ctx;
+  KGNNRandom r = {99};
+  PetscReal  l;
+
+  if (KGNNBatchLoss(b->B, KGNN_LOSS_KAPORIN, b->p, NULL, &r, &l, NULL)) return PETSC_INFINITY;
+  return l;
+}
+
+static PetscErrorCode CheckBatch(void)
+{
+  const PetscInt ns[3] = {12, 40, 300};
+  KGNNSample     s[3], *sp[3] = {&s[0], &s[1], &s[2]};
+  KGNNBatch      B;
+  PetscRandom    rnd;
+  PetscReal     *p, *dp, l, expect = 0, terms = 0, tol;
+  KGNNRandom     r = {99}, q = {5};
+  BatchCtx       ctx;
+  int            m;
+  PetscBool      upper_zero = PETSC_TRUE;
+
+  PetscFunctionBegin;
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetSeed(rnd, 17));
+  PetscCall(PetscRandomSeed(rnd));
+  for (int g = 0; g < 3; g++) {
+    PetscReal e = 0;
+    PetscCall(KGNNSyntheticSample(ns[g], 0.5, 1.5, rnd, &s[g]));
+    for (PetscInt k = 0; k < s[g].nnz; k++)
+      if (s[g].row[k] == s[g].col[k]) e += (2 * PetscLogReal(s[g].y[k]) - PetscLogReal(s[g].a[k])) / s[g].n, terms += (2 * PetscAbsReal(PetscLogReal(s[g].y[k])) + PetscAbsReal(PetscLogReal(s[g].a[k]))) / s[g].n / 3;
+    expect += e / 3;
+  }
+  PetscCall(KGNNBatchCreate(3, sp, &B));
+  m = (int)B.G.nnz;
+  PetscCall(PetscMalloc2(m, &p, m, &dp));
+  PetscCall(PetscArraycpy(p, B.y, m));
+  PetscCall(KGNNBatchLoss(&B, KGNN_LOSS_KAPORIN, p, dp, &r, &l, NULL));
+  tol = SAFETY * TestGamma(2 * 300) * (1 + terms);
+  CHECK(PetscAbsReal(l - expect) <= tol, "-loss kaporin at the exact factors: %.17g, expected %.17g (differ by %.2e > %.2e)", (double)l, (double)expect, (double)PetscAbsReal(l - expect), (double)tol);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "  batch -loss kaporin at the exact factors %.15f, expected %.15f (differ by %.1e, tolerance %.1e)\n", (double)l, (double)expect, (double)PetscAbsReal(l - expect), (double)tol));
+  for (PetscInt k = 0; k < m; k++) /* lower entries times 1 + 0.2 r: away from the optimum */
+    if (B.sender[k] >= B.receiver[k]) p[k] *= 1 + 0.2 * (2 * KGNNRandomUniform(&q) - 1);
+  r = (KGNNRandom){99};
+  PetscCall(KGNNBatchLoss(&B, KGNN_LOSS_KAPORIN, p, dp, &r, &l, NULL));
+  for (PetscInt k = 0; k < m; k++) upper_zero = (PetscBool)(upper_zero && (B.sender[k] >= B.receiver[k] || dp[k] == 0));
+  CHECK(upper_zero, "-loss kaporin: a gradient on an edge above the diagonal");
+  ctx = (BatchCtx){&B, p};
+  {
+    PetscReal  *params[1] = {p}, *grads[1] = {dp};
+    const char *names[1] = {"p"};
+    PetscCall(TestGradients(BatchLoss, &ctx, 1, params, grads, &m, names));
+  }
+  PetscCall(PetscFree2(p, dp));
+  PetscCall(KGNNBatchDestroy(&B));
+  for (int g = 0; g < 3; g++) PetscCall(KGNNSampleDestroy(&s[g]));
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
   const char *mins[] = {"bcsstk01", "nos4", "bcsstk05", "lund_a", "494_bus"};
@@ -573,6 +646,7 @@ int main(int argc, char **argv)
   PetscCall(KGNNInitializePackage());
   PetscCall(CheckFixture());
   for (size_t k = 0; k < sizeof(mins) / sizeof(mins[0]); k++) PetscCall(CheckMinimizer(mins[k]));
+  PetscCall(CheckBatch());
   PetscCall(PetscPrintf(PETSC_COMM_SELF,
                         "largest relative differences from NumPy: K1 %.1e, K2 %.1e, K2h %.1e; gradients (max |d| over the largest absolute form) %.1e, %.1e, %.1e; from central differences %.1e (%.2f of the tolerance); |K| at chol(A) %.1e\n",
                         (double)worst.val[0], (double)worst.val[1], (double)worst.val[2], (double)worst.grad[0], (double)worst.grad[1], (double)worst.grad[2], (double)worst.fd, (double)worst.fdtol, (double)worst.chol));

@@ -15,9 +15,10 @@
 typedef enum {
   KGNN_LOSS_COSINE, /* 1 - cos(L, L_target) over L's entries: the paper's, the default */
   KGNN_LOSS_L2,     /* mean squared difference: the one the paper found unstable */
-  KGNN_LOSS_FREE    /* |L L^T z - A z|^2 / |A z|^2, random z: no target needed */
+  KGNN_LOSS_FREE,   /* |L L^T z - A z|^2 / |A z|^2, random z: no target needed */
+  KGNN_LOSS_KAPORIN /* log of K(L^-1 A L^-T) over Jacobi's (kaporin_loss.c): no target needed */
 } KGNNLoss;
-#define KGNN_NUM_LOSSES 3
+#define KGNN_NUM_LOSSES 4
 
 typedef struct {
   KGNNGraph  G;
