@@ -81,6 +81,8 @@ done
 # src/model and its CPU engine compiled with no PETSc or HDF5 on the include path, and the layer
 # harness (tests/model/test_layers.c) run against them alone
 run model_nopetsc make --no-print-directory -s model-nopetsc
+# the layering of src/ (share/doc/architecture.md): includes and calls only downwards, src/model plain C
+expect layering "layering: 0 violations" /usr/bin/python3 tests/check_layers.py
 
 # Dataset files: the Python loader reads what C wrote (files left by test_dataset), the same
 # seed gives the same bytes, and every bad file gives an error naming it
@@ -140,6 +142,8 @@ error train_init_mismatch "-init tests/fixtures/train_curve_GATv2.h5 holds a GAT
 expect train_two_epochs "done after 2 epochs; best test loss" $VG bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 2 -depth 1 -checkpoint_every 1 -malloc_dump
 run train_csv_log grep -q "^2,.*,0.001," $T/m.h5.csv
 expect train_png "curves in $T/p.png" bin/kgnn-train -dataset $TS -out $T/p.h5 -epochs 2 -depth 1 -quiet -png $T/p.png
+# -loss kaporin (log of K(L^-1 A L^-T) over Jacobi's; tests/test_kaporin_loss checks its values and gradient): it trains
+expect train_kaporin_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5," bin/kgnn-train -dataset $TS -out $T/k.h5 -epochs 5 -depth 1 -loss kaporin -malloc_dump
 run train_png_written test -s $T/p.png
 error train_resume_other_model "checkpoint $T/m.h5.ckpt holds a MessagePassingMLP of depth 1, hidden 16" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 2 -resume
 error train_resume_other_seed "was made with -seed 1 on 8 training samples, this run has -seed 2" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -seed 2

@@ -65,8 +65,52 @@ static PetscReal FreeLoss(PetscInt n, PetscInt m, const PetscInt *row, const Pet
   return loss / az2;
 }
 
+/* The kaporin loss of one graph: log(K(L^-1 A L^-T) / K(D^-1/2 A D^-1/2)), D = diag A, that is
+   KGNNKaporinTraceLoss with sum_i log a_ii in place of log det A (the ratio of src/factor/kaporin.c):
+   0 for Jacobi's factor, below 0 for a better one, (1/n) (log det A - sum_i log a_ii) <= 0 at the
+   exact factor; invariant under A -> c A and L -> c L, so A's scaling does not matter. Exact trace
+   up to KAPORIN_EXACT_MAX rows (synthetic samples: no noise), beyond it Hutchinson over
+   KAPORIN_PROBES probes from rng. The lower edges (row >= column), row by row with columns
+   ascending as a sample stores them, are L's CSR pattern; the diagonal must be stored. */
+#define KAPORIN_EXACT_MAX 256
+#define KAPORIN_PROBES 16
+static PetscErrorCode KaporinLoss(PetscInt n, PetscInt m, const PetscInt *row, const PetscInt *col, const PetscReal *a, const PetscReal *p, PetscReal *dp, KGNNRandom *rng, PetscReal *loss)
+{
+  PetscInt          *arow, *lrow, *lcol, *lpos, nl = 0, np = n <= KAPORIN_EXACT_MAX ? 0 : KAPORIN_PROBES;
+  PetscReal         *l, *dl, *z = NULL, logdiag = 0;
+  KGNNKaporinPattern P;
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < m; k++) nl += row[k] >= col[k];
+  PetscCall(PetscCalloc2(n + 1, &arow, n + 1, &lrow));
+  PetscCall(PetscMalloc4(nl, &lcol, nl, &lpos, nl, &l, nl, &dl));
+  for (PetscInt k = 0, q = 0; k < m; k++) {
+    PetscCheck(k == 0 || row[k] > row[k - 1] || (row[k] == row[k - 1] && col[k] > col[k - 1]), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "kaporin loss: the edges of a graph must be row by row, columns ascending (edge %" PetscInt_FMT ")", k);
+    arow[row[k] + 1]++;
+    if (row[k] == col[k]) logdiag += PetscLogReal(a[k]);
+    if (row[k] >= col[k]) lrow[row[k] + 1]++, lcol[q] = col[k], lpos[q] = k, l[q++] = p[k];
+  }
+  for (PetscInt i = 0; i < n; i++) arow[i + 1] += arow[i], lrow[i + 1] += lrow[i];
+  PetscCall(KGNNKaporinPatternCreate(n, lrow, lcol, &P));
+  if (np) {
+    PetscCall(PetscMalloc1(np * n, &z));
+    KGNNKaporinProbes(rng, n, np, z);
+  }
+  PetscCall(KGNNKaporinTraceLoss(&P, arow, col, a, l, np, z, logdiag, loss, dp ? dl : NULL));
+  if (dp) {
+    for (PetscInt k = 0; k < m; k++) dp[k] = 0;
+    for (PetscInt q = 0; q < nl; q++) dp[lpos[q]] = dl[q];
+  }
+  PetscCall(KGNNKaporinPatternDestroy(&P));
+  PetscCall(PetscFree(z));
+  PetscCall(PetscFree2(arow, lrow));
+  PetscCall(PetscFree4(lcol, lpos, l, dl));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* the batch loss (the mean over its graphs) and dp = d loss / d p; cos (may be NULL) gets the sum
-   over the graphs of the cosine similarity to the target. rng: the z of the target-free loss. */
+   over the graphs of the cosine similarity to the target. rng: the z of the target-free loss and
+   the kaporin loss's probes. */
 PetscErrorCode KGNNBatchLoss(const KGNNBatch *B, KGNNLoss type, const PetscReal *p, PetscReal *dp, KGNNRandom *rng, PetscReal *loss, PetscReal *cos)
 {
   PetscInt  *row, *col, nmax = 0, mmax = 0;
@@ -82,6 +126,7 @@ PetscErrorCode KGNNBatchLoss(const KGNNBatch *B, KGNNLoss type, const PetscReal 
     for (PetscInt k = 0; k < m; k++) row[k] = B->sender[e0 + k] - n0, col[k] = B->receiver[e0 + k] - n0;
     if (type == KGNN_LOSS_COSINE) l = KGNNCosineLoss(m, row, col, p + e0, B->y + e0, d);
     else if (type == KGNN_LOSS_L2) l = KGNNL2Loss(m, row, col, p + e0, B->y + e0, d);
+    else if (type == KGNN_LOSS_KAPORIN) PetscCall(KaporinLoss(B->nptr[g + 1] - n0, m, row, col, B->a + e0, p + e0, d, rng, &l));
     else l = FreeLoss(B->nptr[g + 1] - n0, m, row, col, B->a + e0, p + e0, d, rng, z, w, r, lr);
     sum += l;
     if (cos) csum += 1 - (type == KGNN_LOSS_COSINE ? l : KGNNCosineLoss(m, row, col, p + e0, B->y + e0, NULL));

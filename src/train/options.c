@@ -57,14 +57,14 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsInt("-hidden", "hidden size", NULL, T->M.hidden, &T->M.hidden, NULL));
   PetscCall(PetscOptionsBool("-positional", "the -1/0/+1 position feature (Appendix B)", NULL, T->M.positional, &T->M.positional, NULL));
   PetscCall(PetscOptionsBool("-virtual_node", "a virtual node per graph (Appendix A)", NULL, T->M.virtual_node, &T->M.virtual_node, NULL));
-  PetscCall(PetscOptionsString("-loss", "cosine, l2 or free", NULL, ls, ls, sizeof(ls), NULL));
+  PetscCall(PetscOptionsString("-loss", "cosine, l2, free or kaporin", NULL, ls, ls, sizeof(ls), NULL));
   PetscCall(PetscOptionsInt("-epochs", "epochs", NULL, T->epochs, &T->epochs, NULL));
   PetscCall(PetscOptionsInt("-batch", "graphs per batch (default 16 synthetic, 8 matrices)", NULL, T->batch, &T->batch, &batch_set));
   PetscCall(PetscOptionsReal("-lr", "Adam's learning rate", NULL, T->lr, &T->lr, NULL));
   PetscCall(PetscOptionsReal("-gamma", "learning rate factor every -step_size epochs", NULL, T->gamma, &T->gamma, NULL));
   PetscCall(PetscOptionsInt("-step_size", "epochs between learning-rate steps", NULL, T->step_size, &T->step_size, NULL));
   PetscCall(PetscOptionsInt("-patience", "stop after this many epochs without a better test loss (the training loss without a test set; 0: never)", NULL, T->patience, &T->patience, NULL));
-  PetscCall(PetscOptionsInt("-seed", "seed of the initial weights, the shuffling and the free loss's z", NULL, seed, &seed, NULL));
+  PetscCall(PetscOptionsInt("-seed", "seed of the initial weights, the shuffling, the free loss's z and the kaporin loss's probes", NULL, seed, &seed, NULL));
   PetscCall(PetscOptionsBool("-shuffle", "shuffle the training samples every epoch", NULL, T->shuffle, &T->shuffle, NULL));
   PetscCall(PetscOptionsInt("-checkpoint_every", "epochs between checkpoints", NULL, T->every, &T->every, NULL));
   PetscCall(PetscOptionsBool("-resume", "continue from the checkpoint", NULL, T->resume, &T->resume, NULL));
@@ -76,7 +76,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(KGNNNodeModelFromName(nm, &T->M.node_model));
   PetscCheck((int)T->M.node_model >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-node_model %s: not one of %s", nm, models);
   T->loss = KGNNLossFromName(ls);
-  PetscCheck((int)T->loss >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-loss %s: not one of cosine, l2, free", ls);
+  PetscCheck((int)T->loss >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-loss %s: not one of cosine, l2, free, kaporin", ls);
   PetscCheck(T->dataset[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -dataset FILE");
   PetscCheck(T->out[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -out FILE (the trained weights)");
   PetscCheck(T->M.depth >= 1 && T->M.depth <= 64, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-depth %d: the network needs 1 to 64 graph-network blocks", (int)T->M.depth);
