@@ -50,7 +50,7 @@ EXAMPLES  = $(patsubst examples/%.c,build/examples/%,$(wildcard examples/*.c))
 PETSC_TUTORIALS = $(PETSC_DIR)/share/petsc/examples/src/ksp/ksp/tutorials
 PETSC_EXAMPLES  = build/petsc-ex2 build/petsc-ex10 build/petsc-ex50
 
-.PHONY: all build deps demo check check-valgrind check-kernels bench results convergence figures datasets clean format paper paper-smoke install uninstall
+.PHONY: all build deps demo check check-valgrind check-kernels bench bench-regression results convergence figures datasets clean format paper paper-smoke install uninstall
 
 # all and build compile only; the packages they need come from `make deps`, which the targets
 # that run something (demo, check, bench, ...) call first, so that they work on a fresh Debian 12
@@ -148,6 +148,13 @@ check-kernels:
 bench:
 	@$(READY)
 	@sh share/bench.sh
+
+# this build against another built checkout (OLD=DIR, e.g. the last landed commit), interleaved,
+# the median of five rounds: PCKOPT setup and apply, PCGNN forward and setup, kgnn-train epochs
+bench-regression:
+	@$(READY)
+	@test -n "$(OLD)" || { echo "make bench-regression OLD=DIR (a built checkout to compare with)"; exit 1; }
+	@sh share/bench_regression.sh $(OLD)
 
 # kgnn-bench over the SuiteSparse set (the paper's Figure 2): results.csv and a bar chart. One
 # BLAS thread and OpenBLAS's Haswell kernel, pinned: the counts on ill-conditioned matrices move
