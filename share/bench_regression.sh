@@ -3,7 +3,7 @@
 # landed commit) on the same machine, run interleaved (old, new, new, old, ...) so that the noise of
 # a shared machine falls on both; the median of ROUNDS (5) of each, one BLAS thread. Prints the
 # ratios new / old (above 1: the new build is slower):
-#  - PCKOPT setup (MUMPS path and selected inversion) and apply, 2D Poisson 400^2 (kgnn-perf)
+#  - PCKOPT setup (MUMPS path and selected inversion) and apply, 2D Poisson KGNN_KOPT_GRIDS (200)
 #  - PCGNN: the network's forward pass and PCSetUp, 2D Poisson KGNN_GNN_GRIDS (316, 1000)
 #  - kgnn-train: seconds per epoch (mean of epochs 2-3), depth-5 MessagePassingMLP and depth-3 GATv2
 #    on 256 synthetic samples
@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.." || exit 2
 OLD=${1:?usage: share/bench_regression.sh OLD_BUILT_CHECKOUT}
 ROUNDS=${ROUNDS:-5}
 GRIDS=${KGNN_GNN_GRIDS:-316,1000}
+KGRIDS=${KGNN_KOPT_GRIDS:-200}
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 W=build/bench_regression
 mkdir -p $W
@@ -18,8 +19,8 @@ MODEL=$PWD/share/models/default.h5
 [ -f $W/syn.h5 ] || bin/kgnn-dataset synthetic -out $W/syn.h5 -train 256 -test 64 > /dev/null || exit 1
 one() { # one DIR TAG: one round of every measurement with the build in DIR, appended to $W/TAG.txt
   d=$1; t=$2
-  (cd "$d" && bin/kgnn-perf -grids 400 -applies 200 -reps 3) | awk -F'|' '$2 + 0 == 160000 { printf "kopt_setup %s\nkopt_selinv_setup %s\nkopt_apply %s\n", $5, $7, $10 }' >> $W/$t.txt
-  "$d"/bin/kgnn-perf -gnn $MODEL -grids $GRIDS -reps 3 | awk '$1 == "kgnn" { printf "gnn_forward_%s %s\ngnn_setup_%s %s\n", $3, $5, $3, $6 }' >> $W/$t.txt
+  (cd "$d" && bin/kgnn-perf -grids $KGRIDS -applies 200 -reps 5) | awk -F'|' '$2 + 0 > 0 { n = $2 + 0; printf "kopt_mumps_setup_%d %s\nkopt_selinv_setup_%d %s\nkopt_apply_%d %s\n", n, $5, n, $7, n, $10 }' >> $W/$t.txt
+  "$d"/bin/kgnn-perf -gnn $MODEL -grids $GRIDS -reps 2 | awk '$1 == "kgnn" { printf "gnn_forward_%s %s\ngnn_setup_%s %s\n", $3, $5, $3, $6 }' >> $W/$t.txt
   for m in MessagePassingMLP:5 GATv2:3; do
     "$d"/bin/kgnn-train -dataset $W/syn.h5 -out $W/$t.h5 -epochs 3 -patience 0 -quiet -node_model ${m%%:*} -depth ${m##*:} > /dev/null &&
       awk -F, -v m=${m%%:*} 'NR > 2 { s += $6; k++ } END { printf "train_epoch_%s %s\n", m, s / k }' $W/$t.h5.csv >> $W/$t.txt
