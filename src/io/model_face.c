@@ -161,6 +161,9 @@ PetscErrorCode KGNNNetworkForward(KGNNNetwork net, PetscInt n, PetscInt nnz, con
 
   PetscFunctionBegin;
   PetscCall(KGNNModelForward(&net->model, &G, out));
+  /* the network object runs once per PCGNN setup and lives through the solve: it keeps the
+     plan (re-setups on the same pattern reuse it) but not the O(nnz x hidden) arena */
+  KGNNNetReleaseScratch(&net->model);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -52,6 +52,19 @@ void KGNNWorkspaceDestroy(const KGNNEngine *E, KGNNWorkspace **ws)
   *ws = NULL;
 }
 
+/* Frees the inference arena (the plans stay, for a re-setup on the same pattern): for a caller
+   that runs the network once and then keeps the model for a long time, as PCGNN does between its
+   setup and the next, where an arena held through the solve would cost O(nnz x hidden) for
+   nothing */
+void KGNNNetReleaseScratch(const KGNNModel *M)
+{
+  KGNNWorkspace *ws = M->ws;
+  if (!ws) return;
+  Engine(M)->free(Engine(M), ws->scratch);
+  ws->scratch  = NULL;
+  ws->nscratch = 0;
+}
+
 /* slices of an arena: with base NULL only the size is counted */
 typedef struct {
   char  *base;

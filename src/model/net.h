@@ -81,6 +81,7 @@ void    KGNNNetDestroy(KGNNModel *);
    arena of its own. */
 typedef struct _n_KGNNTape *KGNNTape;
 KGNNErr                     KGNNNetForward(const KGNNModel *, const KGNNGraph *, KGNNReal *out);
+void                        KGNNNetReleaseScratch(const KGNNModel *); /* frees inference's arena */
 KGNNErr                     KGNNNetForwardTape(const KGNNModel *, const KGNNGraph *, KGNNReal *out, KGNNTape *);
 KGNNErr                     KGNNNetBackward(const KGNNModel *, KGNNTape, const KGNNReal *dout, KGNNModel *grad); /* ADDS into grad */
 void                        KGNNNetTapeDestroy(KGNNTape *);
