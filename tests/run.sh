@@ -140,7 +140,12 @@ error train_unknown_model "-node_model Foo: not one of" bin/kgnn-train -dataset 
 error train_bad_init "bad_shape.h5: tensor 'encoder.edge_mlp.0.weight' has shape \[16, 3\], expected \[16, 1\]" bin/kgnn-train -dataset $TS -out $T/m.h5 -init tests/fixtures/bad_shape.h5
 error train_init_mismatch "-init tests/fixtures/train_curve_GATv2.h5 holds a GATv2 of depth 2, hidden 16 \\(positional 0, virtual node 0\\); -depth asks for another" bin/kgnn-train -dataset $TS -out $T/m.h5 -init tests/fixtures/train_curve_GATv2.h5 -depth 3
 expect train_two_epochs "done after 2 epochs; best test loss" $VG bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 2 -depth 1 -checkpoint_every 1 -malloc_dump
+cp $LOG/train_two_epochs.log $T/m.h5.log
 run train_csv_log grep -q "^2,.*,0.001," $T/m.h5.csv
+# after training, the test split as a preconditioner (tests/test_quality checks the K ratio): the
+# synthetic targets are exact factors, 1 iteration each; a row per test sample in OUT.quality.csv
+expect train_quality_report "test split \(4 samples\): PCGNN converged on [0-4] \(target factor 4\); median CG iterations [0-9.]+ \(target 1.0\)" cat $T/m.h5.log
+expect train_quality_csv "^synthetic_000011,12,exact,[0-9]+,[01],1,1," cat $T/m.h5.quality.csv
 expect train_png "curves in $T/p.png" bin/kgnn-train -dataset $TS -out $T/p.h5 -epochs 2 -depth 1 -quiet -png $T/p.png
 # -loss kaporin (log of K(L^-1 A L^-T) over Jacobi's; tests/test_kaporin_loss checks its values and gradient): it trains
 expect train_kaporin_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5," bin/kgnn-train -dataset $TS -out $T/k.h5 -epochs 5 -depth 1 -loss kaporin -malloc_dump

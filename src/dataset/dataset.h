@@ -66,4 +66,15 @@ PETSC_EXTERN PetscErrorCode KGNNSyntheticSample(PetscInt n, PetscReal umin, Pets
    Krylov-Schur on the operator, the smallest as 1 / the largest of L^T A^-1 L (Cholesky of A). */
 PETSC_EXTERN PetscErrorCode KGNNFactorSpectrum(Mat A, Mat L, PetscReal *lmin, PetscReal *lmax);
 
+/* A trained model on a sample as a user meets it (quality.c): CG with PCGNN (no fallback) and with
+   the sample's target factor, the cosine of the two factors, K(L^T A^-1 L) of PCGNN's over the
+   target's (n <= dense_max, else NaN) and, if asked, cond(L^-1 A L^-T) of PCGNN's (else NaN) */
+typedef struct {
+  KGNNCGResult net, target;
+  PetscReal    cosine, kratio, cond;
+} KGNNQuality;
+PETSC_EXTERN PetscErrorCode KGNNSampleQuality(const KGNNSample *, const char model[], PetscInt dense_max, PetscBool cond, KGNNQuality *);
+/* K(L^T A^-1 L) / K(Lt^T A^-1 Lt) for two factors' values on the sample's lower entries (dense A^-1) */
+PETSC_EXTERN PetscErrorCode KGNNSampleKaporinRatio(const KGNNSample *, const PetscReal *l, const PetscReal *lt, PetscReal *ratio);
+
 #endif

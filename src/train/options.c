@@ -72,6 +72,10 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsInt("-max_test", "use at most this many test samples", NULL, T->max_test, &T->max_test, NULL));
   PetscCall(PetscOptionsInt("-stop_after_batches", "act as if interrupted after this many batches (tests)", NULL, T->stop_after, &T->stop_after, NULL));
   PetscCall(PetscOptionsBool("-quiet", "no progress lines", NULL, T->quiet, &T->quiet, NULL));
+  PetscCall(PetscOptionsBool("-quality", "after training, the test split as a preconditioner: CG with PCGNN and the target factor, K ratio (OUT.quality.csv)", NULL, T->quality, &T->quality, NULL));
+  PetscCall(PetscOptionsInt("-quality_max", "at most this many test samples in that report", NULL, T->quality_max, &T->quality_max, NULL));
+  PetscCall(PetscOptionsInt("-quality_dense_max", "K(L^T A^-1 L) ratio for n up to this (dense A^-1)", NULL, T->quality_dense, &T->quality_dense, NULL));
+  PetscCall(PetscOptionsBool("-quality_cond", "also cond(L^-1 A L^-T) of PCGNN's factor (SLEPc)", NULL, T->quality_cond, &T->quality_cond, NULL));
   PetscOptionsEnd();
   PetscCall(KGNNNodeModelFromName(nm, &T->M.node_model));
   PetscCheck((int)T->M.node_model >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-node_model %s: not one of %s", nm, models);
@@ -84,6 +88,8 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCheck(!batch_set || T->batch >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: need at least 1 graph a batch (default: 16 for synthetic data, 8 for matrices)", (int)T->batch);
   PetscCheck(T->batch <= KGNN_TRAIN_MAX_BATCH, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: at most %d graphs a batch", (int)T->batch, KGNN_TRAIN_MAX_BATCH);
   PetscCheck(T->epochs >= 0 && T->step_size >= 1 && T->every >= 1 && T->lr > 0 && T->patience >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -epochs >= 0, -step_size >= 1, -checkpoint_every >= 1, -lr > 0, -patience >= 0");
+  PetscCheck(T->quality_max >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_max %d: need >= 0 (0: no report)", (int)T->quality_max);
+  PetscCheck(T->quality_dense >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_dense_max %d: need >= 0 (0: no K ratio)", (int)T->quality_dense);
   PetscCall(CheckWritableFolder("-out", T->out));
   if (T->log[0]) PetscCall(CheckWritableFolder("-log", T->log));
   if (T->ckpt[0]) PetscCall(CheckWritableFolder("-checkpoint", T->ckpt));

@@ -5,6 +5,7 @@
      data.c        the samples of the dataset, train and test
      checkpoint.c  the weights' files: -init, the best weights (-out), checkpoints (-resume)
      log.c         the CSV log and the progress lines
+     report.c      the test split as a preconditioner after training: CG iterations, K
      batch.c, loss.c, adam.c   batches and their losses, the losses, Adam and StepLR
      kaporin_loss.c            Kaporin's K of a factor as two losses, with exact gradients */
 #ifndef KGNN_TRAIN_H
@@ -73,6 +74,8 @@ struct _n_KGNNTrainer {
   PetscReal  lr, gamma;
   PetscInt64 seed;
   PetscBool  shuffle, resume, quiet;
+  PetscBool  quality, quality_cond;     /* the test split as a preconditioner after training (report.c) */
+  PetscInt   quality_max, quality_dense; /* at most this many samples; K ratio up to this n */
   /* the network: its architecture from the options or -init */
   KGNNModel M, G, Am, Av, best; /* weights, gradients, Adam's moments, the best weights so far */
   int       interrupted;        /* the signal that stopped the run, 0 if none */
@@ -97,5 +100,7 @@ PETSC_INTERN PetscErrorCode KGNNTrainerViewStart(KGNNTrainer);
 PETSC_INTERN PetscErrorCode KGNNTrainerLogEpoch(KGNNTrainer, PetscReal train_loss, PetscReal test_loss, PetscReal test_cos, PetscReal lr, PetscReal seconds);
 PETSC_INTERN PetscErrorCode KGNNTrainerWriteLog(KGNNTrainer);
 PETSC_INTERN PetscErrorCode KGNNTrainerViewEnd(KGNNTrainer);
+/* report.c */
+PETSC_INTERN PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer);
 
 #endif

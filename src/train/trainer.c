@@ -30,6 +30,9 @@ PetscErrorCode KGNNTrainerCreate(KGNNTrainer *t)
   T->max_train    = PETSC_MAX_INT;
   T->max_test     = PETSC_MAX_INT;
   T->stop_after   = -1;
+  T->quality      = PETSC_TRUE;
+  T->quality_max  = 100;
+  T->quality_dense = 2000;
   T->best_loss    = PETSC_MAX_REAL;
   T->M.depth      = 3;
   T->M.hidden     = 16;
@@ -236,6 +239,7 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
   if (T->epoch < T->epochs) PetscCall(KGNNTrainerSaveCheckpoint(T));
   if (!T->best_epoch) PetscCall(KGNNTrainerSaveBest(T)); /* zero epochs: the initial weights */
   PetscCall(KGNNTrainerViewEnd(T));
+  PetscCall(KGNNTrainerQualityReport(T));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
