@@ -133,6 +133,7 @@ PetscErrorCode KGNNSampleQuality(const KGNNSample *s, const char model[], PetscI
   PetscReal *yl, *nl, dot = 0, ny = 0, nn = 0;
 
   PetscFunctionBegin;
+  PetscCall(KGNNInitializePackage()); /* PCGNN registered for programs that never did */
   q->cosine = q->kratio = q->cond = (PetscReal)NAN;
   PetscCall(SampleMats(s, &A, &Lt));
   PetscCall(KGNNCGWithFactor(A, Lt, &q->target));
