@@ -262,6 +262,13 @@ build/tests/test_layers: tests/model/test_layers.c tests/model/gradcheck.h build
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $< build/libkgnn-internal.a -lblas -lm
 build: build/tests/test_layers
+# tests/model/test_kernels.c: every kernel body of src/model/kernels.h on every engine against
+# plain reference loops (make check runs it with the other build/tests/test_*)
+build/tests/test_kernels: tests/model/test_kernels.c tests/model/gradcheck.h build/libkgnn-internal.a $(MODEL_HEADERS)
+	@mkdir -p build/tests
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $< build/libkgnn-internal.a -lblas -lm
+build: build/tests/test_kernels
 # src/model and the CPU engine compiled with no PETSc or HDF5 on the include path, the harness
 # linked against them alone and run (make check runs this as its test model-nopetsc)
 MODEL_SRC = $(wildcard src/model/*.c)

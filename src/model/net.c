@@ -147,12 +147,12 @@ static KGNNErr Run(const KGNNModel *M, const KGNNPlan *P, KGNNTape T, KGNNReal *
     KGNNReal        *hb = T->hn[b], *eb = T->he[b], *eo = T->he[b + 1], *ho = T->hn[b + 1];
     /* edge model: e += mlp([e, h_sender, h_receiver]) */
     KGNN_TRY(edge->forward(edge, &x, &B->edge, hb, eb, T->tmp, T->ecache[b]));
-    for (size_t k = 0; k < (size_t)m * H; k++) eo[k] = eb[k] + T->tmp[k];
+    E->add(E, (size_t)m * H, eb, T->tmp, eo);
     /* the last block's node states would reach nothing: the decoder reads the edges only */
     if (b == M->depth - 1) break;
     /* node model, on h and the updated e */
     KGNN_TRY(node->forward(node, &x, B->node, hb, eo, T->tmp, T->ncache[b]));
-    for (size_t k = 0; k < (size_t)n * H; k++) ho[k] = hb[k] + T->tmp[k];
+    E->add(E, (size_t)n * H, hb, T->tmp, ho);
   }
   /* virtual edges never enter L */
   return KGNNMLPForward(E, &M->dec, P->mreal, T->he[M->depth], out, T->zd, T->ad);
