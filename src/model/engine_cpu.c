@@ -4,6 +4,7 @@
    are the same to the bit. */
 #include "engine.h"
 #include "kernels.h"
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,73 +46,82 @@ static KGNNErr Gemm(const KGNNEngine *E, char ta, char tb, KGNNInt m, KGNNInt n,
   return KGNN_OK;
 }
 
-/* the kernels: each body of kernels.h in a loop over its index (the same operations in the same
-   order as the CUDA engine's threads) */
+/* the kernels: each body of kernels.h in a loop over its indices (rows, then channels: the
+   order of the loops before kernels.h, and per output the CUDA engine's order) */
+#define ROWS(m, w, body)                                                                                                                                                                                                                                 \
+  for (size_t k = 0; k < (size_t)(m); k++)                                                                                                                                                                                                               \
+    for (size_t c = 0; c < (size_t)(w); c++) body
+
 static void BiasRows(const KGNNEngine *E, KGNNInt m, KGNNInt w, const KGNNReal *b, KGNNReal *Y, int accumulate)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)m * w; t++) KGNNKBiasRows(t, w, b, Y, accumulate);
+  ROWS(m, w, KGNNKBiasRows(k, c, w, b, Y, accumulate));
 }
 
 static void BiasBackward(const KGNNEngine *E, KGNNInt m, KGNNInt w, const KGNNReal *dY, KGNNReal *db)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)w; t++) KGNNKBiasBackward(t, m, w, dY, db);
+  ROWS(m, w, KGNNKBiasBackward(k, c, w, dY, db));
 }
 
 static void GatherAdd(const KGNNEngine *E, KGNNInt m, KGNNInt w, const KGNNInt *i1, const KGNNReal *X1, const KGNNInt *i2, const KGNNReal *X2, KGNNReal *Y)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)m * w; t++) KGNNKGatherAdd(t, w, i1, X1, i2, X2, Y);
+  ROWS(m, w, KGNNKGatherAdd(k, c, w, i1, X1, i2, X2, Y));
 }
 
 static void ScatterAdd(const KGNNEngine *E, KGNNInt m, KGNNInt w, const KGNNInt *idx, const KGNNReal *X, KGNNReal *Y)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)w; t++) KGNNKScatterAdd(t, m, w, idx, X, Y);
+  ROWS(m, w, KGNNKScatterAdd(k, c, w, idx, X, Y));
 }
 
 static void SegmentMean(const KGNNEngine *E, KGNNInt n, KGNNInt w, const KGNNReal *deg, KGNNReal *Y)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)n * w; t++) KGNNKSegmentMean(t, w, deg, Y);
+  ROWS(n, w, KGNNKSegmentMean(k, c, w, deg, Y));
 }
 
 static void SegmentMeanBackward(const KGNNEngine *E, KGNNInt m, KGNNInt w, const KGNNInt *idx, const KGNNReal *deg, const KGNNReal *dY, KGNNReal *dX)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)m * w; t++) KGNNKSegmentMeanBackward(t, w, idx, deg, dY, dX);
+  ROWS(m, w, KGNNKSegmentMeanBackward(k, c, w, idx, deg, dY, dX));
 }
 
 static void Softmax(const KGNNEngine *E, KGNNInt m, KGNNInt n, KGNNInt s, const KGNNInt *idx, KGNNReal *score, KGNNReal *work)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)s; t++) KGNNKSoftmax(t, m, n, s, idx, score, work);
+  for (int pass = 0; pass < 4; pass++) {
+    if (pass == 0 || pass == 2)
+      for (size_t k = 0; k < (size_t)n * s; k++) work[k] = pass ? 0 : -DBL_MAX;
+    ROWS(m, s, KGNNKSoftmaxStep(pass, k, c, s, idx, score, work));
+  }
 }
 
 /* PyG detaches the maximum, and the 1e-16 does not change d alpha_k / d s_j = alpha_k (delta_kj - alpha_j) */
 static void SoftmaxBackward(const KGNNEngine *E, KGNNInt m, KGNNInt n, KGNNInt s, const KGNNInt *idx, const KGNNReal *alpha, const KGNNReal *dalpha, KGNNReal *dscore, KGNNReal *work)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)s; t++) KGNNKSoftmaxBackward(t, m, n, s, idx, alpha, dalpha, dscore, work);
+  for (size_t k = 0; k < (size_t)n * s; k++) work[k] = 0;
+  for (int pass = 0; pass < 2; pass++) ROWS(m, s, KGNNKSoftmaxBackwardStep(pass, k, c, s, idx, alpha, dalpha, dscore, work));
 }
 
 static void SegmentSum(const KGNNEngine *E, KGNNInt n, KGNNInt w, const KGNNInt *rptr, const KGNNInt *eidx, const KGNNReal *X, KGNNReal *Y)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)n * w; t++) KGNNKSegmentSum(t, w, rptr, eidx, X, Y);
+  ROWS(n, w, KGNNKSegmentSum(k, c, w, rptr, eidx, X, Y));
 }
 
 static void SegmentSoftmax(const KGNNEngine *E, KGNNInt n, KGNNInt s, const KGNNInt *rptr, const KGNNInt *eidx, KGNNReal *score)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)n * s; t++) KGNNKSegmentSoftmax(t, s, rptr, eidx, score);
+  ROWS(n, s, KGNNKSegmentSoftmax(k, c, s, rptr, eidx, score));
 }
 
 static void SegmentSoftmaxBackward(const KGNNEngine *E, KGNNInt n, KGNNInt s, const KGNNInt *rptr, const KGNNInt *eidx, const KGNNReal *alpha, const KGNNReal *dalpha, KGNNReal *dscore)
 {
   (void)E;
-  for (size_t t = 0; t < (size_t)n * s; t++) KGNNKSegmentSoftmaxBackward(t, s, rptr, eidx, alpha, dalpha, dscore);
+  ROWS(n, s, KGNNKSegmentSoftmaxBackward(k, c, s, rptr, eidx, alpha, dalpha, dscore));
 }
 
 static void Relu(const KGNNEngine *E, size_t len, const KGNNReal *z, KGNNReal *a)

@@ -5,7 +5,7 @@
    (tests/model/test_kernels.c). No floating-point atomics: every sum has one owner that adds its
    terms in ascending edge order, the order of the CPU loops before this file existed, so both
    engines give the same bits (up to the contraction of a*b+c, which the CUDA build turns off
-   with --fmad=false). Arrays are row-major items x w; each body says its range of t. */
+   with --fmad=false). Arrays are row-major items x w; each body says its range of indices. */
 #ifndef KGNN_KERNELS_H
 #define KGNN_KERNELS_H
 
@@ -21,90 +21,87 @@
 /* PyG's softmax adds this to the sum of exponentials */
 #define KGNN_SOFTMAX_EPS 1e-16
 
-/* t < m w: Y[t] = b[t % w] (accumulate = 0) or Y[t] += b[t % w] */
-KGNN_KERNEL void KGNNKBiasRows(size_t t, KGNNInt w, const KGNNReal *b, KGNNReal *Y, int accumulate)
+/* Row-structured kernels take (k, c), the row and the channel (t = k w + c): the CPU loops over
+   k, then c; the GPU splits t. */
+
+/* k < m, c < w: Y[k, c] = b[c] (accumulate = 0) or Y[k, c] += b[c] */
+KGNN_KERNEL void KGNNKBiasRows(size_t k, size_t c, KGNNInt w, const KGNNReal *b, KGNNReal *Y, int accumulate)
 {
-  Y[t] = accumulate ? Y[t] + b[t % (size_t)w] : b[t % (size_t)w];
+  Y[k * w + c] = accumulate ? Y[k * w + c] + b[c] : b[c];
 }
 
-/* t < w: db[t] += the sum over the rows r (ascending) of dY[r, t] */
-KGNN_KERNEL void KGNNKBiasBackward(size_t t, KGNNInt m, KGNNInt w, const KGNNReal *dY, KGNNReal *db)
+/* k < m, c < w: Y[k] += X1[i1[k]] (+ X2[i2[k]], the two added first) */
+KGNN_KERNEL void KGNNKGatherAdd(size_t k, size_t c, KGNNInt w, const KGNNInt *i1, const KGNNReal *X1, const KGNNInt *i2, const KGNNReal *X2, KGNNReal *Y)
 {
-  KGNNReal s = db[t];
-  for (KGNNInt r = 0; r < m; r++) s += dY[(size_t)r * w + t];
-  db[t] = s;
+  if (i2) Y[k * w + c] += X1[(size_t)i1[k] * w + c] + X2[(size_t)i2[k] * w + c];
+  else Y[k * w + c] += X1[(size_t)i1[k] * w + c];
 }
 
-/* t < m w: Y[k] += X1[i1[k]] (+ X2[i2[k]], the two added first) */
-KGNN_KERNEL void KGNNKGatherAdd(size_t t, KGNNInt w, const KGNNInt *i1, const KGNNReal *X1, const KGNNInt *i2, const KGNNReal *X2, KGNNReal *Y)
+/* Sums over the edges into one row, one step (k, c) each: the owner of channel c takes the steps
+   k = 0, 1, .. in order (a GPU thread per channel; the CPU loops over k, then c, which keeps each
+   output's adds in the same order), so the result is the same whoever runs them. For arbitrary
+   idx; the segment kernels below are the parallel forms over a plan's receiver groups. */
+
+/* db[c] += dY[k, c] */
+KGNN_KERNEL void KGNNKBiasBackward(size_t k, size_t c, KGNNInt w, const KGNNReal *dY, KGNNReal *db)
 {
-  const size_t k = t / (size_t)w, c = t % (size_t)w;
-  if (i2) Y[t] += X1[(size_t)i1[k] * w + c] + X2[(size_t)i2[k] * w + c];
-  else Y[t] += X1[(size_t)i1[k] * w + c];
+  db[c] += dY[k * w + c];
 }
 
-/* t < w (one owner per channel, the edges in ascending order): Y[idx[k], t] += X[k, t]. Serial
-   over the edges: for arbitrary idx; segment_sum is the parallel form over a plan's groups */
-KGNN_KERNEL void KGNNKScatterAdd(size_t t, KGNNInt m, KGNNInt w, const KGNNInt *idx, const KGNNReal *X, KGNNReal *Y)
+/* Y[idx[k], c] += X[k, c] */
+KGNN_KERNEL void KGNNKScatterAdd(size_t k, size_t c, KGNNInt w, const KGNNInt *idx, const KGNNReal *X, KGNNReal *Y)
 {
-  for (KGNNInt k = 0; k < m; k++) Y[(size_t)idx[k] * w + t] += X[(size_t)k * w + t];
+  Y[(size_t)idx[k] * w + c] += X[k * w + c];
 }
 
-/* t < n w: Y[i, c] += the sum of X[eidx[q], c] over q in rptr[i] .. rptr[i+1]-1 (the plan's edges
-   grouped by receiver, ascending within a group: the same adds as scatter_add by receiver) */
-KGNN_KERNEL void KGNNKSegmentSum(size_t t, KGNNInt w, const KGNNInt *rptr, const KGNNInt *eidx, const KGNNReal *X, KGNNReal *Y)
+/* PyG's scatter softmax over the edges with the same idx[k], channel by channel, in place, in
+   four passes over k (work: n x s, its channel c set to -DBL_MAX before pass 0 and to 0 before
+   pass 2): the group's maximum, minus it exponentiated, the group's sum, over the sum + 1e-16 */
+KGNN_KERNEL void KGNNKSoftmaxStep(int pass, size_t k, size_t c, KGNNInt s, const KGNNInt *idx, KGNNReal *score, KGNNReal *work)
 {
-  const size_t i = t / (size_t)w, c = t % (size_t)w;
-  KGNNReal     s = Y[t];
+  KGNNReal *x = &score[k * s + c], *g = &work[(size_t)idx[k] * s + c];
+  if (pass == 0) *g = KGNNMax(*g, *x);
+  else if (pass == 1) *x = exp(*x - *g);
+  else if (pass == 2) *g += *x;
+  else *x /= *g + KGNN_SOFTMAX_EPS;
+}
+
+/* its backward from the output alpha in two passes (work's channel c set to 0 before pass 0):
+   dscore_k = alpha_k (dalpha_k - the group's sum of alpha_j dalpha_j); dscore may be dalpha */
+KGNN_KERNEL void KGNNKSoftmaxBackwardStep(int pass, size_t k, size_t c, KGNNInt s, const KGNNInt *idx, const KGNNReal *alpha, const KGNNReal *dalpha, KGNNReal *dscore, KGNNReal *work)
+{
+  const size_t x = k * s + c;
+  if (pass == 0) work[(size_t)idx[k] * s + c] += alpha[x] * dalpha[x];
+  else dscore[x] = alpha[x] * (dalpha[x] - work[(size_t)idx[k] * s + c]);
+}
+
+/* i < n, c < w: Y[i, c] += the sum of X[eidx[q], c] over q in rptr[i] .. rptr[i+1]-1 (the plan's
+   edges grouped by receiver, ascending within a group: the same adds as scatter_add by receiver) */
+KGNN_KERNEL void KGNNKSegmentSum(size_t i, size_t c, KGNNInt w, const KGNNInt *rptr, const KGNNInt *eidx, const KGNNReal *X, KGNNReal *Y)
+{
+  KGNNReal s = Y[i * w + c];
   for (KGNNInt q = rptr[i]; q < rptr[i + 1]; q++) s += X[(size_t)eidx[q] * w + c];
-  Y[t] = s;
+  Y[i * w + c] = s;
 }
 
-/* t < n w: Y[i, c] /= deg[i] */
-KGNN_KERNEL void KGNNKSegmentMean(size_t t, KGNNInt w, const KGNNReal *deg, KGNNReal *Y)
+/* i < n, c < w: Y[i, c] /= deg[i] */
+KGNN_KERNEL void KGNNKSegmentMean(size_t i, size_t c, KGNNInt w, const KGNNReal *deg, KGNNReal *Y)
 {
-  Y[t] /= deg[t / (size_t)w];
+  Y[i * w + c] /= deg[i];
 }
 
-/* t < m w: dX[k, c] = dY[idx[k], c] / deg[idx[k]] */
-KGNN_KERNEL void KGNNKSegmentMeanBackward(size_t t, KGNNInt w, const KGNNInt *idx, const KGNNReal *deg, const KGNNReal *dY, KGNNReal *dX)
+/* k < m, c < w: dX[k, c] = dY[idx[k], c] / deg[idx[k]] */
+KGNN_KERNEL void KGNNKSegmentMeanBackward(size_t k, size_t c, KGNNInt w, const KGNNInt *idx, const KGNNReal *deg, const KGNNReal *dY, KGNNReal *dX)
 {
-  const size_t  k = t / (size_t)w, c = t % (size_t)w;
   const KGNNInt i = idx[k];
-  dX[t]           = dY[(size_t)i * w + c] / deg[i];
+  dX[k * w + c]   = dY[(size_t)i * w + c] / deg[i];
 }
 
-/* PyG's scatter softmax of channel t < s over the edges with the same idx[k], in place: minus
-   the group's maximum, exponentiated, over the group's sum + 1e-16 (work: n x s). Serial over
-   the edges, one owner per channel, for arbitrary idx */
-KGNN_KERNEL void KGNNKSoftmax(size_t t, KGNNInt m, KGNNInt n, KGNNInt s, const KGNNInt *idx, KGNNReal *score, KGNNReal *work)
+/* i < n, c < s: the softmax over the plan's receiver group i, channel c, the same operations in
+   the same order as KGNNKSoftmaxStep's passes, in parallel over the groups */
+KGNN_KERNEL void KGNNKSegmentSoftmax(size_t i, size_t c, KGNNInt s, const KGNNInt *rptr, const KGNNInt *eidx, KGNNReal *score)
 {
-  for (KGNNInt i = 0; i < n; i++) work[(size_t)i * s + t] = -1.7976931348623157e308;
-  for (KGNNInt k = 0; k < m; k++) {
-    KGNNReal *x = &work[(size_t)idx[k] * s + t];
-    *x          = KGNNMax(*x, score[(size_t)k * s + t]);
-  }
-  for (KGNNInt k = 0; k < m; k++) score[(size_t)k * s + t] = exp(score[(size_t)k * s + t] - work[(size_t)idx[k] * s + t]);
-  for (KGNNInt i = 0; i < n; i++) work[(size_t)i * s + t] = 0;
-  for (KGNNInt k = 0; k < m; k++) work[(size_t)idx[k] * s + t] += score[(size_t)k * s + t];
-  for (KGNNInt k = 0; k < m; k++) score[(size_t)k * s + t] /= work[(size_t)idx[k] * s + t] + KGNN_SOFTMAX_EPS;
-}
-
-/* its backward from the output alpha, channel t < s: dscore_k = alpha_k (dalpha_k - the group's
-   sum of alpha_j dalpha_j); dscore may be dalpha */
-KGNN_KERNEL void KGNNKSoftmaxBackward(size_t t, KGNNInt m, KGNNInt n, KGNNInt s, const KGNNInt *idx, const KGNNReal *alpha, const KGNNReal *dalpha, KGNNReal *dscore, KGNNReal *work)
-{
-  for (KGNNInt i = 0; i < n; i++) work[(size_t)i * s + t] = 0;
-  for (KGNNInt k = 0; k < m; k++) work[(size_t)idx[k] * s + t] += alpha[(size_t)k * s + t] * dalpha[(size_t)k * s + t];
-  for (KGNNInt k = 0; k < m; k++) dscore[(size_t)k * s + t] = alpha[(size_t)k * s + t] * (dalpha[(size_t)k * s + t] - work[(size_t)idx[k] * s + t]);
-}
-
-/* the same softmax over the plan's receiver groups, t < n s (node i = t / s, channel t % s):
-   the same operations in the same order per group as KGNNKSoftmax, in parallel over groups */
-KGNN_KERNEL void KGNNKSegmentSoftmax(size_t t, KGNNInt s, const KGNNInt *rptr, const KGNNInt *eidx, KGNNReal *score)
-{
-  const size_t i = t / (size_t)s, c = t % (size_t)s;
-  KGNNReal     mx = -1.7976931348623157e308, sum = 0;
+  KGNNReal mx = -1.7976931348623157e308, sum = 0;
   for (KGNNInt q = rptr[i]; q < rptr[i + 1]; q++) mx = KGNNMax(mx, score[(size_t)eidx[q] * s + c]);
   for (KGNNInt q = rptr[i]; q < rptr[i + 1]; q++) {
     KGNNReal *x = &score[(size_t)eidx[q] * s + c];
@@ -114,10 +111,9 @@ KGNN_KERNEL void KGNNKSegmentSoftmax(size_t t, KGNNInt s, const KGNNInt *rptr, c
   for (KGNNInt q = rptr[i]; q < rptr[i + 1]; q++) score[(size_t)eidx[q] * s + c] /= sum + KGNN_SOFTMAX_EPS;
 }
 
-KGNN_KERNEL void KGNNKSegmentSoftmaxBackward(size_t t, KGNNInt s, const KGNNInt *rptr, const KGNNInt *eidx, const KGNNReal *alpha, const KGNNReal *dalpha, KGNNReal *dscore)
+KGNN_KERNEL void KGNNKSegmentSoftmaxBackward(size_t i, size_t c, KGNNInt s, const KGNNInt *rptr, const KGNNInt *eidx, const KGNNReal *alpha, const KGNNReal *dalpha, KGNNReal *dscore)
 {
-  const size_t i = t / (size_t)s, c = t % (size_t)s;
-  KGNNReal     sum = 0;
+  KGNNReal sum = 0;
   for (KGNNInt q = rptr[i]; q < rptr[i + 1]; q++) sum += alpha[(size_t)eidx[q] * s + c] * dalpha[(size_t)eidx[q] * s + c];
   for (KGNNInt q = rptr[i]; q < rptr[i + 1]; q++) {
     const size_t x = (size_t)eidx[q] * s + c;
