@@ -275,8 +275,10 @@ MODEL_SRC = $(wildcard src/model/*.c)
 build/nopetsc/%.o: src/model/%.c $(wildcard src/model/*.h)
 	@mkdir -p build/nopetsc
 	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Wno-unused-parameter -Werror -c $< -o $@
+# NOPETSC_BLAS: -lblas, or tests/model/dgemm_ref.c where no BLAS library is installed (the GPU machine)
+NOPETSC_BLAS ?= -lblas
 build/nopetsc/test_layers: tests/model/test_layers.c tests/model/gradcheck.h $(patsubst src/model/%.c,build/nopetsc/%.o,$(MODEL_SRC))
-	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Wno-unused-parameter -Werror -o $@ $< $(filter %.o,$^) -lblas -lm
+	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Wno-unused-parameter -Werror -o $@ $< $(filter %.o,$^) $(NOPETSC_BLAS) -lm
 .PHONY: model-nopetsc
 model-nopetsc: build/nopetsc/test_layers
 	build/nopetsc/test_layers
@@ -302,7 +304,7 @@ lib/libkgnn-cuda.so: src/cuda/engine_cuda.cu src/cuda/engine_cuda.h src/model/ke
 build/cuda/%: tests/model/%.c tests/model/gradcheck.h lib/libkgnn-cuda.so $(patsubst src/model/%.c,build/nopetsc/%.o,$(MODEL_SRC))
 	@mkdir -p build/cuda
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -DKGNN_TEST_CUDA -O2 -Wall -Wextra -Wno-unused-parameter -Werror -o $@ $< $(filter %.o,$^) -Llib -lkgnn-cuda -Wl,-rpath,$(CURDIR)/lib -lblas -lm
+	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -DKGNN_TEST_CUDA -O2 -Wall -Wextra -Wno-unused-parameter -Werror -o $@ $< $(filter %.o,$^) -Llib -lkgnn-cuda -Wl,-rpath,$(CURDIR)/lib $(NOPETSC_BLAS) -lm
 # on a GPU machine (nvcc, PyTorch, PyG; no PETSc or HDF5 needed): one script, correctness first
 check-cuda:
 	@sh share/check_cuda.sh
