@@ -63,6 +63,8 @@ ROWS(GSegmentSoftmaxBackward, (size_t len, KGNNInt w, const KGNNInt *rptr, const
 ELEMENTS(GRelu, (size_t len, const KGNNReal *z, KGNNReal *a), KGNNKRelu(t, z, a))
 ELEMENTS(GReluBackward, (size_t len, const KGNNReal *z, KGNNReal *dx), KGNNKReluBackward(t, z, dx))
 ELEMENTS(GAdd, (size_t len, const KGNNReal *x, const KGNNReal *y, KGNNReal *z), KGNNKAdd(t, x, y, z))
+ELEMENTS(GFill, (size_t len, KGNNReal v, KGNNReal *x), KGNNKFill(t, v, x))
+ELEMENTS(GEdgeInput, (size_t len, KGNNInt ei, int positional, KGNNInt mreal, const KGNNReal *a, const KGNNReal *scale, const KGNNInt *batch, const KGNNInt *sender, const KGNNInt *receiver, KGNNReal *xe), KGNNKEdgeInput(t, ei, positional, mreal, a, scale, batch, sender, receiver, xe))
 /* COLUMNS: len = w channels */
 ELEMENTS(GBiasBackward, (size_t len, KGNNInt m, KGNNInt w, const KGNNReal *dY, KGNNReal *db), for (size_t k = 0; k < (size_t)m; k++) KGNNKBiasBackward(k, t, w, dY, db))
 ELEMENTS(GScatterAdd, (size_t len, KGNNInt m, KGNNInt w, const KGNNInt *idx, const KGNNReal *X, KGNNReal *Y), for (size_t k = 0; k < (size_t)m; k++) KGNNKScatterAdd(k, t, w, idx, X, Y))
@@ -245,6 +247,16 @@ static void Add(const KGNNEngine *E, size_t len, const KGNNReal *x, const KGNNRe
   LAUNCH(GAdd, len, x, y, z);
 }
 
+static void Fill(const KGNNEngine *E, size_t len, KGNNReal v, KGNNReal *x)
+{
+  LAUNCH(GFill, len, v, x);
+}
+
+static void EdgeInput(const KGNNEngine *E, KGNNInt m, KGNNInt ei, int positional, KGNNInt mreal, const KGNNReal *a, const KGNNReal *scale, const KGNNInt *batch, const KGNNInt *sender, const KGNNInt *receiver, KGNNReal *xe)
+{
+  LAUNCH(GEdgeInput, (size_t)m, ei, positional, mreal, a, scale, batch, sender, receiver, xe);
+}
+
 static KGNNEngine cuda_engine;
 
 extern "C" const KGNNEngine *KGNNEngineCUDA(char *msg, size_t len)
@@ -265,7 +277,7 @@ extern "C" const KGNNEngine *KGNNEngineCUDA(char *msg, size_t len)
       /* alpha and beta from the host; no atomics: the same bits on every run */
       cublasSetPointerMode(blas, CUBLAS_POINTER_MODE_HOST);
       cublasSetAtomicsMode(blas, CUBLAS_ATOMICS_NOT_ALLOWED);
-      cuda_engine = KGNNEngine{"cuda", Alloc, Free, Zero, Copy, Gemm, BiasRows, BiasBackward, GatherAdd, ScatterAdd, SegmentMean, SegmentMeanBackward, Softmax, SoftmaxBackward, SegmentSum, SegmentSoftmax, SegmentSoftmaxBackward, Relu, ReluBackward, Add, ToEngine, ToHost, Sync};
+      cuda_engine = KGNNEngine{"cuda", Alloc, Free, Zero, Copy, Gemm, BiasRows, BiasBackward, GatherAdd, ScatterAdd, SegmentMean, SegmentMeanBackward, Softmax, SoftmaxBackward, SegmentSum, SegmentSoftmax, SegmentSoftmaxBackward, Relu, ReluBackward, Add, Fill, EdgeInput, ToEngine, ToHost, Sync};
     }
   }
   if (msg && len) snprintf(msg, len, "%s", cuda_engine.name ? "" : why);

@@ -46,9 +46,13 @@ struct KGNNEngine {
   void (*relu)(const KGNNEngine *, size_t len, const KGNNReal *z, KGNNReal *a);
   void (*relu_backward)(const KGNNEngine *, size_t len, const KGNNReal *z, KGNNReal *dx);
   void (*add)(const KGNNEngine *, size_t len, const KGNNReal *x, const KGNNReal *y, KGNNReal *z);
+  /* x = v over len entries; the encoder's edge input (kernels.h, KGNNKEdgeInput) of m edges */
+  void (*fill)(const KGNNEngine *, size_t len, KGNNReal v, KGNNReal *x);
+  void (*edge_input)(const KGNNEngine *, KGNNInt m, KGNNInt ei, int positional, KGNNInt mreal, const KGNNReal *a, const KGNNReal *scale, const KGNNInt *batch, const KGNNInt *sender, const KGNNInt *receiver, KGNNReal *xe);
   /* bytes between host memory and the engine's (a plain copy on the CPU), and a barrier: each
-     returns the first device failure since the last barrier as KGNN_ERR_DEVICE (the kernels
-     above return nothing, so a failed launch is reported at the next of these) */
+     returns KGNN_ERR_DEVICE once the device has failed (the kernels above return nothing, so a
+     failed launch is reported at the next of these; a fault spoils a CUDA context for good, so
+     the failure stays) */
   KGNNErr (*to_engine)(const KGNNEngine *, void *dst, const void *src, size_t bytes);
   KGNNErr (*to_host)(const KGNNEngine *, void *dst, const void *src, size_t bytes);
   KGNNErr (*sync)(const KGNNEngine *);

@@ -142,6 +142,18 @@ static void Add(const KGNNEngine *E, size_t len, const KGNNReal *x, const KGNNRe
   for (size_t t = 0; t < len; t++) KGNNKAdd(t, x, y, z);
 }
 
+static void Fill(const KGNNEngine *E, size_t len, KGNNReal v, KGNNReal *x)
+{
+  (void)E;
+  for (size_t t = 0; t < len; t++) KGNNKFill(t, v, x);
+}
+
+static void EdgeInput(const KGNNEngine *E, KGNNInt m, KGNNInt ei, int positional, KGNNInt mreal, const KGNNReal *a, const KGNNReal *scale, const KGNNInt *batch, const KGNNInt *sender, const KGNNInt *receiver, KGNNReal *xe)
+{
+  (void)E;
+  for (size_t k = 0; k < (size_t)m; k++) KGNNKEdgeInput(k, ei, positional, mreal, a, scale, batch, sender, receiver, xe);
+}
+
 /* host memory is the engine's: copies are memcpy, and nothing runs asynchronously */
 static KGNNErr Transfer(const KGNNEngine *E, void *dst, const void *src, size_t bytes)
 {
@@ -176,6 +188,8 @@ static const KGNNEngine cpu = {.name                         = "cpu",
                                .relu                         = Relu,
                                .relu_backward                = ReluBackward,
                                .add                          = Add,
+                               .fill                         = Fill,
+                               .edge_input                   = EdgeInput,
                                .to_engine                    = Transfer,
                                .to_host                      = Transfer,
                                .sync                         = Sync};

@@ -121,6 +121,21 @@ KGNN_KERNEL void KGNNKSegmentSoftmaxBackward(size_t i, size_t c, KGNNInt s, cons
   }
 }
 
+/* k < m: the encoder's input of edge k (row k of xe, ei columns): a_k over its graph's scale,
+   and with the positional feature (column 1) (Appendix B) -1 below the diagonal, +1 above, 0 on it and on the
+   virtual edges k >= mreal */
+KGNN_KERNEL void KGNNKEdgeInput(size_t k, KGNNInt ei, int positional, KGNNInt mreal, const KGNNReal *a, const KGNNReal *scale, const KGNNInt *batch, const KGNNInt *sender, const KGNNInt *receiver, KGNNReal *xe)
+{
+  xe[k * ei] = a[k] / scale[batch[sender[k]]];
+  if (positional) xe[k * ei + 1] = (KGNNInt)k >= mreal ? 0.0 : sender[k] > receiver[k] ? -1.0 : (sender[k] < receiver[k] ? 1.0 : 0.0);
+}
+
+/* t < len: x = v */
+KGNN_KERNEL void KGNNKFill(size_t t, KGNNReal v, KGNNReal *x)
+{
+  x[t] = v;
+}
+
 /* t < len: a = relu(z) (a may be z) */
 KGNN_KERNEL void KGNNKRelu(size_t t, const KGNNReal *z, KGNNReal *a)
 {

@@ -135,11 +135,8 @@ static KGNNErr Run(const KGNNModel *M, const KGNNPlan *P, KGNNTape T, KGNNReal *
   KGNNLayerCtx      x = {E, P, H, T->work, T->training};
 
   /* encoder: nodes see ones; edges see A / max|A| per graph (L is defined up to scale, Sec. 6.2) */
-  for (KGNNInt i = 0; i < n; i++) T->xn[i] = 1.0;
-  for (KGNNInt k = 0; k < m; k++) {
-    T->xe[k * ei] = G->a[k] / P->scale[P->batch[G->sender[k]]];
-    if (M->positional) T->xe[k * ei + 1] = k >= P->mreal ? 0.0 : G->sender[k] > G->receiver[k] ? -1.0 : (G->sender[k] < G->receiver[k] ? 1.0 : 0.0);
-  }
+  E->fill(E, (size_t)n, 1.0, T->xn);
+  E->edge_input(E, m, ei, M->positional != KGNN_NO, P->mreal, G->a, P->scale, P->batch, G->sender, G->receiver, T->xe);
   KGNN_TRY(KGNNMLPForward(E, &M->enc_node, n, T->xn, T->hn[0], T->zn, T->an));
   KGNN_TRY(KGNNMLPForward(E, &M->enc_edge, m, T->xe, T->he[0], T->ze, T->ae));
   for (KGNNInt b = 0; b < M->depth; b++) {

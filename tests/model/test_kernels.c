@@ -115,7 +115,7 @@ static void CheckGraph(const KGNNEngine *E, const Graph *g, KGNNInt w, uint64_t 
   const KGNNInt n = g->n, m = g->m;
   const size_t  nw = (size_t)n * w, mw = (size_t)m * w, mm = m ? m : 1;
   double       *a = malloc(sizeof(double) * mm), *X = malloc(sizeof(double) * (mw + 1)), *Xn = malloc(sizeof(double) * (nw + 1)), *Y = malloc(sizeof(double) * (mw + nw + 1));
-  double       *R = malloc(sizeof(double) * (mw + nw + 1)), *got = malloc(sizeof(double) * (mw + nw + 1)), *b = malloc(sizeof(double) * w), *tol = malloc(sizeof(double) * (mw + 1));
+  double       *R = malloc(sizeof(double) * (mw + nw + 2 * mm)), *got = malloc(sizeof(double) * (mw + nw + 2 * mm)), *b = malloc(sizeof(double) * w), *tol = malloc(sizeof(double) * (mw + 1));
   double       *work = malloc(sizeof(double) * (nw + 1));
   int           gpu = strcmp(E->name, "cpu") != 0; /* its exp is not glibc's */
   KGNNPlan      P;
@@ -248,6 +248,25 @@ static void CheckGraph(const KGNNEngine *E, const Graph *g, KGNNInt w, uint64_t 
     Out(E, got, dX, sizeof(double) * mw);
     for (size_t k = 0; k < mw; k++) R[k] = X[k] + R[k];
     Compare("add (in place)", E->name, g, w, got, R, mw, NULL);
+    /* fill; the encoder's edge input, 1 or 2 columns (the last third of the edges taken as
+       virtual: 0 in the positional column) */
+    E->fill(E, mw, -0.75, dR);
+    Out(E, got, dR, sizeof(double) * mw);
+    for (size_t k = 0; k < mw; k++) R[k] = -0.75;
+    Compare("fill", E->name, g, w, got, R, mw, NULL);
+    for (int ei = 1; ei <= 2; ei++) {
+      const KGNNInt mreal = m - m / 3;
+      double       *da = In(E, a, sizeof(double) * m), *dscale = In(E, P.scale, sizeof(double)), *dxe = E->alloc(E, sizeof(double) * (2 * m + 1));
+      KGNNInt      *dbatch = In(E, P.batch, sizeof(KGNNInt) * (n + 1));
+      E->edge_input(E, m, ei, ei == 2, mreal, da, dscale, dbatch, ds, dt, dxe);
+      Out(E, got, dxe, sizeof(double) * ei * m);
+      for (KGNNInt k = 0; k < m; k++) {
+        R[k * ei] = a[k] / P.scale[0];
+        if (ei == 2) R[k * ei + 1] = k >= mreal || g->s[k] == g->t[k] ? 0.0 : g->s[k] > g->t[k] ? -1.0 : 1.0;
+      }
+      Compare(ei == 2 ? "edge_input (positional)" : "edge_input", E->name, g, w, got, R, (size_t)ei * m, NULL);
+      E->free(E, da), E->free(E, dscale), E->free(E, dxe), E->free(E, dbatch);
+    }
     /* copy, then zero */
     E->copy(E, dR, dY, mw);
     Out(E, got, dR, sizeof(double) * mw);
