@@ -269,6 +269,12 @@ build/tests/test_kernels: tests/model/test_kernels.c tests/model/gradcheck.h bui
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $< build/libkgnn-internal.a -lblas -lm
 build: build/tests/test_kernels
+# the CUDA network test's own test, with two CPU engines in disguise (tests/model/test_cuda_net.c)
+build/tests/test_cuda_net: tests/model/test_cuda_net.c tests/model/gradcheck.h build/libkgnn-internal.a $(MODEL_HEADERS)
+	@mkdir -p build/tests
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $< build/libkgnn-internal.a -lblas -lm
+build: build/tests/test_cuda_net
 # src/model and the CPU engine compiled with no PETSc or HDF5 on the include path, the harness
 # linked against them alone and run (make check runs this as its test model-nopetsc)
 MODEL_SRC = $(wildcard src/model/*.c)

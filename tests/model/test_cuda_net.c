@@ -13,7 +13,9 @@
    outputs, the m edges of a weight gradient (dW = dY^T X) for the gradients. */
 #include "../../src/model/net.h"
 #include "gradcheck.h"
-#include "../../src/cuda/engine_cuda.h"
+#if defined(KGNN_TEST_CUDA)
+  #include "../../src/cuda/engine_cuda.h"
+#endif
 
 #define S 10
 #define HID 8
@@ -57,7 +59,7 @@ static double MaxAbs(const double *x, size_t len)
 }
 
 /* forward (tape) + backward with dout = out on engine E's model, results to host arrays */
-static void Run(KGNNModel *M, KGNNModel *G, const KGNNGraph *g, double *out, double *inf)
+static void RunNet(KGNNModel *M, KGNNModel *G, const KGNNGraph *g, double *out, double *inf)
 {
   const KGNNEngine *E = M->engine;
   double           *o = E->alloc(E, sizeof(double) * m), *oi = E->alloc(E, sizeof(double) * m);
@@ -85,17 +87,13 @@ static size_t Grads(KGNNModel *G, double *g)
   return len;
 }
 
-int main(void)
+/* every node model on engine C against the CPU engine; returns the number of failed checks */
+static int Compare(const KGNNEngine *C)
 {
-  char              msg[256];
-  const KGNNEngine *C = KGNNEngineCUDA(msg, sizeof(msg)), *H = KGNNEngineCPU();
+  const KGNNEngine *H = KGNNEngineCPU();
   const double      delta0 = 1e-8;
+  const int         before = test_failures;
 
-  if (!C) {
-    printf("the CUDA engine: %s\nFAILED: nothing ran\n", msg);
-    return 1;
-  }
-  Graph();
   for (int row = 0; row < KGNNLayerCount(); row++) {
     KGNNModel   Mh = {0}, Mc = {0}, Gh = {0}, Gc = {0};
     KGNNRandom  r = {(uint64_t)row + 11};
@@ -112,15 +110,15 @@ int main(void)
     for (int q = 0; q < nt; q++) C->to_engine(C, Tc[q].data, Th[q].data, sizeof(double) * Th[q].size);
     KGNNNetTensorsFree(&Mh, Th), KGNNNetTensorsFree(&Mc, Tc);
     gh = malloc(sizeof(double) * 200000), gc = malloc(sizeof(double) * 200000), gp = malloc(sizeof(double) * 200000);
-    Run(&Mh, &Gh, &g, oh, ih), ng = Grads(&Gh, gh);
-    Run(&Mc, &Gc, &g, oc, ic), Grads(&Gc, gc);
+    RunNet(&Mh, &Gh, &g, oh, ih), ng = Grads(&Gh, gh);
+    RunNet(&Mc, &Gc, &g, oc, ic), Grads(&Gc, gc);
     { /* kappa: weights and edge values moved together */
       double   keepa[8 * S * S];
       uint64_t rr = 0x9E3779B97F4A7C15ULL;
       memcpy(keepa, a, sizeof(double) * m);
       for (KGNNInt k = 0; k < m; k++) rr ^= rr << 13, rr ^= rr >> 7, rr ^= rr << 17, a[k] *= 1 + ((rr >> 11) & 1 ? delta0 : -delta0);
       Perturb(&Mh, delta0, keep);
-      Run(&Mh, &Gh, &g, op, ip), Grads(&Gh, gp);
+      RunNet(&Mh, &Gh, &g, op, ip), Grads(&Gh, gp);
       Perturb(&Mh, 0, keep);
       memcpy(a, keepa, sizeof(double) * m);
     }
@@ -131,18 +129,80 @@ int main(void)
       for (size_t k = 0; k < ng; k++) dgrad = fmax(dgrad, fabs(gp[k] - gh[k])), egrad = fmax(egrad, fabs(gc[k] - gh[k]));
       tout  = 10 * (dout / omax / delta0) * TestGamma(KGNNMax(3 * HID + 2, n + 1)) * omax;
       tgrad = 10 * (dgrad / gmax / delta0) * TestGamma(m + 2 * n) * gmax;
-      CHECK(eout <= tout, "%s: the CUDA engine's outputs differ from the CPU's by %.3g > %.3g", KGNNLayerAt(row)->name, eout, tout);
-      CHECK(egrad <= tgrad, "%s: the CUDA engine's gradients differ from the CPU's by %.3g > %.3g", KGNNLayerAt(row)->name, egrad, tgrad);
+      CHECK(eout <= tout, "%s: the %s engine's outputs differ from the CPU's by %.3g > %.3g", KGNNLayerAt(row)->name, C->name, eout, tout);
+      CHECK(egrad <= tgrad, "%s: the %s engine's gradients differ from the CPU's by %.3g > %.3g", KGNNLayerAt(row)->name, C->name, egrad, tgrad);
       /* again on the GPU: the same bits */
-      Run(&Mc, &Gc, &g, op, ip), Grads(&Gc, gp);
-      CHECK(!memcmp(op, oc, sizeof(double) * m) && !memcmp(gp, gc, sizeof(double) * ng), "%s: a second run on the CUDA engine gives other bits", KGNNLayerAt(row)->name);
-      printf("%-24s outputs within %.2e (tolerance %.2e), %zu gradients within %.2e (tolerance %.2e) of the CPU engine; rerun bit-identical\n", KGNNLayerAt(row)->name, eout, tout, ng, egrad, tgrad);
+      RunNet(&Mc, &Gc, &g, op, ip), Grads(&Gc, gp);
+      CHECK(!memcmp(op, oc, sizeof(double) * m) && !memcmp(gp, gc, sizeof(double) * ng), "%s: a second run on the %s engine gives other bits", KGNNLayerAt(row)->name, C->name);
+      printf("%-24s on the %s engine: outputs within %.2e (tolerance %.2e), %zu gradients within %.2e (tolerance %.2e) of the CPU engine; rerun bit-identical\n", KGNNLayerAt(row)->name, C->name, eout, tout, ng, egrad, tgrad);
     }
     for (int q = 0; q < 256; q++) free(keep[q]);
     free(gh), free(gc), free(gp);
     KGNNNetDestroy(&Mh), KGNNNetDestroy(&Mc), KGNNNetDestroy(&Gh), KGNNNetDestroy(&Gc);
   }
-  if (C->sync(C)) printf("CUDA engine: %s\n", KGNNEngineCUDAError());
-  printf("network on the CUDA engine against the CPU engine: %s\n", test_failures ? "FAILED" : "all passed");
-  return test_failures ? 1 : 0;
+  return test_failures - before;
+}
+
+/* The test of this test, on any machine (make check runs it as build/tests/test_cuda_net): two
+   CPU engines in disguise. "reordered" sums in other orders than the CPU engine (gemm's inner
+   products and the receiver sums backwards), as a GPU legitimately does: it must pass. "broken"
+   is reordered with one bug, a mean dividing by deg (1 + 1e-9): it must fail. */
+static KGNNErr GemmBackwards(const KGNNEngine *E, char ta, char tb, KGNNInt m, KGNNInt n, KGNNInt k, KGNNReal alpha, const KGNNReal *A, KGNNInt lda, const KGNNReal *B, KGNNInt ldb, KGNNReal beta, KGNNReal *C, KGNNInt ldc)
+{
+  if (m < 0 || n < 0 || k < 0) return KGNN_ERR_ARGUMENT;
+  for (KGNNInt j = 0; j < n; j++)
+    for (KGNNInt i = 0; i < m; i++) {
+      double s = 0, *c = &C[i + (size_t)j * ldc];
+      for (KGNNInt l = k - 1; l >= 0; l--) s += (ta == 'T' ? A[l + (size_t)i * lda] : A[i + (size_t)l * lda]) * (tb == 'T' ? B[j + (size_t)l * ldb] : B[l + (size_t)j * ldb]);
+      *c = beta == 0 ? alpha * s : alpha * s + beta * *c;
+    }
+  return KGNN_OK;
+}
+
+static void SumBackwards(const KGNNEngine *E, KGNNInt n, KGNNInt w, const KGNNInt *rptr, const KGNNInt *eidx, const KGNNReal *X, KGNNReal *Y)
+{
+  for (KGNNInt i = 0; i < n; i++)
+    for (KGNNInt c = 0; c < w; c++) {
+      double s = 0;
+      for (KGNNInt q = rptr[i + 1] - 1; q >= rptr[i]; q--) s += X[(size_t)eidx[q] * w + c];
+      Y[(size_t)i * w + c] += s;
+    }
+}
+
+static void MeanBroken(const KGNNEngine *E, KGNNInt n, KGNNInt w, const KGNNReal *deg, KGNNReal *Y)
+{
+  for (KGNNInt i = 0; i < n; i++)
+    for (KGNNInt c = 0; c < w; c++) Y[(size_t)i * w + c] /= deg[i] * (1 + 1e-9);
+}
+
+int main(int argc, char **argv)
+{
+  Graph();
+#if defined(KGNN_TEST_CUDA)
+  {
+    char              msg[256];
+    const KGNNEngine *C = KGNNEngineCUDA(msg, sizeof(msg));
+    if (!C) {
+      printf("the CUDA engine: %s\nFAILED: nothing ran\n", msg);
+      return 1;
+    }
+    Compare(C);
+    if (C->sync(C)) printf("CUDA engine: %s\n", KGNNEngineCUDAError());
+    printf("network on the CUDA engine against the CPU engine: %s\n", test_failures ? "FAILED" : "all passed");
+    return test_failures ? 1 : 0;
+  }
+#else
+  {
+    KGNNEngine reordered = *KGNNEngineCPU(), broken;
+    int        bad;
+    reordered.name = "reordered", reordered.gemm = GemmBackwards, reordered.segment_sum = SumBackwards;
+    broken = reordered, broken.name = "broken", broken.segment_mean = MeanBroken;
+    CHECK(Compare(&reordered) == 0, "the reordered CPU engine fails the comparison");
+    bad = Compare(&broken);
+    test_failures -= bad; /* expected */
+    CHECK(bad > 0, "the broken CPU engine (a mean off by 1e-9) passes the comparison");
+    printf("the comparison passes an engine that sums in other orders and fails one with a mean off by 1e-9 (%d checks failed, as expected): %s\n", bad, test_failures ? "FAILED" : "all passed");
+    return test_failures ? 1 : 0;
+  }
+#endif
 }
