@@ -12,7 +12,10 @@
 #   6. the forward benchmark: build/cuda/bench_net against PyTorch Geometric on the same GPU
 #      (share/python/bench_pyg_cuda.py), 2D Poisson, g = KGNN_CUDA_GRIDS (316,1000,3162:
 #      n = 10^5, 10^6, 10^7)
-# and a summary that says what passed, failed and did not run. Exit 1 if a check failed.
+# and a summary that says what passed, failed and did not run. Exit 1 if a check failed (a
+# sanitizer or benchmark that runs out of time is reported, not failed). Each step has a time
+# limit; all of them together stay under 25 minutes, and on an H200 the whole should take a few
+# (KGNN_CUDA_GRIDS=316,1000 leaves out n = 10^7).
 cd "$(dirname "$0")/.."
 OUT=build/check-cuda
 mkdir -p "$OUT"
@@ -30,12 +33,13 @@ step() {
   rc=$?
   cat "$OUT/$name.log"
   if [ $rc -eq 0 ]; then say "PASS    $name"
-  elif [ $rc -eq 124 ]; then say "TIMEOUT $name (over ${limit} s)"; FAILED=1
+  elif [ $rc -eq 124 ]; then say "TIMEOUT $name (over ${limit} s: not finished)"; [ -n "$SOFT" ] || FAILED=1
   else say "FAIL    $name (exit $rc, $OUT/$name.log)"; FAILED=1; fi
   return $rc
 }
 skip() { say "NOT RUN $1 ($2)"; }
 
+command -v make > /dev/null || { echo "check-cuda: no make on this machine: nothing ran"; exit 1; }
 echo "== the machine"
 command -v nvidia-smi > /dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 NVCC=$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2> /dev/null)
@@ -47,11 +51,11 @@ if [ -n "$KGNN_NO_BLAS" ] || ! echo 'int main(void){return 0;}' | cc -x c - -lbl
   echo "no -lblas: using tests/model/dgemm_ref.c"
 fi
 
-step model-nopetsc 300 make --no-print-directory model-nopetsc NOPETSC_BLAS="$BLAS"
+step model-nopetsc 180 make --no-print-directory model-nopetsc NOPETSC_BLAS="$BLAS"
 if [ -z "$NVCC" ]; then
   skip cuda-build "no nvcc"
 else
-  step cuda-build 300 make --no-print-directory cuda NVCC="$NVCC" NOPETSC_BLAS="$BLAS"
+  step cuda-build 240 make --no-print-directory cuda NVCC="$NVCC" NOPETSC_BLAS="$BLAS"
 fi
 GPU=""
 [ -x build/cuda/bench_net ] && GPU=$(build/cuda/bench_net cuda 2 1 2>&1 | grep 'no CUDA device')
@@ -59,21 +63,21 @@ if [ ! -x build/cuda/test_kernels ] || [ -n "$GPU" ]; then
   for s in kernels network sanitizer bench; do skip $s "${GPU:-the CUDA engine was not built}"; done
   [ -n "$GPU" ] && FAILED=1
 else
-  step kernels 300 build/cuda/test_kernels
-  step network 300 build/cuda/test_cuda_net
+  step kernels 120 build/cuda/test_kernels
+  step network 120 build/cuda/test_cuda_net
   SAN=$(command -v compute-sanitizer || ls "$(dirname "$NVCC")/compute-sanitizer" 2> /dev/null)
   if [ -z "$SAN" ]; then skip sanitizer "no compute-sanitizer"
   else
     for tool in memcheck racecheck; do
-      step "sanitizer-$tool" 300 "$SAN" --tool $tool --error-exitcode 9 build/cuda/test_kernels
+      SOFT=1 step "sanitizer-$tool" 150 "$SAN" --tool $tool --error-exitcode 9 build/cuda/test_kernels
     done
   fi
   if ! $PY -c "import torch, torch_geometric; assert torch.cuda.is_available()" 2> /dev/null; then
     skip bench-pyg "PyTorch with CUDA or torch_geometric missing"
-    step bench-kgnn 300 build/cuda/bench_net cuda "$GRIDS" 5
+    SOFT=1 step bench-kgnn 240 build/cuda/bench_net cuda "$GRIDS" 5
   else
-    step bench-kgnn 300 build/cuda/bench_net cuda "$GRIDS" 5
-    step bench-pyg 300 $PY share/python/bench_pyg_cuda.py "$GRIDS" 5
+    SOFT=1 step bench-kgnn 240 build/cuda/bench_net cuda "$GRIDS" 5
+    SOFT=1 step bench-pyg 240 $PY share/python/bench_pyg_cuda.py "$GRIDS" 5
     echo "== forward time, PyG float64 / kgnn (cuda engine, float64), per grid"
     for g in $(echo "$GRIDS" | tr , ' '); do
       k=$(awk -v g="$g" '$1 == "kgnn" && $3 == g { print $6 }' "$OUT/bench-kgnn.log")

@@ -7,9 +7,10 @@
    Expected: the same bits wherever the engine performs the same operations in the same order,
    which kernels.h guarantees for every kernel but two:
    - exp (the softmaxes) on a GPU is CUDA's, within 1 ulp of the exact value as glibc's is, so the
-     two may differ by 2 ulp per exponential; a group of d edges then differs by at most
-     (2 (d + 1) + 4) u relative (the d terms of the sum and the numerator, each moved by 2u,
-     through a positive sum and a division) per alpha, taken as (4 d + 8) u;
+     two differ by at most 2 ulp <= 4u relative per exponential. For alpha_k = e_k / (S + 1e-16)
+     over a group of d edges: the numerator moves by 4u, the exact sum of the d positive terms by
+     4u, the two computed sums (rounded in the same order from different terms) by 2 gamma_{d-1}
+     more, the two divisions by 2u: (2 d + 8) u to first order, allowed as (4 d + 8) u;
    - gemm is BLAS or cuBLAS, blocked as they choose: each entry of C within gamma_k sum |a||b|
      of the exact product (Higham, Sec. 3.5) from the naive loop here, which is within the same
      bound of the exact value, so 2 gamma_k sum |a||b| between them. */
