@@ -60,7 +60,6 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   const KGNNInt    H = x->H, m = G->nnz, n = G->n, Hh = mlp->l1.out;
   const Cache      C  = Carve(x->P, Hh, (void *)cache, 1);
   KGNNReal        *dz = x->work, *dhe = dz + (size_t)m * Hh, *nwork = dhe + (size_t)m * H, *dp = nwork + (size_t)n * Hh;
-  const KGNNInt   *idx[2] = {G->sender, G->receiver};
 
   KGNN_TRY(KGNNLinearBackward(x->E, &mlp->l2, m, C.a, dout, dz, g->l2.W, g->l2.b));
   x->E->relu_backward(x->E, (size_t)m * Hh, C.z, dz);
@@ -70,8 +69,8 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
     /* the node part acts on h[idx[k]]: its weight gradient is (scatter of dz by idx)^T h, and
        its input gradient scatters dz W_part back to the nodes */
     x->E->zero(x->E, nwork, (size_t)n * Hh);
-    if (part) x->E->segment_sum(x->E, n, Hh, x->P->rptr, x->P->eidx, dz, nwork); /* by receiver: in parallel */
-    else x->E->scatter_add(x->E, m, Hh, idx[part], dz, nwork);
+    /* scatter-add by sender (part 0) or receiver, in parallel over the plan's groups */
+    x->E->segment_sum(x->E, n, Hh, part ? x->P->rptr : x->P->sptr, part ? x->P->eidx : x->P->sidx, dz, nwork);
     KGNN_TRY(KGNNLinearBlockBackward(x->E, &mlp->l1, (1 + part) * H, H, n, hn, nwork, dp, g->l1.W));
     x->E->add(x->E, (size_t)n * H, dh, dp, dh);
   }

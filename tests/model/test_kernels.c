@@ -125,9 +125,13 @@ static void CheckGraph(const KGNNEngine *E, const Graph *g, KGNNInt w, uint64_t 
   for (KGNNInt k = 0; k < m; k++) a[k] = TestUniform(seed);
   G = (KGNNGraph){n, m, g->s, g->t, a, 1, NULL};
   CHECK(!KGNNPlanCreate(KGNNEngineCPU(), &G, 0, &P), "plan of %s", g->name);
+  for (KGNNInt i = 0; i < n; i++) /* the sender groups (the receiver groups: test_layers' CheckPlan) */
+    for (KGNNInt q = P.sptr[i]; q < P.sptr[i + 1]; q++) CHECK(g->s[P.sidx[q]] == i && (q == P.sptr[i] || P.sidx[q - 1] < P.sidx[q]), "plan of %s: edge %d in the sender group of node %d", g->name, (int)P.sidx[q], (int)i);
+  CHECK(P.sptr[n] == m, "plan of %s: %d edges in the sender groups, %d edges", g->name, (int)P.sptr[n], (int)m);
   {
     KGNNInt *ds = In(E, g->s, sizeof(KGNNInt) * m), *dt = In(E, g->t, sizeof(KGNNInt) * m);
     KGNNInt *drptr = In(E, P.rptr, sizeof(KGNNInt) * (n + 1)), *deidx = In(E, P.eidx, sizeof(KGNNInt) * m);
+    KGNNInt *dsptr = In(E, P.sptr, sizeof(KGNNInt) * (n + 1)), *dsidx = In(E, P.sidx, sizeof(KGNNInt) * m);
     double  *ddeg = In(E, P.deg, sizeof(double) * n), *dwork = E->alloc(E, sizeof(double) * (nw + 1));
     double  *dX, *dXn, *dY, *dR, *db;
 
@@ -166,16 +170,16 @@ static void CheckGraph(const KGNNEngine *E, const Graph *g, KGNNInt w, uint64_t 
     /* scatter_add by sender and by receiver, and segment_sum over the receiver groups, onto a
        nonzero Y: the same bits as the scatter by receiver */
     Fill(X, mw, seed), Fill(Xn, nw, seed);
-    for (int which = 0; which < 3; which++) {
-      const KGNNInt *idx = which == 0 ? g->s : g->t;
+    for (int which = 0; which < 4; which++) {
+      const KGNNInt *idx = which % 2 == 0 ? g->s : g->t;
       dX = In(E, X, sizeof(double) * mw), dY = In(E, Xn, sizeof(double) * nw);
       if (which < 2) E->scatter_add(E, m, w, which == 0 ? ds : dt, dX, dY);
-      else E->segment_sum(E, n, w, drptr, deidx, dX, dY);
+      else E->segment_sum(E, n, w, which == 2 ? dsptr : drptr, which == 2 ? dsidx : deidx, dX, dY);
       Out(E, got, dY, sizeof(double) * nw);
       memcpy(R, Xn, sizeof(double) * nw);
       for (KGNNInt k = 0; k < m; k++)
         for (KGNNInt c = 0; c < w; c++) R[idx[k] * w + c] += X[k * w + c];
-      Compare(which == 0 ? "scatter_add (sender)" : which == 1 ? "scatter_add (receiver)" : "segment_sum", E->name, g, w, got, R, nw, NULL);
+      Compare(which == 0 ? "scatter_add (sender)" : which == 1 ? "scatter_add (receiver)" : which == 2 ? "segment_sum (sender groups)" : "segment_sum (receiver groups)", E->name, g, w, got, R, nw, NULL);
       E->free(E, dX), E->free(E, dY);
     }
 
@@ -279,7 +283,7 @@ static void CheckGraph(const KGNNEngine *E, const Graph *g, KGNNInt w, uint64_t 
     Compare("zero", E->name, g, w, got, R, mw, NULL);
     E->free(E, dX), E->free(E, dY), E->free(E, dR);
 
-    E->free(E, ds), E->free(E, dt), E->free(E, drptr), E->free(E, deidx), E->free(E, ddeg), E->free(E, dwork);
+    E->free(E, ds), E->free(E, dt), E->free(E, drptr), E->free(E, deidx), E->free(E, dsptr), E->free(E, dsidx), E->free(E, ddeg), E->free(E, dwork);
   }
   KGNNPlanDestroy(&P);
   free(a), free(X), free(Xn), free(Y), free(R), free(got), free(b), free(tol), free(work);
