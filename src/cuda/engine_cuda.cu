@@ -12,7 +12,7 @@
 
 static cudaStream_t   stream;
 static cublasHandle_t blas;
-static char           failure[256]; /* the first failure since the last barrier */
+static char           failure[256]; /* the first failure; it stays (a fault spoils the CUDA context) */
 
 static void Fail(const char *what, const char *why)
 {

@@ -20,8 +20,8 @@ extern "C" {
    or the runtime fails, with the reason in msg (len bytes). */
 KGNN_CUDA_EXPORT const KGNNEngine *KGNNEngineCUDA(char *msg, size_t len);
 
-/* the first device failure since the last sync, to_engine or to_host (which return it as
-   KGNN_ERR_DEVICE), in words: "" when none */
+/* the engine's first device failure in words ("" when none): sync, to_engine and to_host
+   return it as KGNN_ERR_DEVICE from then on (a fault spoils the CUDA context for good) */
 KGNN_CUDA_EXPORT const char *KGNNEngineCUDAError(void);
 
 #ifdef __cplusplus
