@@ -117,11 +117,11 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
     }
   }
   KGNN_TRY(KGNNLinearBackward(x->E, &g->lin_l, n, h, dxl, tmp, grad->lin_l.W, grad->lin_l.b));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += tmp[k];
+  x->E->add(x->E, (size_t)n * H, dh, tmp, dh);
   KGNN_TRY(KGNNLinearBackward(x->E, &g->lin_r, n, h, dxr, tmp, grad->lin_r.W, grad->lin_r.b));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += tmp[k];
+  x->E->add(x->E, (size_t)n * H, dh, tmp, dh);
   KGNN_TRY(KGNNLinearBackward(x->E, &g->lin_edge, m, e, dee, tmp, grad->lin_edge.W, NULL));
-  for (size_t k = 0; k < (size_t)m * H; k++) de[k] += tmp[k];
+  x->E->add(x->E, (size_t)m * H, de, tmp, de);
   return KGNN_OK;
 }
 

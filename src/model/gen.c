@@ -74,7 +74,7 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
 
   /* dagg is set; the MLP's biases are NULL for GEN, and the backward then skips them */
   KGNN_TRY(KGNNMLPBackward(x->E, mlp, n, c.agg, c.z, c.a, dout, dagg, grad, work));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dagg[k]; /* the residual h_i */
+  x->E->add(x->E, (size_t)n * H, dh, dagg, dh); /* the residual h_i */
   /* d/d msg through the softmax weight (msg is the score, t = 1) ... */
   for (KGNNInt k = 0; k < m; k++)
     for (KGNNInt ch = 0; ch < H; ch++) dmsg[k * H + ch] = dagg[G->receiver[k] * H + ch] * c.msg[k * H + ch];

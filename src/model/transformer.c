@@ -91,7 +91,7 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   x->E->zero(x->E, dq, 4 * (size_t)n * H);
   /* root weight */
   KGNN_TRY(KGNNLinearBackward(x->E, &t->skip, n, h, dout, dx, grad->skip.W, grad->skip.b));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dx[k];
+  x->E->add(x->E, (size_t)n * H, dh, dx, dh);
   /* the messages alpha_a (v_j + ee_a) */
   for (KGNNInt a = 0; a < m; a++) {
     const KGNNInt i = G->receiver[a], j = G->sender[a];
@@ -116,10 +116,10 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   }
   for (int l = 0; l < 3; l++) {
     KGNN_TRY(KGNNLinearBackward(x->E, lin[l], n, h, dY[l], dx, glin[l]->W, glin[l]->b));
-    for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dx[k];
+    x->E->add(x->E, (size_t)n * H, dh, dx, dh);
   }
   KGNN_TRY(KGNNLinearBackward(x->E, &t->edge, m, e, dee, dxe, grad->edge.W, NULL));
-  for (size_t k = 0; k < (size_t)m * H; k++) de[k] += dxe[k];
+  x->E->add(x->E, (size_t)m * H, de, dxe, de);
   return KGNN_OK;
 }
 
