@@ -68,6 +68,7 @@ PETSC_INTERN PetscReal KGNNStepLR(PetscReal lr0, PetscReal gamma, PetscInt step_
 
 struct _n_KGNNTrainer {
   /* options (options.c) */
+  char       evaluate[PETSC_MAX_PATH_LEN]; /* -evaluate MODEL: judge it on the test split, no training */
   char       dataset[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], ckpt[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN], log[PETSC_MAX_PATH_LEN];
   KGNNLoss   loss;
   PetscInt   epochs, batch, patience, step_size, every, max_train, max_test, stop_after;
@@ -101,6 +102,6 @@ PETSC_INTERN PetscErrorCode KGNNTrainerLogEpoch(KGNNTrainer, PetscReal train_los
 PETSC_INTERN PetscErrorCode KGNNTrainerWriteLog(KGNNTrainer);
 PETSC_INTERN PetscErrorCode KGNNTrainerViewEnd(KGNNTrainer);
 /* report.c */
-PETSC_INTERN PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer);
+PETSC_INTERN PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer, const char model[]);
 
 #endif

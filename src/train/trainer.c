@@ -223,6 +223,10 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
 
   PetscFunctionBegin;
   PetscCall(KGNNTrainerLoadData(T));
+  if (T->evaluate[0]) { /* a trained model judged, nothing trained or written but its report */
+    PetscCall(KGNNTrainerQualityReport(T, T->evaluate));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(KGNNTrainerSetUpWeights(T));
   PetscCall(PetscMalloc1((size_t)(T->epochs + 1) * KGNN_TRAIN_NHIST, &T->hist));
   if (T->resume) PetscCall(KGNNTrainerLoadCheckpoint(T));
@@ -239,7 +243,7 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
   if (T->epoch < T->epochs) PetscCall(KGNNTrainerSaveCheckpoint(T));
   if (!T->best_epoch) PetscCall(KGNNTrainerSaveBest(T)); /* zero epochs: the initial weights */
   PetscCall(KGNNTrainerViewEnd(T));
-  PetscCall(KGNNTrainerQualityReport(T));
+  PetscCall(KGNNTrainerQualityReport(T, T->out));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
