@@ -146,6 +146,11 @@ run train_csv_log grep -q "^2,.*,0.001," $T/m.h5.csv
 # synthetic targets are exact factors, 1 iteration each; a row per test sample in OUT.quality.csv
 expect train_quality_report "test split \(4 samples\): PCGNN converged on [0-4] \(target factor 4\); median CG iterations [0-9.]+ \(target 1.0\)" cat $T/m.h5.log
 expect train_quality_csv "^synthetic_000011,12,exact,[0-9]+,[01],1,1," cat $T/m.h5.quality.csv
+cp $T/m.h5.quality.csv $T/m.h5.quality.first
+# -evaluate: the same report for a model file, without training (the same numbers)
+expect train_evaluate "test split \(4 samples\): PCGNN converged on [0-4] \(target factor 4\)" $VG bin/kgnn-train -dataset $TS -evaluate $T/m.h5 -malloc_dump
+run train_evaluate_same_report cmp $T/m.h5.quality.csv $T/m.h5.quality.first
+error train_evaluate_missing "-evaluate $T/none.h5: no such file, or not readable" bin/kgnn-train -dataset $TS -evaluate $T/none.h5
 expect train_png "curves in $T/p.png" bin/kgnn-train -dataset $TS -out $T/p.h5 -epochs 2 -depth 1 -quiet -png $T/p.png
 # -loss kaporin (log of K(L^-1 A L^-T) over Jacobi's; tests/test_kaporin_loss checks its values and gradient): it trains
 expect train_kaporin_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5," bin/kgnn-train -dataset $TS -out $T/k.h5 -epochs 5 -depth 1 -loss kaporin -malloc_dump
