@@ -32,6 +32,7 @@ typedef struct {
 
 PETSC_INTERN PetscErrorCode KGNNBatchCreate(PetscInt count, KGNNSample *const s[], KGNNBatch *);
 PETSC_INTERN PetscErrorCode KGNNBatchDestroy(KGNNBatch *);
+PETSC_INTERN PetscErrorCode KGNNBatchJacobi(KGNNBatch *); /* -scale jacobi: A -> D^-1/2 A D^-1/2, L -> D^-1/2 L per graph */
 PETSC_INTERN PetscErrorCode KGNNBatchLoss(const KGNNBatch *, KGNNLoss, const PetscReal *p, PetscReal *dp, KGNNRandom *, PetscReal *loss, PetscReal *cos);
 
 /* loss.c: the losses on one graph's edges, each with its gradient; the losses' option names */

@@ -69,6 +69,7 @@ static PetscErrorCode Evaluate(KGNNTrainer T, PetscReal *loss, PetscReal *cos)
     PetscReal     *p, l, c;
     for (PetscInt k = 0; k < cnt; k++) s[k] = &T->test[b + k];
     PetscCall(KGNNBatchCreate(cnt, s, &B));
+    if (T->M.jacobi) PetscCall(KGNNBatchJacobi(&B));
     PetscCall(PetscMalloc1(B.G.nnz, &p));
     PetscCall(KGNNModelForward(&T->M, &B.G, p));
     PetscCall(KGNNBatchLoss(&B, T->loss, p, NULL, &r, &l, &c));
@@ -128,6 +129,7 @@ static PetscErrorCode TrainBatch(KGNNTrainer T, PetscInt cnt, KGNNSample *s[], P
 
   PetscFunctionBegin;
   PetscCall(KGNNBatchCreate(cnt, s, &B));
+  if (T->M.jacobi) PetscCall(KGNNBatchJacobi(&B));
   PetscCall(PetscMalloc2(B.G.nnz, &p, B.G.nnz, &dp));
   PetscCall(KGNNModelForwardTape(&T->M, &B.G, p, &tape));
   PetscCall(KGNNBatchLoss(&B, T->loss, p, dp, &r, loss, NULL));
