@@ -89,11 +89,7 @@ PETSC_EXTERN const char *const PCGNNFactorSources[];
    D^-1/2 A D^-1/2 (D = diag A) and its L is scaled back, L_A = D^1/2 L, so a diagonal A gets its
    exact factor whatever the weights. max: A / max|A_ij| (the paper's). model: as the weights
    were trained (the model file's normalisation, max_abs when it has none). */
-typedef enum {
-  PCGNN_SCALE_MODEL,
-  PCGNN_SCALE_MAX,
-  PCGNN_SCALE_JACOBI
-} PCGNNScale;
+typedef enum { PCGNN_SCALE_MODEL, PCGNN_SCALE_MAX, PCGNN_SCALE_JACOBI } PCGNNScale;
 PETSC_EXTERN const char *const PCGNNScales[];
 
 /* PCGNN setters and getters (one per option), what the setup used, and its factor */

@@ -14,39 +14,6 @@
    - PCGNNGetScale reports the scaling used; the model's own scaling is the default. */
 #include "testutil.h"
 
-typedef struct {
-  const char *model;
-  PCGNNScale  scale;
-} GnnCtx;
-
-static PetscErrorCode GnnPC(Mat A, const GnnCtx *c, PC *pc)
-{
-  PetscFunctionBegin;
-  PetscCall(PCCreate(PETSC_COMM_SELF, pc));
-  PetscCall(PCSetType(*pc, PCGNN));
-  PetscCall(PCGNNSetModel(*pc, c->model));
-  PetscCall(PCGNNSetScale(*pc, c->scale));
-  PetscCall(PCGNNSetFallback(*pc, PCGNN_FALLBACK_NONE));
-  PetscCall(PCGNNSetCheck(*pc, PETSC_FALSE, 1e30)); /* the factor itself, whatever it is worth */
-  PetscCall(PCSetOperators(*pc, A, A));
-  PetscCall(PCSetUp(*pc));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode GnnFactorFn(Mat A, void *ctx, Mat *L)
-{
-  PC             pc;
-  PCFailedReason why;
-
-  PetscFunctionBegin;
-  PetscCall(GnnPC(A, (GnnCtx *)ctx, &pc));
-  PetscCall(PCGetFailedReason(pc, &why));
-  PetscCheck(why == PC_NOERROR, PETSC_COMM_SELF, PETSC_ERR_LIB, "PCGNN with %s failed", ((GnnCtx *)ctx)->model);
-  PetscCall(PCGNNGetFactor(pc, L));
-  PetscCall(PCDestroy(&pc));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* D A D */
 static PetscErrorCode ScaleSym(Mat A, const PetscReal *d, Mat *B)
 {
@@ -85,7 +52,7 @@ static PetscErrorCode EquivarianceError(Mat LA, Mat LB, const PetscReal *d, Pets
 
 int main(int argc, char **argv)
 {
-  const char *models[] = {"share/models/default.h5", "tests/fixtures/gnn_MessagePassingMLP_d3_nopos.h5", "tests/fixtures/gnn_GATv2_d3_pos.h5", "tests/fixtures/gnn_MLPNodeModel_d3_pos_vn.h5", "tests/fixtures/gnn_GraphTransformer_d1_nopos_vn.h5"};
+  const char    *models[] = {"share/models/default.h5", "tests/fixtures/gnn_MessagePassingMLP_d3_nopos.h5", "tests/fixtures/gnn_GATv2_d3_pos.h5", "tests/fixtures/gnn_MLPNodeModel_d3_pos_vn.h5", "tests/fixtures/gnn_GraphTransformer_d1_nopos_vn.h5"};
   const PetscInt n = 60, m = 8;
   PetscRandom    rnd;
   Mat            Dg, A0, A, B;
@@ -106,12 +73,12 @@ int main(int argc, char **argv)
   PetscCall(MatAssemblyEnd(Dg, MAT_FINAL_ASSEMBLY));
   for (int k = 0; k < 5; k++) {
     for (int s = 0; s < 2; s++) {
-      GnnCtx             c = {models[k], s ? PCGNN_SCALE_JACOBI : PCGNN_SCALE_MAX};
+      TestGnnCtx         c = {models[k], s ? PCGNN_SCALE_JACOBI : PCGNN_SCALE_MAX};
       PC                 pc;
       PetscInt           its;
       KSPConvergedReason reason;
       PCGNNScale         used;
-      PetscCall(GnnPC(Dg, &c, &pc));
+      PetscCall(TestGnnPC(Dg, &c, &pc));
       PetscCall(PCGNNGetScale(pc, &used));
       CHECK(used == c.scale, "%s: PCGNNGetScale gives %s, set %s", models[k], PCGNNScales[used], PCGNNScales[c.scale]);
       PetscCall(TestCGIterations(Dg, pc, NULL, &its, &reason));
@@ -134,13 +101,13 @@ int main(int argc, char **argv)
   PetscCall(ScaleSym(A, d, &B));
   for (int k = 0; k < 3; k++) {
     for (int s = 1; s >= 0; s--) {
-      GnnCtx    c = {models[k], s ? PCGNN_SCALE_JACOBI : PCGNN_SCALE_MAX};
-      PetscReal kmax = 0, kfro = 0, tol, rel = 0;
-      Mat       LA, LB;
-      PetscCall(TestFactorKappa(A, GnnFactorFn, &c, &kmax, &kfro));
+      TestGnnCtx c    = {models[k], s ? PCGNN_SCALE_JACOBI : PCGNN_SCALE_MAX};
+      PetscReal  kmax = 0, kfro = 0, tol, rel = 0;
+      Mat        LA, LB;
+      PetscCall(TestFactorKappa(A, TestGnnFactorFn, &c, &kmax, &kfro));
       tol = 10 * PetscMax(kmax, 1) * TestGamma(6);
-      PetscCall(GnnFactorFn(A, &c, &LA));
-      PetscCall(GnnFactorFn(B, &c, &LB));
+      PetscCall(TestGnnFactorFn(A, &c, &LA));
+      PetscCall(TestGnnFactorFn(B, &c, &LB));
       PetscCall(EquivarianceError(LA, LB, d, &rel));
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s, -pc_gnn_scale %s: |L(DAD) - D L(A)| / |D L(A)| = %.2e (tolerance %.2e, kappa %.3g)\n", models[k], PCGNNScales[c.scale], (double)rel, (double)tol, (double)kmax));
       if (s) CHECK(rel <= tol, "%s: jacobi scaling is not equivariant (%.3e > %.3e)", models[k], (double)rel, (double)tol);

@@ -317,7 +317,9 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
   if (g->net) PetscCall(KGNNNetworkView(g->net, viewer));
   if (g->check) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor check: K(L^-1 A L^-T) / K(Jacobi) <= %g, trace from %" PetscInt_FMT " probes; fallback %s\n", (double)g->check_max, g->nprobe, PCGNNFallbacks[g->fallback]));
   else PetscCall(PetscViewerASCIIPrintf(viewer, "  factor check: off; fallback %s\n", PCGNNFallbacks[g->fallback]));
-  if (g->have_graph) PetscCall(PetscViewerASCIIPrintf(viewer, "  input scaling: %s%s\n", g->scale_used == PCGNN_SCALE_JACOBI ? "jacobi (the network sees D^-1/2 A D^-1/2, L = D^1/2 L_net)" : "max (the network sees A / max|A_ij|)", g->scale == PCGNN_SCALE_MODEL ? ", the model's" : ""));
+  if (g->have_graph)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  input scaling: %s%s\n", g->scale_used == PCGNN_SCALE_JACOBI ? "jacobi (the network sees D^-1/2 A D^-1/2, L = D^1/2 L_net)" : "max (the network sees A / max|A_ij|)",
+                                     g->scale == PCGNN_SCALE_MODEL ? ", the model's" : ""));
   else PetscCall(PetscViewerASCIIPrintf(viewer, "  input scaling: %s\n", PCGNNScales[g->scale]));
   if (g->diag_shift > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  diagonal safeguard: |L_ii| >= %g max|L_jj|\n", (double)g->diag_shift));
   if (g->have_graph) {
@@ -466,8 +468,8 @@ static PetscErrorCode PCReset_GNN(PC pc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const char *const gnn_methods[] = {"PCGNNSetModel_C",    "PCGNNGetModel_C", "PCGNNSetDiagShift_C", "PCGNNGetDiagShift_C",    "PCGNNSetFallback_C",
-                                          "PCGNNGetFallback_C", "PCGNNSetCheck_C", "PCGNNGetCheck_C",     "PCGNNGetFactorSource_C", "PCGNNGetFactor_C", "PCGNNSetScale_C", "PCGNNGetScale_C"};
+static const char *const gnn_methods[] = {"PCGNNSetModel_C", "PCGNNGetModel_C", "PCGNNSetDiagShift_C",    "PCGNNGetDiagShift_C", "PCGNNSetFallback_C", "PCGNNGetFallback_C",
+                                          "PCGNNSetCheck_C", "PCGNNGetCheck_C", "PCGNNGetFactorSource_C", "PCGNNGetFactor_C",    "PCGNNSetScale_C",    "PCGNNGetScale_C"};
 
 static PetscErrorCode PCDestroy_GNN(PC pc)
 {

@@ -76,7 +76,7 @@ struct _n_KGNNTrainer {
   PetscReal  lr, gamma;
   PetscInt64 seed;
   PetscBool  shuffle, resume, quiet;
-  PetscBool  quality, quality_cond;     /* the test split as a preconditioner after training (report.c) */
+  PetscBool  quality, quality_cond;      /* the test split as a preconditioner after training (report.c) */
   PetscInt   quality_max, quality_dense; /* at most this many samples; K ratio up to this n */
   /* the network: its architecture from the options or -init */
   KGNNModel M, G, Am, Av, best; /* weights, gradients, Adam's moments, the best weights so far */

@@ -17,27 +17,27 @@ PetscErrorCode KGNNTrainerCreate(KGNNTrainer *t)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&T));
-  T->loss         = KGNN_LOSS_COSINE;
-  T->epochs       = 300;
-  T->batch        = 0; /* 16 for synthetic data, 8 for matrices (Sec. 6.1) */
-  T->patience     = 50;
-  T->step_size    = 50;
-  T->lr           = 1e-3;
-  T->gamma        = 0.6;
-  T->every        = 10;
-  T->seed         = 1;
-  T->shuffle      = PETSC_TRUE;
-  T->max_train    = PETSC_MAX_INT;
-  T->max_test     = PETSC_MAX_INT;
-  T->stop_after   = -1;
-  T->quality      = PETSC_TRUE;
-  T->quality_max  = 100;
+  T->loss          = KGNN_LOSS_COSINE;
+  T->epochs        = 300;
+  T->batch         = 0; /* 16 for synthetic data, 8 for matrices (Sec. 6.1) */
+  T->patience      = 50;
+  T->step_size     = 50;
+  T->lr            = 1e-3;
+  T->gamma         = 0.6;
+  T->every         = 10;
+  T->seed          = 1;
+  T->shuffle       = PETSC_TRUE;
+  T->max_train     = PETSC_MAX_INT;
+  T->max_test      = PETSC_MAX_INT;
+  T->stop_after    = -1;
+  T->quality       = PETSC_TRUE;
+  T->quality_max   = 100;
   T->quality_dense = 2000;
-  T->best_loss    = PETSC_MAX_REAL;
-  T->M.depth      = 3;
-  T->M.hidden     = 16;
-  T->M.node_model = KGNN_NODE_MESSAGE_MLP;
-  *t              = T;
+  T->best_loss     = PETSC_MAX_REAL;
+  T->M.depth       = 3;
+  T->M.hidden      = 16;
+  T->M.node_model  = KGNN_NODE_MESSAGE_MLP;
+  *t               = T;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
