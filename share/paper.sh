@@ -7,6 +7,8 @@
 # (and, for the default PAPER_OUT, the README's tables).
 #   PAPER_SETS="synthetic suitesparse" PAPER_MODELS="..." PAPER_DEPTHS="1 3 5 7"
 #   PAPER_VARIANTS="plain vn pos" PAPER_EPOCHS=300 PAPER_OUT=share/results/paper KGNN_TRAIN=bin/kgnn-train
+#   PAPER_TRAIN=0 (judge and report the cells there are, train none) PAPER_QUALITY_MAX=200
+#   PAPER_GOALS=0 (no goal table: share/python/paper_goals.py)
 cd "$(dirname "$0")/.." || exit 2
 SETS=${PAPER_SETS:-"synthetic suitesparse"}
 MODELS=${PAPER_MODELS:-"MLPNodeModel MessagePassingMLP GATv2 GEN GraphTransformer GlobalGraphTransformer"}
@@ -30,7 +32,8 @@ for set in $SETS; do
     *) data=data/$set.h5 ;;
   esac
   if [ ! -f "$data" ]; then echo "make paper: $data missing: run make datasets first" >&2; exit 2; fi
-  for model in $MODELS; do
+  [ "${PAPER_TRAIN:-1}" = 0 ] && MODELS_TO_TRAIN= || MODELS_TO_TRAIN=$MODELS
+  for model in $MODELS_TO_TRAIN; do
     for depth in $DEPTHS; do
       for variant in $VARIANTS; do
         # Appendix A (virtual node) and B (positional feature) are run for the plain grid's depths
@@ -46,8 +49,23 @@ for set in $SETS; do
       done
     done
   done
+  # every finished cell judged as a preconditioner on the test split (issue 12): PCGNN's CG
+  # iterations and convergence against the target factor's, K(L^T A^-1 L) over the target's and
+  # cond(L^-1 A L^-T), one row a test sample in <cell>.h5.quality.csv (kgnn-train -evaluate),
+  # redone when the weights are newer
+  for done in "$OUT"/cells/$set-*.h5.done; do
+    [ -f "$done" ] || continue
+    out=${done%.done}
+    [ -f "$out.quality.csv" ] && [ ! "$out" -nt "$out.quality.csv" ] && continue
+    echo "make paper: $(basename "$out" .h5) as a preconditioner"
+    ${KGNN_TRAIN:-bin/kgnn-train} -dataset "$data" -evaluate "$out" -quality_max "${PAPER_QUALITY_MAX:-200}" -quality_cond -quiet || exit 1
+  done
 done
 # the README's tables come from the shipped results only
 readme=
 [ "$OUT" = share/results/paper ] && readme="--readme README.md"
-/usr/bin/python3 share/python/paper_report.py $readme "$OUT" $SETS
+/usr/bin/python3 share/python/paper_report.py $readme "$OUT" $SETS || exit 1
+# issue 12's goals, a row each (both datasets needed: make datasets)
+if [ "${PAPER_GOALS:-1}" != 0 ] && [ -f data/synthetic.h5 ] && [ -f data/suitesparse.h5 ]; then
+  /usr/bin/python3 share/python/paper_goals.py $readme "$OUT"
+fi

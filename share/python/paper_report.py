@@ -41,18 +41,52 @@ def cells(out):
         if not hist:
             continue
         done = os.path.exists(log[:-4] + ".done")
-        rows.append(dict(set=m[1], model=m[2], depth=int(m[3]), variant=m[4], hist=hist, done=done, path=log[:-4]))
+        rows.append(dict(set=m[1], model=m[2], depth=int(m[3]), variant=m[4], hist=hist, done=done, path=log[:-4], q=quality(log[:-4])))
     return rows
 
 
+def median(v):
+    v = sorted(x for x in v if x == x)
+    if not v:
+        return float("nan")
+    k = len(v) // 2
+    return v[k] if len(v) % 2 else 0.5 * (v[k - 1] + v[k])
+
+
+def quality(path):
+    """the cell judged as a preconditioner on the test split (paper.sh: kgnn-train -evaluate):
+    samples, PCGNN converged, target converged, median iterations of PCGNN where it converged,
+    median iterations of the target, median K(L^T A^-1 L) ratio, median cond(L^-1 A L^-T)"""
+    f = path + ".quality.csv"
+    if not os.path.exists(f):
+        return None
+    with open(f) as fh:
+        r = list(csv.DictReader(fh))
+    num = lambda x: float(x) if x not in ("nan", "inf", "-nan") else (float("inf") if x == "inf" else float("nan"))
+    conv = [x for x in r if x["gnn_converged"] == "1"]
+    return dict(samples=len(r), conv=len(conv), tconv=sum(x["target_converged"] == "1" for x in r),
+                its=median([float(x["gnn_iterations"]) for x in conv]), tits=median([float(x["target_iterations"]) for x in r if x["target_converged"] == "1"]),
+                kratio=median([num(x["k_ratio"]) for x in r]), cond=median([num(x["gnn_cond"]) for x in r]))
+
+
+def qcells(q):
+    """the table cells of a quality record: iterations (converged of samples), K ratio, cond"""
+    if not q:
+        return ["-", "-", "-"]
+    its = f"{q['its']:.0f} ({q['conv']}/{q['samples']})" if q["conv"] else f"fail (0/{q['samples']})"
+    return [its, f"{q['kratio']:.3g}", f"{q['cond']:.3g}"]
+
+
 def table(out, rows):
-    lines = ["| dataset | node model | depth | variant | epochs | final test cosine | best test cosine | status |", "|---|---|---|---|---|---|---|---|"]
-    csvl = ["dataset,node_model,depth,variant,epochs,final_test_cosine,best_test_cosine,done"]
+    lines = ["| dataset | node model | depth | variant | epochs | final test cosine | best test cosine | median CG iterations (converged) | median K ratio | median cond | status |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    csvl = ["dataset,node_model,depth,variant,epochs,final_test_cosine,best_test_cosine,done,test_samples,gnn_converged,target_converged,median_gnn_iterations,median_target_iterations,median_k_ratio,median_cond"]
     for r in sorted(rows, key=lambda r: (r["set"], MODELS.index(r["model"]), r["variant"], r["depth"])):
         h = r["hist"]
         fin, best = h[-1][3], max(x[3] for x in h)
-        lines.append(f"| {r['set']} | {r['model']} | {r['depth']} | {r['variant']} | {len(h)} | {fin:.4f} | {best:.4f} | {'done' if r['done'] else 'partial'} |")
-        csvl.append(f"{r['set']},{r['model']},{r['depth']},{r['variant']},{len(h)},{fin:.6f},{best:.6f},{int(r['done'])}")
+        q = r["q"]
+        lines.append(f"| {r['set']} | {r['model']} | {r['depth']} | {r['variant']} | {len(h)} | {fin:.4f} | {best:.4f} | " + " | ".join(qcells(q)) + f" | {'done' if r['done'] else 'partial'} |")
+        qv = ",".join(str(q[k]) for k in ("samples", "conv", "tconv", "its", "tits", "kratio", "cond")) if q else ",,,,,,"
+        csvl.append(f"{r['set']},{r['model']},{r['depth']},{r['variant']},{len(h)},{fin:.6f},{best:.6f},{int(r['done'])},{qv}")
     write_atomic(os.path.join(out, "paper.md"), "\n".join(lines) + "\n")
     write_atomic(os.path.join(out, "paper.csv"), "\n".join(csvl) + "\n")
 
@@ -75,6 +109,25 @@ def summary(rows):
                 if not cells:
                     continue
                 val = [f"{cells[d]['hist'][-1][3]:.4f} ({len(cells[d]['hist'])})" if d in cells else "-" for d in depths]
+                text.append(f"| {model} | {VARIANTS[variant]} | " + " | ".join(val) + " |")
+        text.append("")
+        judged = [r for r in rows if r["set"] == s and r["q"]]
+        if not judged:
+            continue
+        q0 = judged[0]["q"]
+        text += [f"**{s}**, the same cells as preconditioners: median CG iterations where PCGNN converged (converged / test samples), "
+                 f"median cond(L^-1 A L^-T); the target factor needs {q0['tits']:.0f} (median) and converges on {q0['tconv']} of {q0['samples']} "
+                 "(`make paper`: `kgnn-train -evaluate`, CG rtol 1e-8, unpreconditioned norm, PCGNN without fallback or check)", ""]
+        text += ["| node model | variant | " + " | ".join(f"depth {d}" for d in depths) + " |", "|---|---|" + "---|" * len(depths)]
+        for model in MODELS:
+            for variant in VARIANTS:
+                cells = {r["depth"]: r for r in judged if r["model"] == model and r["variant"] == variant}
+                if not cells:
+                    continue
+                val = []
+                for d in depths:
+                    q = cells[d]["q"] if d in cells else None
+                    val.append(f"{qcells(q)[0]}, cond {q['cond']:.3g}" if q else "-")
                 text.append(f"| {model} | {VARIANTS[variant]} | " + " | ".join(val) + " |")
         text.append("")
     return "\n".join(text)

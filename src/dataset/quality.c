@@ -1,5 +1,5 @@
-/* A trained model as a user meets it: PCGNN (-pc_gnn_fallback none, so the network's own factor is
-   judged) on a sample's matrix under the benchmark protocol (protocol.c), against the sample's
+/* A trained model as a user meets it: PCGNN (-pc_gnn_fallback none -pc_gnn_check false, so the
+   network's own factor is judged, as in make paper's CG table) on a sample's matrix under the benchmark protocol (protocol.c), against the sample's
    target factor (PCKOPT's, IC(0)'s, or the exact one of a synthetic pair) on the same run, with
      - the cosine of the two factors over tril(A), the paper's training measure (Sec. 6.2);
      - Kaporin's K(L^T A^-1 L) of PCGNN's factor over the target's, the functional Algorithm 1
@@ -143,7 +143,8 @@ PetscErrorCode KGNNSampleQuality(const KGNNSample *s, const char model[], PetscI
   PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PCSetType(pc, PCGNN));
   PetscCall(PCGNNSetModel(pc, model));
-  PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE)); /* the network's factor, or a failure */
+  PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE)); /* the network's factor, judged as it is: */
+  PetscCall(PCGNNSetCheck(pc, PETSC_FALSE, 1e30));      /* no setup check to turn it into a failure */
   PetscCall(KGNNCGRun(ksp, &q->net));
   {
     PCFailedReason why;
@@ -159,7 +160,7 @@ PetscErrorCode KGNNSampleQuality(const KGNNSample *s, const char model[], PetscI
     q->cosine = dot / PetscSqrtReal(ny * nn);
     if (s->n <= dense_max) PetscCall(KGNNSampleKaporinRatio(s, nl, yl, &q->kratio));
     if (cond) {
-      PetscReal lmin, lmax;
+      PetscReal      lmin, lmax;
       PetscErrorCode ierr;
       PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
       ierr = KGNNFactorSpectrum(A, Ln, &lmin, &lmax);

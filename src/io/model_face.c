@@ -157,6 +157,13 @@ PetscErrorCode KGNNNetworkLoad(const char file[], KGNNNetwork *net)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode KGNNNetworkGetJacobi(KGNNNetwork net, PetscBool *jacobi)
+{
+  PetscFunctionBegin;
+  *jacobi = net->model.jacobi ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode KGNNNetworkForward(KGNNNetwork net, PetscInt n, PetscInt nnz, const PetscInt sender[], const PetscInt receiver[], const PetscReal a[], PetscReal out[])
 {
   KGNNGraph G = {n, nnz, sender, receiver, a, 1, NULL};

@@ -30,6 +30,10 @@ PetscErrorCode KGNNTrainerLoadData(KGNNTrainer T)
   err = ReadSamples(T, ds, &n);
   PetscCall(KGNNDatasetClose(&ds));
   PetscCall(err);
+  if (T->evaluate[0]) {
+    PetscCheck(T->ntest > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no test samples (%d samples in all): nothing to evaluate %s on", T->dataset, (int)n, T->evaluate);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCheck(T->ntrain > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no training samples (%d samples in all): nothing to train on", T->dataset, (int)n);
   if (!T->batch) T->batch = strcmp(T->train[0].method, "exact") ? 8 : 16; /* Sec. 6.1 */
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -38,7 +38,7 @@ static PetscErrorCode NodeModelList(char *list, size_t len)
 
 PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
 {
-  char      nm[64], ls[16], models[256];
+  char      nm[64], ls[16], models[256], scale[16] = "";
   PetscInt  seed = (PetscInt)T->seed;
   PetscBool batch_set;
 
@@ -58,6 +58,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsBool("-positional", "the -1/0/+1 position feature (Appendix B)", NULL, T->M.positional, &T->M.positional, NULL));
   PetscCall(PetscOptionsBool("-virtual_node", "a virtual node per graph (Appendix A)", NULL, T->M.virtual_node, &T->M.virtual_node, NULL));
   PetscCall(PetscOptionsString("-loss", "cosine, l2, free or kaporin", NULL, ls, ls, sizeof(ls), NULL));
+  PetscCall(PetscOptionsString("-scale", "max (A / max|A|, the paper's) or jacobi (D^-1/2 A D^-1/2: PCGNN's -pc_gnn_scale jacobi; default: -init's, else max)", NULL, scale, scale, sizeof(scale), NULL));
   PetscCall(PetscOptionsInt("-epochs", "epochs", NULL, T->epochs, &T->epochs, NULL));
   PetscCall(PetscOptionsInt("-batch", "graphs per batch (default 16 synthetic, 8 matrices)", NULL, T->batch, &T->batch, &batch_set));
   PetscCall(PetscOptionsReal("-lr", "Adam's learning rate", NULL, T->lr, &T->lr, NULL));
@@ -72,6 +73,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsInt("-max_test", "use at most this many test samples", NULL, T->max_test, &T->max_test, NULL));
   PetscCall(PetscOptionsInt("-stop_after_batches", "act as if interrupted after this many batches (tests)", NULL, T->stop_after, &T->stop_after, NULL));
   PetscCall(PetscOptionsBool("-quiet", "no progress lines", NULL, T->quiet, &T->quiet, NULL));
+  PetscCall(PetscOptionsString("-evaluate", "judge this model file on the test split as a preconditioner (no training; MODEL.quality.csv)", NULL, T->evaluate, T->evaluate, sizeof(T->evaluate), NULL));
   PetscCall(PetscOptionsBool("-quality", "after training, the test split as a preconditioner: CG with PCGNN and the target factor, K ratio (OUT.quality.csv)", NULL, T->quality, &T->quality, NULL));
   PetscCall(PetscOptionsInt("-quality_max", "at most this many test samples in that report", NULL, T->quality_max, &T->quality_max, NULL));
   PetscCall(PetscOptionsInt("-quality_dense_max", "K(L^T A^-1 L) ratio for n up to this (dense A^-1)", NULL, T->quality_dense, &T->quality_dense, NULL));
@@ -79,9 +81,19 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscOptionsEnd();
   PetscCall(KGNNNodeModelFromName(nm, &T->M.node_model));
   PetscCheck((int)T->M.node_model >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-node_model %s: not one of %s", nm, models);
+  PetscCheck(!scale[0] || !strcmp(scale, "max") || !strcmp(scale, "jacobi"), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-scale %s: not one of max, jacobi", scale);
+  if (scale[0]) T->M.jacobi = !strcmp(scale, "jacobi");
   T->loss = KGNNLossFromName(ls);
   PetscCheck((int)T->loss >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-loss %s: not one of cosine, l2, free, kaporin", ls);
   PetscCheck(T->dataset[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -dataset FILE");
+  if (T->evaluate[0]) { /* no training: the model's own architecture, no files but the report */
+    PetscCheck(T->quality_max > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-evaluate needs -quality_max > 0");
+    PetscCheck(T->quality_dense >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_dense_max %d: need >= 0 (0: no K ratio)", (int)T->quality_dense);
+    T->quality = PETSC_TRUE;
+    PetscCheck(!access(T->evaluate, R_OK), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-evaluate %s: no such file, or not readable", T->evaluate);
+    PetscCall(CheckWritableFolder("-evaluate", T->evaluate));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCheck(T->out[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -out FILE (the trained weights)");
   PetscCheck(T->M.depth >= 1 && T->M.depth <= 64, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-depth %d: the network needs 1 to 64 graph-network blocks", (int)T->M.depth);
   PetscCheck(T->M.hidden >= 1 && T->M.hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-hidden %d: out of range 1..4096", (int)T->M.hidden);

@@ -1,9 +1,9 @@
-/* After training: the test split as a preconditioner (issue 12: "judge by preconditioner
-   quality"). The best weights, as written to -out, run through PCGNN on every test sample (at most
+/* After training (or for -evaluate MODEL): the test split as a preconditioner (issue 12: "judge by preconditioner
+   quality"). The best weights, as written to -out (or MODEL), run through PCGNN on every test sample (at most
    -quality_max) against the sample's target factor, by KGNNSampleQuality (src/dataset/quality.c):
    CG iterations, convergence by the benchmark's true-residual rule, the cosine, K(L^T A^-1 L)
    over the target's and, with -quality_cond, cond(L^-1 A L^-T). One row a sample in
-   OUT.quality.csv (atomic), medians on stdout. */
+   OUT.quality.csv (MODEL.quality.csv) (atomic), medians on stdout. */
 #include "train.h"
 
 static int CmpReal(const void *a, const void *b)
@@ -36,7 +36,7 @@ static const char *Its(const KGNNCGResult *r, char *buf, size_t len)
   return buf;
 }
 
-PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer T)
+PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer T, const char model[])
 {
   const PetscInt cnt = PetscMin(T->ntest, T->quality_max);
   KGNNQuality   *q;
@@ -49,10 +49,10 @@ PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer T)
   if (!T->quality || !cnt) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscMalloc1(cnt, &q));
   PetscCall(PetscMalloc6(cnt, &its, cnt, &tits, cnt, &ratio, cnt, &kr, cnt, &cs, cnt, &cd));
-  if (!T->quiet) PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: the test split as a preconditioner: PCGNN with %s (-pc_gnn_fallback none) against the target factor; CG rtol 1e-8, unpreconditioned norm, b = ones\n", T->out));
+  if (!T->quiet) PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: the test split as a preconditioner: PCGNN with %s (-pc_gnn_fallback none -pc_gnn_check false) against the target factor; CG rtol 1e-8, unpreconditioned norm, b = ones\n", model));
   for (PetscInt k = 0; k < cnt; k++) {
     const KGNNSample *s = &T->test[k];
-    PetscCall(KGNNSampleQuality(s, T->out, T->quality_dense, T->quality_cond, &q[k]));
+    PetscCall(KGNNSampleQuality(s, model, T->quality_dense, T->quality_cond, &q[k]));
     conv += q[k].net.converged, tconv += q[k].target.converged;
     its[k]   = q[k].net.converged ? (PetscReal)q[k].net.its : (PetscReal)NAN;
     tits[k]  = q[k].target.converged ? (PetscReal)q[k].target.its : (PetscReal)NAN;
@@ -67,7 +67,7 @@ PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer T)
       PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n"));
     }
   }
-  PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s.quality.csv", T->out));
+  PetscCall(PetscSNPrintf(csv, sizeof(csv), "%s.quality.csv", model));
   PetscCall(KGNNAtomicOpen(csv, tmp, sizeof(tmp), &fp));
   fprintf(fp, "name,n,method,gnn_iterations,gnn_converged,target_iterations,target_converged,cosine,k_ratio,gnn_cond\n");
   for (PetscInt k = 0; k < cnt; k++) {
@@ -78,8 +78,8 @@ PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer T)
   if (!T->quiet) {
     const PetscReal mcs = Median(cnt, cs), mkr = Median(cnt, kr), mcd = Median(cnt, cd), mits = Median(cnt, its), mtits = Median(cnt, tits), mratio = Median(cnt, ratio);
     char            line[1024];
-    snprintf(line, sizeof(line), "kgnn-train: test split (%d samples): PCGNN converged on %d (target factor %d); median CG iterations %.1f (target %.1f), median PCGNN / target iterations %.2f over %d; median cosine %.6f, median K ratio %.4f", (int)cnt, (int)conv,
-             (int)tconv, (double)mits, (double)mtits, (double)mratio, (int)both, (double)mcs, (double)mkr);
+    snprintf(line, sizeof(line), "kgnn-train: test split (%d samples): PCGNN converged on %d (target factor %d); median CG iterations %.1f (target %.1f), median PCGNN / target iterations %.2f over %d; median cosine %.6f, median K ratio %.4f",
+             (int)cnt, (int)conv, (int)tconv, (double)mits, (double)mtits, (double)mratio, (int)both, (double)mcs, (double)mkr);
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s", line));
     if (T->quality_cond) PetscCall(PetscPrintf(PETSC_COMM_SELF, ", median cond %s", Num(mcd, b1, sizeof(b1))));
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "; per sample in %s\n", csv));

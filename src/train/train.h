@@ -32,6 +32,7 @@ typedef struct {
 
 PETSC_INTERN PetscErrorCode KGNNBatchCreate(PetscInt count, KGNNSample *const s[], KGNNBatch *);
 PETSC_INTERN PetscErrorCode KGNNBatchDestroy(KGNNBatch *);
+PETSC_INTERN PetscErrorCode KGNNBatchJacobi(KGNNBatch *); /* -scale jacobi: A -> D^-1/2 A D^-1/2, L -> D^-1/2 L per graph */
 PETSC_INTERN PetscErrorCode KGNNBatchLoss(const KGNNBatch *, KGNNLoss, const PetscReal *p, PetscReal *dp, KGNNRandom *, PetscReal *loss, PetscReal *cos);
 
 /* loss.c: the losses on one graph's edges, each with its gradient; the losses' option names */
@@ -68,13 +69,14 @@ PETSC_INTERN PetscReal KGNNStepLR(PetscReal lr0, PetscReal gamma, PetscInt step_
 
 struct _n_KGNNTrainer {
   /* options (options.c) */
+  char       evaluate[PETSC_MAX_PATH_LEN]; /* -evaluate MODEL: judge it on the test split, no training */
   char       dataset[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], ckpt[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN], log[PETSC_MAX_PATH_LEN];
   KGNNLoss   loss;
   PetscInt   epochs, batch, patience, step_size, every, max_train, max_test, stop_after;
   PetscReal  lr, gamma;
   PetscInt64 seed;
   PetscBool  shuffle, resume, quiet;
-  PetscBool  quality, quality_cond;     /* the test split as a preconditioner after training (report.c) */
+  PetscBool  quality, quality_cond;      /* the test split as a preconditioner after training (report.c) */
   PetscInt   quality_max, quality_dense; /* at most this many samples; K ratio up to this n */
   /* the network: its architecture from the options or -init */
   KGNNModel M, G, Am, Av, best; /* weights, gradients, Adam's moments, the best weights so far */
@@ -101,6 +103,6 @@ PETSC_INTERN PetscErrorCode KGNNTrainerLogEpoch(KGNNTrainer, PetscReal train_los
 PETSC_INTERN PetscErrorCode KGNNTrainerWriteLog(KGNNTrainer);
 PETSC_INTERN PetscErrorCode KGNNTrainerViewEnd(KGNNTrainer);
 /* report.c */
-PETSC_INTERN PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer);
+PETSC_INTERN PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer, const char model[]);
 
 #endif
