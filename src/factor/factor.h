@@ -114,7 +114,8 @@ typedef struct {
 } KGNNDirectInfo;
 PETSC_INTERN PetscErrorCode KGNNTraceStart(const KGNNCSR *A, KGNNLower *L, KGNNDirectInfo *);
 PETSC_INTERN PetscErrorCode KGNNTraceMinimize(const KGNNCSR *A, KGNNLower *L, const KGNNDirectOptions *, KGNNDirectInfo *);
-PETSC_INTERN PetscErrorCode KGNNTraceObjective(const KGNNCSR *A, const KGNNLower *L, PetscInt nprobe, uint64_t seed, PetscReal *f);
+/* f (nprobe <= 0: exact) and, g not NULL, its gradient in the variables (L_ij off the diagonal, log L_ii on it), CSC order */
+PETSC_INTERN PetscErrorCode KGNNTraceObjective(const KGNNCSR *A, const KGNNLower *L, PetscInt nprobe, uint64_t seed, PetscReal *f, PetscReal *g);
 PETSC_INTERN void           KGNNTraceProbes(PetscInt n, PetscInt nprobe, uint64_t seed, PetscReal *z);
 
 #endif

@@ -133,18 +133,63 @@ static PetscReal Dot(PetscInt m, const PetscReal *a, const PetscReal *b)
   return s;
 }
 
-PetscErrorCode KGNNTraceObjective(const KGNNCSR *A, const KGNNLower *L, PetscInt nprobe, uint64_t seed, PetscReal *f)
+/* the objective on A and L's pattern: nprobe <= 0 the exact trace, else that many probes from seed */
+static PetscErrorCode ObjectiveCreate(const KGNNCSR *A, const KGNNLower *L, PetscInt nprobe, uint64_t seed, Objective *o)
 {
-  KGNNDirectOptions opt = {0, 0, nprobe > 0 ? 0 : A->n, nprobe, seed, 1};
-  KGNNDirectInfo    info;
-  KGNNLower         T = *L;
+  const PetscInt n = L->n, nnz = L->colptr[n];
+  PetscInt      *next;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(L->colptr[L->n], &T.val));
-  PetscCall(PetscArraycpy(T.val, L->val, L->colptr[L->n]));
-  PetscCall(KGNNTraceMinimize(A, &T, &opt, &info));
-  *f = info.f0;
-  PetscCall(PetscFree(T.val));
+  PetscCall(PetscMemzero(o, sizeof(*o)));
+  /* L's CSR pattern (diagonal last in a row) and the map back to CSC */
+  PetscCall(KGNNLowerRows(L, &o->rp, &o->ci, NULL));
+  PetscCall(PetscMalloc1(nnz, &o->csc));
+  PetscCall(PetscMalloc1(n, &next));
+  for (PetscInt i = 0; i < n; i++) next[i] = o->rp[i];
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt p = L->colptr[j]; p < L->colptr[j + 1]; p++) o->csc[next[L->rowidx[p]]++] = p;
+  PetscCall(PetscFree(next));
+  PetscCall(KGNNKaporinPatternCreate(n, o->rp, o->ci, &o->P));
+  o->arow = A->rowptr, o->acol = A->colidx, o->nprobe = nprobe;
+  PetscCall(PetscMalloc3(A->rowptr[n], &o->aval, nnz, &o->l, nnz, &o->dl));
+  for (PetscInt p = 0; p < A->rowptr[n]; p++) o->aval[p] = PetscRealPart(A->val[p]);
+  if (o->nprobe > 0) {
+    PetscCall(PetscMalloc1(n * o->nprobe, &o->z));
+    KGNNTraceProbes(n, o->nprobe, seed, o->z);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ObjectiveDestroy(Objective *o)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(o->z));
+  PetscCall(PetscFree3(o->aval, o->l, o->dl));
+  PetscCall(KGNNKaporinPatternDestroy(&o->P));
+  PetscCall(PetscFree(o->csc));
+  PetscCall(PetscFree(o->rp));
+  PetscCall(PetscFree(o->ci));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* f at L (positive diagonal), and when g is not NULL its gradient in the minimiser's variables,
+   in L's CSC order: df/dL_ij off the diagonal, df/dlog L_ii on it (+infinity: g undefined) */
+PetscErrorCode KGNNTraceObjective(const KGNNCSR *A, const KGNNLower *L, PetscInt nprobe, uint64_t seed, PetscReal *f, PetscReal *g)
+{
+  const PetscInt nnz = L->colptr[L->n];
+  Objective      o;
+  PetscReal     *x, *gx;
+
+  PetscFunctionBegin;
+  PetscCall(ObjectiveCreate(A, L, nprobe, seed, &o));
+  PetscCall(PetscMalloc2(nnz, &x, nnz, &gx));
+  for (PetscInt q = 0; q < nnz; q++) x[q] = PetscRealPart(L->val[o.csc[q]]);
+  for (PetscInt i = 0; i < L->n; i++) x[o.P.diag[i]] = PetscLogReal(x[o.P.diag[i]]);
+  PetscCall(Evaluate(&o, x, f, gx));
+  if (g)
+    for (PetscInt q = 0; q < nnz; q++) g[o.csc[q]] = gx[q];
+  PetscCall(PetscFree2(x, gx));
+  PetscCall(ObjectiveDestroy(&o));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -155,7 +200,7 @@ PetscErrorCode KGNNTraceMinimize(const KGNNCSR *A, KGNNLower *L, const KGNNDirec
 {
   const PetscInt n = L->n, nnz = L->colptr[n], m = PetscMax(opt->memory, 1);
   Objective      o;
-  PetscInt      *next, nmem = 0, head = 0;
+  PetscInt       nmem = 0, head = 0;
   PetscReal     *x, *g, *d, *xn, *gn, *S, *Y, *rho, *al, f, fn;
 
   PetscFunctionBegin;
@@ -169,22 +214,7 @@ PetscErrorCode KGNNTraceMinimize(const KGNNCSR *A, KGNNLower *L, const KGNNDirec
       PetscFunctionReturn(PETSC_SUCCESS);
     }
   if (n == 0) PetscFunctionReturn(PETSC_SUCCESS);
-  /* L's CSR pattern (diagonal last in a row) and the map back to CSC */
-  PetscCall(KGNNLowerRows(L, &o.rp, &o.ci, NULL));
-  PetscCall(PetscMalloc1(nnz, &o.csc));
-  PetscCall(PetscMalloc1(n, &next));
-  for (PetscInt i = 0; i < n; i++) next[i] = o.rp[i];
-  for (PetscInt j = 0; j < n; j++)
-    for (PetscInt p = L->colptr[j]; p < L->colptr[j + 1]; p++) o.csc[next[L->rowidx[p]]++] = p;
-  PetscCall(PetscFree(next));
-  PetscCall(KGNNKaporinPatternCreate(n, o.rp, o.ci, &o.P));
-  o.arow = A->rowptr, o.acol = A->colidx, o.nprobe = info->exact ? 0 : opt->nprobe;
-  PetscCall(PetscMalloc3(A->rowptr[n], &o.aval, nnz, &o.l, nnz, &o.dl));
-  for (PetscInt p = 0; p < A->rowptr[n]; p++) o.aval[p] = PetscRealPart(A->val[p]);
-  if (o.nprobe > 0) {
-    PetscCall(PetscMalloc1(n * o.nprobe, &o.z));
-    KGNNTraceProbes(n, o.nprobe, opt->seed, o.z);
-  }
+  PetscCall(ObjectiveCreate(A, L, info->exact ? 0 : opt->nprobe, opt->seed, &o));
   PetscCall(PetscMalloc5(nnz, &x, nnz, &g, nnz, &d, nnz, &xn, nnz, &gn));
   PetscCall(PetscMalloc3(m * nnz, &S, m * nnz, &Y, 2 * m, &rho));
   al = rho + m;
@@ -192,7 +222,7 @@ PetscErrorCode KGNNTraceMinimize(const KGNNCSR *A, KGNNLower *L, const KGNNDirec
   for (PetscInt i = 0; i < n; i++) x[o.P.diag[i]] = PetscLogReal(x[o.P.diag[i]]);
   PetscCall(Evaluate(&o, x, &f, g));
   info->f0 = info->f = f;
-  if (PetscIsInfOrNanReal(f)) info->fail = n;
+  if (!(f < PETSC_INFINITY)) info->fail = n; /* t <= 0 (A not positive definite) or overflow */
   for (PetscInt it = 0; info->fail < 0 && it < opt->maxits; it++) {
     PetscReal gd, alpha = 1, c1 = 1e-4, sy;
     PetscBool ok = PETSC_FALSE;
@@ -265,11 +295,6 @@ PetscErrorCode KGNNTraceMinimize(const KGNNCSR *A, KGNNLower *L, const KGNNDirec
   }
   PetscCall(PetscFree3(S, Y, rho));
   PetscCall(PetscFree5(x, g, d, xn, gn));
-  PetscCall(PetscFree(o.z));
-  PetscCall(PetscFree3(o.aval, o.l, o.dl));
-  PetscCall(KGNNKaporinPatternDestroy(&o.P));
-  PetscCall(PetscFree(o.csc));
-  PetscCall(PetscFree(o.rp));
-  PetscCall(PetscFree(o.ci));
+  PetscCall(ObjectiveDestroy(&o));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
