@@ -93,6 +93,7 @@ typedef enum {
   KGNN_DIRECT_START_IC0,         /* IC(0) of A */
   KGNN_DIRECT_START_SHIFTED_IC0, /* IC(0) of A + shift diag(A) */
   KGNN_DIRECT_START_JACOBI,      /* diag(A)^1/2 */
+  KGNN_DIRECT_START_KOPT,        /* PCKOPT's factor (Algorithm 1), where IC(0) breaks down */
   KGNN_DIRECT_START_GIVEN        /* the caller's L (PCGNN's refinement) */
 } KGNNDirectStart;
 typedef struct {
