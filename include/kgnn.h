@@ -115,6 +115,9 @@ PETSC_EXTERN PetscErrorCode PCGNNGetCheck(PC, PetscBool *check, PetscReal *max);
 /* after PCSetUp: the factor in use and its K ratio to Jacobi (NaN when the check is off) */
 PETSC_EXTERN PetscErrorCode PCGNNGetFactorSource(PC, PCGNNFactorSource *, PetscReal *ratio);
 PETSC_EXTERN PetscErrorCode PCGNNGetFactor(PC, Mat *);
+/* -pc_gnn_refine N: N L-BFGS steps of K(L^-1 A L^-T) (PCKOPT's trace objective) from the network's factor */
+PETSC_EXTERN PetscErrorCode PCGNNSetRefine(PC, PetscInt);
+PETSC_EXTERN PetscErrorCode PCGNNGetRefine(PC, PetscInt *);
 
 /* The library's own IC(0) without shift on the pattern of tril(A) (PETSc does not expose
    its ICC factor's entries). *L is NULL and *failrow the failing row when a pivot is <= 0. */
