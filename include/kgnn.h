@@ -77,13 +77,13 @@ typedef enum {
 PETSC_EXTERN const char *const KGNNKoptObjectives[];
 PETSC_EXTERN PetscErrorCode    PCKOPTSetObjective(PC, KGNNKoptObjective);
 PETSC_EXTERN PetscErrorCode    PCKOPTGetObjective(PC, KGNNKoptObjective *);
-PETSC_EXTERN PetscErrorCode    PCKOPTSetDirectMaxIts(PC, PetscInt);   /* -pc_kopt_direct_its */
+PETSC_EXTERN PetscErrorCode    PCKOPTSetDirectMaxIts(PC, PetscInt); /* -pc_kopt_direct_its */
 PETSC_EXTERN PetscErrorCode    PCKOPTGetDirectMaxIts(PC, PetscInt *);
-PETSC_EXTERN PetscErrorCode    PCKOPTSetDirectRtol(PC, PetscReal);    /* -pc_kopt_direct_rtol */
+PETSC_EXTERN PetscErrorCode    PCKOPTSetDirectRtol(PC, PetscReal); /* -pc_kopt_direct_rtol */
 PETSC_EXTERN PetscErrorCode    PCKOPTGetDirectRtol(PC, PetscReal *);
-PETSC_EXTERN PetscErrorCode    PCKOPTSetExactMax(PC, PetscInt);       /* -pc_kopt_exact_max */
+PETSC_EXTERN PetscErrorCode    PCKOPTSetExactMax(PC, PetscInt); /* -pc_kopt_exact_max */
 PETSC_EXTERN PetscErrorCode    PCKOPTGetExactMax(PC, PetscInt *);
-PETSC_EXTERN PetscErrorCode    PCKOPTSetProbes(PC, PetscInt);         /* -pc_kopt_probes */
+PETSC_EXTERN PetscErrorCode    PCKOPTSetProbes(PC, PetscInt); /* -pc_kopt_probes */
 PETSC_EXTERN PetscErrorCode    PCKOPTGetProbes(PC, PetscInt *);
 
 /* PCGNN: what it does when the network's factor fails its setup check (-pc_gnn_fallback) */

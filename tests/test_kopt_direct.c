@@ -14,10 +14,10 @@
 #include "factor/factor.h"
 
 typedef struct {
-  KGNNCSR   A;
-  KGNNLower L;
+  KGNNCSR    A;
+  KGNNLower  L;
   PetscReal *x; /* the variables: L's values in CSC order, log L_jj on the diagonal */
-  PetscInt  nprobe;
+  PetscInt   nprobe;
 } Ctx;
 
 static void SetL(Ctx *c)
@@ -132,7 +132,8 @@ static PetscErrorCode CheckMatrix(const char *name, Mat A0)
      of the solves' round-off against tr M; log det A: gamma_n cond(A) */
   tol = 4 * TestGamma(n) * (cond + condA);
   CHECK(PetscAbsReal(f - logdetA / n - logK) <= tol, "%s: f - log det A / n = %.15g, dense log K(M) = %.15g (differ by %.2e > %.2e)", name, (double)(f - logdetA / n), (double)logK, (double)PetscAbsReal(f - logdetA / n - logK), (double)tol);
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s: n %d, log K(M) = %.12g, trace objective against dense eigenvalues differs by %.2e (tolerance %.2e, cond(M) %.3g, cond(A) %.3g)\n", name, (int)n, (double)logK, (double)PetscAbsReal(f - logdetA / n - logK), (double)tol, (double)cond, (double)condA));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s: n %d, log K(M) = %.12g, trace objective against dense eigenvalues differs by %.2e (tolerance %.2e, cond(M) %.3g, cond(A) %.3g)\n", name, (int)n, (double)logK, (double)PetscAbsReal(f - logdetA / n - logK),
+                        (double)tol, (double)cond, (double)condA));
 
   /* 1. gradients, exact and Hutchinson (4 probes), against central differences (testutil.h's
      TestCentralDifference: h = 1e-6, truncation measured from fd(2h)). Rounding: each evaluation
@@ -156,7 +157,8 @@ static PetscErrorCode CheckMatrix(const char *name, Mat A0)
       CHECK(err <= trunc + round, "%s: df/dx[%d] (%s) %.12g, central difference %.12g (differ by %.2e > %.2e)", name, (int)k, c.nprobe ? "Hutchinson" : "exact", (double)g[k], (double)fd, (double)err, (double)(trunc + round));
       worst = PetscMax(worst, err / (trunc + round));
     }
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s: %d gradient entries (%s) against central differences: the largest difference is %.2f of its tolerance (rounding part %.2e)\n", name, (int)nnz, c.nprobe ? "Hutchinson, 4 probes" : "exact trace", (double)worst, (double)round));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s: %d gradient entries (%s) against central differences: the largest difference is %.2f of its tolerance (rounding part %.2e)\n", name, (int)nnz, c.nprobe ? "Hutchinson, 4 probes" : "exact trace",
+                          (double)worst, (double)round));
   }
   SetL(&c);
 
@@ -174,7 +176,8 @@ static PetscErrorCode CheckMatrix(const char *name, Mat A0)
   }
   tsum /= R;
   CHECK(PetscAbsReal(tsum - t) <= 4 * PetscSqrtReal(sig2 / R), "%s: Hutchinson's mean over %d probes %.10g, exact trace %.10g: %.2f standard errors apart", name, R, (double)tsum, (double)t, (double)(PetscAbsReal(tsum - t) / PetscSqrtReal(sig2 / R)));
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s: Hutchinson's mean over %d probes %.8g, exact trace %.8g, %.2f standard errors (%.3g) apart\n", name, R, (double)tsum, (double)t, (double)(PetscAbsReal(tsum - t) / PetscSqrtReal(sig2 / R)), (double)PetscSqrtReal(sig2 / R)));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s: Hutchinson's mean over %d probes %.8g, exact trace %.8g, %.2f standard errors (%.3g) apart\n", name, R, (double)tsum, (double)t, (double)(PetscAbsReal(tsum - t) / PetscSqrtReal(sig2 / R)),
+                        (double)PetscSqrtReal(sig2 / R)));
 
   PetscCall(PetscFree4(M, lam, lamA, Md));
   PetscCall(PetscFree(Ad));
@@ -188,19 +191,19 @@ static PetscErrorCode CheckMatrix(const char *name, Mat A0)
 /* 4. tridiagonal: from Jacobi to the Cholesky factor */
 static PetscErrorCode CheckTridiagonal(void)
 {
-  const PetscInt    n = 60;
-  PetscScalar       d[60], e[60], *Ad, *C;
-  Mat               A, As;
-  KGNNCSR           Ac;
-  KGNNLower         L;
-  KGNNDirectOptions opt = {5000, 0, n, 0, 1, 10};
-  KGNNDirectInfo    info;
-  PetscReal         nl = 0, nc = 0, dist = 0, logK = 0, tol;
-  PetscBLASInt      bn, lapinfo;
-  PetscInt          its;
+  const PetscInt     n = 60;
+  PetscScalar        d[60], e[60], *Ad, *C;
+  Mat                A, As;
+  KGNNCSR            Ac;
+  KGNNLower          L;
+  KGNNDirectOptions  opt = {5000, 0, n, 0, 1, 10};
+  KGNNDirectInfo     info;
+  PetscReal          nl = 0, nc = 0, dist = 0, logK = 0, tol;
+  PetscBLASInt       bn, lapinfo;
+  PetscInt           its;
   KSPConvergedReason reason;
-  PC                pc;
-  KGNNKoptObjective obj;
+  PC                 pc;
+  KGNNKoptObjective  obj;
 
   PetscFunctionBegin;
   for (PetscInt i = 0; i < n; i++) d[i] = 3 + 0.5 * PetscSinReal((PetscReal)i), e[i] = -1 + 0.3 * PetscCosReal(3.0 * i);
@@ -228,7 +231,8 @@ static PetscErrorCode CheckTridiagonal(void)
   /* f is resolved to gamma_n near the optimum, where log K is quadratic in the error of L:
      |dL| ~ sqrt(gamma_n) times the conditioning of that quadratic form (~ cond(As) here, < 20) */
   tol = 20 * PetscSqrtReal(TestGamma(n));
-  CHECK(logK <= 100 * TestGamma(n) && dist <= tol, "tridiagonal from Jacobi: log K %.3e (tolerance %.2e), max |L/|L| - C/|C|| = %.3e (tolerance %.2e), %d iterations", (double)logK, (double)(100 * TestGamma(n)), (double)dist, (double)tol, (int)info.its);
+  CHECK(logK <= 100 * TestGamma(n) && dist <= tol, "tridiagonal from Jacobi: log K %.3e (tolerance %.2e), max |L/|L| - C/|C|| = %.3e (tolerance %.2e), %d iterations", (double)logK, (double)(100 * TestGamma(n)), (double)dist, (double)tol,
+        (int)info.its);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "tridiagonal n %d from Jacobi: %d L-BFGS iterations, log K(L^-1 A L^-T) %.2e, max |L/|L| - chol/|chol|| %.2e (tolerance %.2e)\n", (int)n, (int)info.its, (double)logK, (double)dist, (double)tol));
   PetscCall(PetscFree(Ad));
   PetscCall(KGNNLowerDestroy(&L));

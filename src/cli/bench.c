@@ -64,8 +64,8 @@ static PetscErrorCode MakeSolver(int m, KSP *ksp)
   else if (m == 4) {
     PetscCall(PCSetType(pc, PCKOPT));
     PetscCall(PCKOPTSetObjective(pc, KGNN_KOPT_OBJECTIVE_TRACE));
-  }
-  else if (m == 3) { /* the network's factor alone: no fallback to judge it by */ PetscCall(PCSetType(pc, PCGNN));
+  } else if (m == 3) { /* the network's factor alone: no fallback to judge it by */
+    PetscCall(PCSetType(pc, PCGNN));
     if (gnn_model[0]) PetscCall(PCGNNSetModel(pc, gnn_model));
     PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE));
   } else {
@@ -343,7 +343,9 @@ static PetscErrorCode Run(void)
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].cg.its,
                           Reason(&w->r[0]), (double)w->r[0].cg.relres, w->r[0].cg.setup + w->r[0].cg.solve, (int)w->r[1].cg.its, Reason(&w->r[1]), (double)w->r[1].cg.relres, w->r[1].cg.setup + w->r[1].cg.solve, w->category));
     if (gnn) PetscCall(PetscPrintf(PETSC_COMM_SELF, "        PCGNN %5d its %-22s relres %.1e %.2es | %s\n", (int)w->r[3].cg.its, Reason(&w->r[3]), (double)w->r[3].cg.relres, w->r[3].cg.setup + w->r[3].cg.solve, w->gnn_category));
-    if (direct) PetscCall(PetscPrintf(PETSC_COMM_SELF, "        trace objective %5d its %-22s relres %.1e setup %.2es (%.3g x KOPT's) | %s\n", (int)w->r[4].cg.its, Reason(&w->r[4]), (double)w->r[4].cg.relres, w->r[4].cg.setup, w->r[1].cg.setup > 0 ? w->r[4].cg.setup / w->r[1].cg.setup : NAN, w->direct_category));
+    if (direct)
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "        trace objective %5d its %-22s relres %.1e setup %.2es (%.3g x KOPT's) | %s\n", (int)w->r[4].cg.its, Reason(&w->r[4]), (double)w->r[4].cg.relres, w->r[4].cg.setup,
+                            w->r[1].cg.setup > 0 ? w->r[4].cg.setup / w->r[1].cg.setup : NAN, w->direct_category));
     PetscCall(WriteCSV(out, done, ndone, shifted, gnn, spectrum));
   }
   PetscCall(PetscTime(&t1));
@@ -367,9 +369,11 @@ static PetscErrorCode Run(void)
       if (!w->r[1].error && !w->r[4].error && w->r[1].cg.setup > 0) ratio[nr++] = w->r[4].cg.setup / w->r[1].cg.setup;
     }
     PetscCall(PetscSortReal(nr, ratio));
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  trace objective against the better of IC(0) and KOPT: only %d, fewer %d, equal %d, more %d (%d of them within 2), failed %d, all failed %d;\n", (int)cnt[0], (int)cnt[1], (int)cnt[2], (int)cnt[3], (int)within2, (int)cnt[4], (int)cnt[5]));
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  not more on %d of %d matrices where one converges (%.0f%%), within 2 iterations on %d (%.0f%%); setup / KOPT's setup: median %.3g, range %.3g-%.3g\n", (int)(cnt[0] + cnt[1] + cnt[2]), (int)judged, judged ? 100.0 * (cnt[0] + cnt[1] + cnt[2]) / judged : 0.0, (int)(cnt[0] + cnt[1] + cnt[2] + within2),
-                          judged ? 100.0 * (cnt[0] + cnt[1] + cnt[2] + within2) / judged : 0.0, nr ? (double)(nr % 2 ? ratio[nr / 2] : 0.5 * (ratio[nr / 2 - 1] + ratio[nr / 2])) : NAN, nr ? (double)ratio[0] : NAN, nr ? (double)ratio[nr - 1] : NAN));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  trace objective against the better of IC(0) and KOPT: only %d, fewer %d, equal %d, more %d (%d of them within 2), failed %d, all failed %d;\n", (int)cnt[0], (int)cnt[1], (int)cnt[2], (int)cnt[3],
+                          (int)within2, (int)cnt[4], (int)cnt[5]));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  not more on %d of %d matrices where one converges (%.0f%%), within 2 iterations on %d (%.0f%%); setup / KOPT's setup: median %.3g, range %.3g-%.3g\n", (int)(cnt[0] + cnt[1] + cnt[2]), (int)judged,
+                          judged ? 100.0 * (cnt[0] + cnt[1] + cnt[2]) / judged : 0.0, (int)(cnt[0] + cnt[1] + cnt[2] + within2), judged ? 100.0 * (cnt[0] + cnt[1] + cnt[2] + within2) / judged : 0.0,
+                          nr ? (double)(nr % 2 ? ratio[nr / 2] : 0.5 * (ratio[nr / 2 - 1] + ratio[nr / 2])) : NAN, nr ? (double)ratio[0] : NAN, nr ? (double)ratio[nr - 1] : NAN));
     PetscCall(PetscFree(ratio));
   }
   if (ndone) {

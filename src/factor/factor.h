@@ -106,12 +106,12 @@ typedef struct {
 } KGNNDirectOptions;
 typedef struct {
   KGNNDirectStart start;
-  PetscReal       shift;          /* of the shifted IC(0) */
-  PetscInt        its, nevals;    /* iterations, evaluations of f and its gradient */
-  PetscBool       exact;          /* exact trace, else Hutchinson */
-  PetscBool       converged;      /* stopped by rtol (or a flat line search), not by maxits */
-  PetscReal       f0, f;          /* log K(L^-1 A L^-T) - (1/n) log det A, at the start and the end */
-  PetscInt        fail;           /* >= 0: unusable start (the 0-based column, or n: f not finite) */
+  PetscReal       shift;       /* of the shifted IC(0) */
+  PetscInt        its, nevals; /* iterations, evaluations of f and its gradient */
+  PetscBool       exact;       /* exact trace, else Hutchinson */
+  PetscBool       converged;   /* stopped by rtol (or a flat line search), not by maxits */
+  PetscReal       f0, f;       /* log K(L^-1 A L^-T) - (1/n) log det A, at the start and the end */
+  PetscInt        fail;        /* >= 0: unusable start (the 0-based column, or n: f not finite) */
 } KGNNDirectInfo;
 PETSC_INTERN PetscErrorCode KGNNTraceStart(const KGNNCSR *A, KGNNLower *L, KGNNDirectInfo *);
 PETSC_INTERN PetscErrorCode KGNNTraceMinimize(const KGNNCSR *A, KGNNLower *L, const KGNNDirectOptions *, KGNNDirectInfo *);

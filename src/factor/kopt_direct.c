@@ -287,7 +287,7 @@ PetscErrorCode KGNNTraceMinimize(const KGNNCSR *A, KGNNLower *L, const KGNNDirec
     }
     f = fn;
   }
-  info->f = f;
+  info->f      = f;
   info->nevals = o.nevals;
   if (info->fail < 0) { /* x is always the last accepted point: finite, f(x) finite */
     for (PetscInt q = 0; q < nnz; q++) L->val[o.csc[q]] = x[q];

@@ -199,8 +199,8 @@ static PetscErrorCode PCGNNChoose(PC pc, const KGNNCSR *A)
    takes logarithms of is positive; rows then scaled to D^-1/2 L and back. */
 static PetscErrorCode PCGNNRefine(PC pc, const KGNNCSR *A)
 {
-  PC_GNN           *g = (PC_GNN *)pc->data;
-  const PetscInt    n = A->n;
+  PC_GNN           *g   = (PC_GNN *)pc->data;
+  const PetscInt    n   = A->n;
   KGNNDirectOptions opt = {g->refine, 0, 3000, 64, 20261203, 10};
   KGNNCSR           As  = *A;
   PetscScalar      *sv;
@@ -338,8 +338,8 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
                                      100 * g->t_check / PetscMax(g->t_graph + g->t_inference + g->t_assembly + g->t_check + g->t_fallback, 1e-300), g->t_fallback));
     if (g->source == PCGNN_FACTOR_NETWORK) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: the network's (K ratio to Jacobi %g)\n", (double)g->ratio_net));
     if (g->source == PCGNN_FACTOR_NETWORK && g->refine > 0)
-      PetscCall(PetscViewerASCIIPrintf(viewer, "  refined (-pc_gnn_refine %" PetscInt_FMT "): %" PetscInt_FMT " L-BFGS steps of K(L^-1 A L^-T), K / K(Jacobi) %g -> %g, %.3g s%s\n", g->refine, g->rinfo.its, (double)PetscExpReal(g->rinfo.f0), (double)PetscExpReal(g->rinfo.f), g->t_refine,
-                                       g->refined ? "" : " (FAILED: the network's factor kept)"));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  refined (-pc_gnn_refine %" PetscInt_FMT "): %" PetscInt_FMT " L-BFGS steps of K(L^-1 A L^-T), K / K(Jacobi) %g -> %g, %.3g s%s\n", g->refine, g->rinfo.its, (double)PetscExpReal(g->rinfo.f0),
+                                       (double)PetscExpReal(g->rinfo.f), g->t_refine, g->refined ? "" : " (FAILED: the network's factor kept)"));
     else {
       PetscCall(PetscViewerASCIIPrintf(viewer, "  the network's factor was not used: %s\n", g->why));
       if (g->source == PCGNN_FACTOR_IC0) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: FALLBACK IC(0) of A + %g diag(A) (K ratio to Jacobi %g)\n", (double)g->shift, (double)g->ratio));
@@ -482,9 +482,8 @@ static PetscErrorCode PCReset_GNN(PC pc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const char *const gnn_methods[] = {"PCGNNSetModel_C",    "PCGNNGetModel_C", "PCGNNSetDiagShift_C", "PCGNNGetDiagShift_C",    "PCGNNSetFallback_C",
-                                          "PCGNNGetFallback_C", "PCGNNSetCheck_C", "PCGNNGetCheck_C",     "PCGNNGetFactorSource_C", "PCGNNGetFactor_C",
-                                          "PCGNNSetRefine_C",   "PCGNNGetRefine_C"};
+static const char *const gnn_methods[] = {"PCGNNSetModel_C", "PCGNNGetModel_C", "PCGNNSetDiagShift_C",    "PCGNNGetDiagShift_C", "PCGNNSetFallback_C", "PCGNNGetFallback_C",
+                                          "PCGNNSetCheck_C", "PCGNNGetCheck_C", "PCGNNGetFactorSource_C", "PCGNNGetFactor_C",    "PCGNNSetRefine_C",   "PCGNNGetRefine_C"};
 
 static PetscErrorCode PCDestroy_GNN(PC pc)
 {

@@ -39,10 +39,10 @@ typedef struct {
   PetscLogDouble    t_start, t_direct;
 } PC_KOPT;
 
-const char *const KGNNInverseMethods[] = {"auto", "dense", "mumps", "selinv", "KGNNInverseMethod", "KGNN_INVERSE_", NULL};
-const char *const KGNNPatternTypes[]   = {"tril", "level", "power", "KGNNPatternType", "KGNN_PATTERN_", NULL};
-const char *const KGNNKoptObjectives[] = {"kaporin", "trace", "KGNNKoptObjective", "KGNN_KOPT_OBJECTIVE_", NULL};
-static const char *const DirectStarts[] = {"IC(0)", "shifted IC(0)", "Jacobi", "PCKOPT's K(L^T A^-1 L)-optimal factor", "given"};
+const char *const        KGNNInverseMethods[] = {"auto", "dense", "mumps", "selinv", "KGNNInverseMethod", "KGNN_INVERSE_", NULL};
+const char *const        KGNNPatternTypes[]   = {"tril", "level", "power", "KGNNPatternType", "KGNN_PATTERN_", NULL};
+const char *const        KGNNKoptObjectives[] = {"kaporin", "trace", "KGNNKoptObjective", "KGNN_KOPT_OBJECTIVE_", NULL};
+static const char *const DirectStarts[]       = {"IC(0)", "shifted IC(0)", "Jacobi", "PCKOPT's K(L^T A^-1 L)-optimal factor", "given"};
 
 static PetscErrorCode PCKOPTResetSymbolic(PC_KOPT *kopt)
 {
@@ -257,7 +257,7 @@ static PetscErrorCode PCKOPTTraceStartKopt(PC pc, const KGNNCSR *As)
   PetscCall(PCKOPTInverse(pc, kopt->As));
   if (!KGNNFactorFailed(&kopt->F)) PetscCall(KGNNKoptColumns(&kopt->S, kopt->Pval, &fail));
   if (!KGNNFactorFailed(&kopt->F) && fail < 0) {
-    const KGNNLower *K = &kopt->S.L;
+    const KGNNLower *K    = &kopt->S.L;
     PetscBool        same = (PetscBool)(K->n == kopt->T.n && K->colptr[K->n] == kopt->T.colptr[kopt->T.n]);
     for (PetscInt p = 0; same && p < K->colptr[K->n]; p++) same = (PetscBool)(K->rowidx[p] == kopt->T.rowidx[p] && !PetscIsInfOrNanScalar(K->val[p]));
     if (same) {
@@ -276,12 +276,12 @@ static PetscErrorCode PCKOPTTraceStartKopt(PC pc, const KGNNCSR *As)
    Jacobi-scaled matrix), from IC(0), shifted IC(0) or Jacobi; L = D^1/2 L' as in PCKOPTUnscale */
 static PetscErrorCode PCKOPTSetUpTrace(PC pc, Mat Aseq)
 {
-  PC_KOPT          *kopt = (PC_KOPT *)pc->data;
-  KGNNCSR           As;
-  KGNNDirectOptions opt  = {kopt->direct_its, kopt->direct_rtol, kopt->exact_max, kopt->nprobe, 20261203, 10};
+  PC_KOPT           *kopt = (PC_KOPT *)pc->data;
+  KGNNCSR            As;
+  KGNNDirectOptions  opt = {kopt->direct_its, kopt->direct_rtol, kopt->exact_max, kopt->nprobe, 20261203, 10};
   const PetscScalar *d;
-  PetscInt          fail;
-  PetscLogDouble    t0, t1, t2;
+  PetscInt           fail;
+  PetscLogDouble     t0, t1, t2;
 
   PetscFunctionBegin;
   PetscCheck(kopt->pattern == KGNN_PATTERN_TRIL, PetscObjectComm((PetscObject)pc), PETSC_ERR_SUP, "-pc_kopt_objective trace works on the pattern of tril(A) only, not -pc_kopt_pattern %s:%" PetscInt_FMT, KGNNPatternTypes[kopt->pattern], kopt->level);
@@ -303,7 +303,8 @@ static PetscErrorCode PCKOPTSetUpTrace(PC pc, Mat Aseq)
   kopt->t_start     = t1 - t0;
   kopt->t_direct    = t2 - t1;
   kopt->nnumeric++;
-  PetscCall(PetscInfo(pc, "trace objective: start %s, log K/K_Jacobi %g -> %g in %" PetscInt_FMT " L-BFGS iterations (%" PetscInt_FMT " evaluations)\n", DirectStarts[kopt->dinfo.start], (double)kopt->dinfo.f0, (double)kopt->dinfo.f, kopt->dinfo.its, kopt->dinfo.nevals));
+  PetscCall(PetscInfo(pc, "trace objective: start %s, log K/K_Jacobi %g -> %g in %" PetscInt_FMT " L-BFGS iterations (%" PetscInt_FMT " evaluations)\n", DirectStarts[kopt->dinfo.start], (double)kopt->dinfo.f0, (double)kopt->dinfo.f, kopt->dinfo.its,
+                      kopt->dinfo.nevals));
   if (kopt->dinfo.fail >= 0) {
     PetscCall(PCKOPTFail(pc, "the trace minimiser's start has a non-positive diagonal, or tr(L^-1 A L^-T) is not positive and finite (A not positive definite); column (n + 1: the trace)", kopt->dinfo.fail));
     PetscFunctionReturn(PETSC_SUCCESS);
@@ -433,13 +434,16 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &iascii));
   if (!iascii) PetscFunctionReturn(PETSC_SUCCESS);
   if (kopt->objective == KGNN_KOPT_OBJECTIVE_TRACE) {
-    PetscCall(PetscViewerASCIIPrintf(viewer, "  objective trace: L on the pattern of tril(A) minimising K(L^-1 A L^-T), L-BFGS on D^-1/2 A D^-1/2 (at most %" PetscInt_FMT " iterations, rtol %g on K); exact trace up to %" PetscInt_FMT " rows, else %" PetscInt_FMT " fixed Rademacher probes\n", kopt->direct_its, (double)kopt->direct_rtol, kopt->exact_max, kopt->nprobe));
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  objective trace: L on the pattern of tril(A) minimising K(L^-1 A L^-T), L-BFGS on D^-1/2 A D^-1/2 (at most %" PetscInt_FMT " iterations, rtol %g on K); exact trace up to %" PetscInt_FMT
+                                     " rows, else %" PetscInt_FMT " fixed Rademacher probes\n",
+                                     kopt->direct_its, (double)kopt->direct_rtol, kopt->exact_max, kopt->nprobe));
     if (kopt->have_direct) {
       const KGNNDirectInfo *Di = &kopt->dinfo;
       if (Di->start == KGNN_DIRECT_START_SHIFTED_IC0) PetscCall(PetscViewerASCIIPrintf(viewer, "  start: IC(0) of A + %g diag(A) (IC(0) of A breaks down)\n", (double)Di->shift));
       else PetscCall(PetscViewerASCIIPrintf(viewer, "  start: %s%s\n", DirectStarts[Di->start], Di->start == KGNN_DIRECT_START_JACOBI ? " (IC(0) breaks down up to a shift of 1)" : ""));
-      PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT ", trace %s; K / K(Jacobi) %g at the start, %g at the end; %" PetscInt_FMT " iterations, %" PetscInt_FMT " evaluations, %s\n", kopt->T.n, kopt->T.colptr[kopt->T.n],
-                                       Di->exact ? "exact" : "Hutchinson", (double)PetscExpReal(Di->f0), (double)PetscExpReal(Di->f), Di->its, Di->nevals, Di->converged ? "converged" : "stopped at the iteration limit"));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT ", trace %s; K / K(Jacobi) %g at the start, %g at the end; %" PetscInt_FMT " iterations, %" PetscInt_FMT " evaluations, %s\n", kopt->T.n,
+                                       kopt->T.colptr[kopt->T.n], Di->exact ? "exact" : "Hutchinson", (double)PetscExpReal(Di->f0), (double)PetscExpReal(Di->f), Di->its, Di->nevals, Di->converged ? "converged" : "stopped at the iteration limit"));
       PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: scaling and start %.3g s, L-BFGS %.3g s\n", kopt->t_start, kopt->t_direct));
     }
     if (KGNNFactorFailed(&kopt->F)) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED: A is not positive definite, or the minimiser found no finite K\n"));
@@ -538,7 +542,7 @@ static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems PetscOptions
   {
     KGNNKoptObjective obj = kopt->objective;
     PetscInt          its = kopt->direct_its, emax = kopt->exact_max, np = kopt->nprobe;
-    PetscReal         rt  = kopt->direct_rtol;
+    PetscReal         rt = kopt->direct_rtol;
     PetscCall(PetscOptionsEnum("-pc_kopt_objective", "What L minimises: kaporin (K(L^T A^-1 L), Algorithm 1) or trace (K(L^-1 A L^-T) by L-BFGS)", "PCKOPTSetObjective", KGNNKoptObjectives, (PetscEnum)obj, (PetscEnum *)&obj, &flg));
     if (flg) PetscCall(PCKOPTSetObjective(pc, obj));
     PetscCall(PetscOptionsInt("-pc_kopt_direct_its", "trace objective: L-BFGS iterations at most", "PCKOPTSetDirectMaxIts", its, &its, &flg));

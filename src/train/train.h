@@ -42,7 +42,7 @@ PETSC_INTERN const char *KGNNLossName(KGNNLoss);
 PETSC_INTERN KGNNLoss    KGNNLossFromName(const char *); /* -1 if none */
 
 /* batch.c: Rademacher probes for the Kaporin loss (the loss itself: src/factor/kaporin_trace.c) */
-PETSC_INTERN void           KGNNKaporinProbes(KGNNRandom *, PetscInt n, PetscInt nprobe, PetscReal *z);
+PETSC_INTERN void KGNNKaporinProbes(KGNNRandom *, PetscInt n, PetscInt nprobe, PetscReal *z);
 
 /* adam.c: torch.optim.Adam's step and torch.optim.lr_scheduler.StepLR's rate */
 PETSC_INTERN void      KGNNAdamStep(PetscInt n, PetscReal *p, const PetscReal *g, PetscReal *m, PetscReal *v, PetscInt t, PetscReal lr, PetscReal b1, PetscReal b2, PetscReal eps);
