@@ -68,6 +68,23 @@ PETSC_EXTERN PetscErrorCode PCKOPTGetPattern(PC, KGNNPatternType *, PetscInt *k)
 PETSC_EXTERN PetscErrorCode PCKOPTGetSelInvInfo(PC, PetscInt *npairs, PetscInt *outside, PetscReal *nnzL_A, PetscReal *nnzL);
 /* L (n x n SEQAIJ, lower triangular, A ~ L L^T) after PCSetUp; the caller destroys it. */
 PETSC_EXTERN PetscErrorCode PCKOPTGetFactor(PC, Mat *);
+/* PCKOPT's objective (-pc_kopt_objective): Algorithm 1's K(L^T A^-1 L), or K(L^-1 A L^-T)
+   minimised over L's values by L-BFGS at setup (issue 12's direct-objective reference) */
+typedef enum {
+  KGNN_KOPT_OBJECTIVE_KAPORIN, /* K(L^T A^-1 L), Algorithm 1 (the default) */
+  KGNN_KOPT_OBJECTIVE_TRACE    /* K(L^-1 A L^-T): tr(L^-1 A L^-T) and log det L, by L-BFGS */
+} KGNNKoptObjective;
+PETSC_EXTERN const char *const KGNNKoptObjectives[];
+PETSC_EXTERN PetscErrorCode    PCKOPTSetObjective(PC, KGNNKoptObjective);
+PETSC_EXTERN PetscErrorCode    PCKOPTGetObjective(PC, KGNNKoptObjective *);
+PETSC_EXTERN PetscErrorCode    PCKOPTSetDirectMaxIts(PC, PetscInt); /* -pc_kopt_direct_its */
+PETSC_EXTERN PetscErrorCode    PCKOPTGetDirectMaxIts(PC, PetscInt *);
+PETSC_EXTERN PetscErrorCode    PCKOPTSetDirectRtol(PC, PetscReal); /* -pc_kopt_direct_rtol */
+PETSC_EXTERN PetscErrorCode    PCKOPTGetDirectRtol(PC, PetscReal *);
+PETSC_EXTERN PetscErrorCode    PCKOPTSetExactMax(PC, PetscInt); /* -pc_kopt_exact_max */
+PETSC_EXTERN PetscErrorCode    PCKOPTGetExactMax(PC, PetscInt *);
+PETSC_EXTERN PetscErrorCode    PCKOPTSetProbes(PC, PetscInt); /* -pc_kopt_probes */
+PETSC_EXTERN PetscErrorCode    PCKOPTGetProbes(PC, PetscInt *);
 
 /* PCGNN: what it does when the network's factor fails its setup check (-pc_gnn_fallback) */
 typedef enum {
@@ -107,6 +124,9 @@ PETSC_EXTERN PetscErrorCode PCGNNGetCheck(PC, PetscBool *check, PetscReal *max);
 /* after PCSetUp: the factor in use and its K ratio to Jacobi (NaN when the check is off) */
 PETSC_EXTERN PetscErrorCode PCGNNGetFactorSource(PC, PCGNNFactorSource *, PetscReal *ratio);
 PETSC_EXTERN PetscErrorCode PCGNNGetFactor(PC, Mat *);
+/* -pc_gnn_refine N: N L-BFGS steps of K(L^-1 A L^-T) (PCKOPT's trace objective) from the network's factor */
+PETSC_EXTERN PetscErrorCode PCGNNSetRefine(PC, PetscInt);
+PETSC_EXTERN PetscErrorCode PCGNNGetRefine(PC, PetscInt *);
 
 /* The library's own IC(0) without shift on the pattern of tril(A) (PETSc does not expose
    its ICC factor's entries). *L is NULL and *failrow the failing row when a pivot is <= 0. */

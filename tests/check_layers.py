@@ -15,7 +15,7 @@ ALLOWED = {
     "io":      {"io", "model", "factor", "base", "api"},
     "pc":      {"pc", "factor", "model", "io", "base", "api"},
     "dataset": {"dataset", "pc", "io", "factor", "model", "base", "api"},
-    "train":   {"train", "dataset", "io", "model", "base", "api"},
+    "train":   {"train", "dataset", "io", "factor", "model", "base", "api"},
     "base":    {"base", "api"},
     "cli":     {"cli", "pc", "train", "dataset", "io", "factor", "model", "base", "api"},
     # the CUDA engine (lib/libkgnn-cuda.so): the model's engine table and kernel bodies only

@@ -259,6 +259,13 @@ error bad_missing_diagonal "Diagonal entry \(1-based row 3, column 3\) is not st
 error bad_matshell "matrix type shell does not give" $B -case shell
 error bad_dense_over_limit "n = 100 rows is above -pc_kopt_dense_max 50" $B -case dense_limit
 expect skip_symmetry_check "case=nonsymmetric reason=CONVERGED" $B -case nonsymmetric -pc_kopt_check_symmetric false -malloc_dump
+# -pc_kopt_objective trace (tests/test_kopt_direct): tr(L^-1 A L^-T) <= 0 at the start is a failed factor
+expect indefinite_trace "reason=DIVERGED_PC_FAILED iterations=0 pcfailed=1" $VG $B -case indefinite -pc_kopt_objective trace -malloc_dump
+expect indefinite_info_trace "K-optimal factor failed: the trace minimiser's start" $B -case indefinite -pc_kopt_objective trace -info :pc
+oneline kopt_direct_rtol_bad "-pc_kopt_direct_rtol must be in \[0, 1\), got 2" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type kopt -pc_kopt_direct_rtol 2
+expect kopt_trace_view "start: IC\(0\)" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type kopt -pc_kopt_objective trace -pc_kopt_direct_its 5 -ksp_view
+# -pc_gnn_refine: L-BFGS steps of the same objective from the network's factor, said by PCView
+expect gnn_refine_view "refined \\(-pc_gnn_refine 5\\): 5 L-BFGS steps" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_refine 5 -ksp_view
 for m in dense mumps selinv; do
   expect indefinite_$m "reason=DIVERGED_PC_FAILED iterations=0 pcfailed=1" $VG $B -case indefinite -pc_kopt_inverse $m -malloc_dump
   expect indefinite_info_$m "K-optimal factor failed: .*(row|column) [0-9]+" $B -case indefinite -pc_kopt_inverse $m -info :pc

@@ -1,13 +1,15 @@
 /* kgnn-bench: the paper's Figure 2 as a command. CG with IC(0) and with KOPT on every matrix
    of a list, b = ones, x0 = 0, rtol 1e-8 on the unpreconditioned residual, at most 10000
    iterations; per matrix the iterations, times, reasons, true residuals and the category. */
-static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out results.csv [--png figure2.png] [--shifted] [--gnn MODEL.h5] [--spectrum] [--only a,b] [--maxn N]\n"
+static const char help[] = "kgnn-bench --matrices MANIFEST.tsv|list.txt --out results.csv [--png figure2.png] [--shifted] [--gnn MODEL.h5] [--direct] [--spectrum] [--only a,b] [--maxn N]\n"
                            "  --spectrum adds the extreme eigenvalues and condition number of L^-1 A L^-T for both factors (SLEPc).\n"
                            "  IC(0) = PCICC with -pc_factor_shift_type none (the paper's); --shifted adds PETSc's default shifted ICC.\n"
                            "  --gnn adds PCGNN with that model, its own factor only (-pc_gnn_fallback none: a factor that fails PCGNN's\n"
                            "  setup check counts as DIVERGED_PC_FAILED), judged by the same rule, and a column comparing it with the\n"
                            "  better of IC(0) and PCKOPT.\n"
-                           "  Options of each solver take the prefixes ic0_, icc_, kopt_ and gnn_ (e.g. -kopt_pc_kopt_inverse mumps).\n"
+                           "  --direct adds PCKOPT with -pc_kopt_objective trace (K(L^-1 A L^-T) minimised by L-BFGS at setup; prefix\n"
+                           "  direct_), its column against the better of IC(0) and PCKOPT, and its setup time over PCKOPT's.\n"
+                           "  Options of each solver take the prefixes ic0_, icc_, kopt_, gnn_ and direct_ (e.g. -kopt_pc_kopt_inverse mumps).\n"
                            "Exit codes: 0 done (whatever the solvers did: see the CSV); 1 error (an unknown option, a bad value, an empty\n"
                            "  selection, a file that cannot be read: one line on stderr).\n";
 
@@ -22,6 +24,7 @@ static const KGNNCLIOption options[] = {
     {"-png", "figure2.png", "the bar chart (share/python/plot_categories.py)"},
     {"-shifted", NULL, "also PETSc's default shifted ICC (prefix icc_)"},
     {"-gnn", "MODEL.h5", "also PCGNN with this model, its own factor (prefix gnn_)"},
+    {"-direct", NULL, "also PCKOPT with -pc_kopt_objective trace (prefix direct_)"},
     {"-spectrum", NULL, "extreme eigenvalues of L^-1 A L^-T for both factors (SLEPc)"},
     {"-only", "a,b", "only these matrices (names of the list)"},
     {"-maxn", "N", "skip matrices with more rows"},
@@ -37,12 +40,12 @@ typedef struct {
   char      name[256];
   PetscInt  n;
   double    nnz;
-  Result    r[4];             /* ic0, kopt, shifted icc, gnn */
+  Result    r[5];             /* ic0, kopt, shifted icc, gnn, direct (PCKOPT's trace objective) */
   PetscReal lmin[2], lmax[2]; /* spectrum of L^-1 A L^-T: ic0, kopt (NaN: none) */
-  char      category[32], gnn_category[32];
+  char      category[32], gnn_category[32], direct_category[32];
 } Row;
 
-static const char *methods[4] = {"ic0", "kopt", "icc", "gnn"};
+static const char *methods[5] = {"ic0", "kopt", "icc", "gnn", "direct"};
 static char        gnn_model[PETSC_MAX_PATH_LEN]; /* --gnn */
 
 /* the CG solver of method m, its options read under the prefix <method>_ */
@@ -58,7 +61,11 @@ static PetscErrorCode MakeSolver(int m, KSP *ksp)
   PetscCall(KGNNCGSetDefaults(*ksp));
   PetscCall(KSPGetPC(*ksp, &pc));
   if (m == 1) PetscCall(PCSetType(pc, PCKOPT));
-  else if (m == 3) { /* the network's factor alone: no fallback to judge it by */ PetscCall(PCSetType(pc, PCGNN));
+  else if (m == 4) {
+    PetscCall(PCSetType(pc, PCKOPT));
+    PetscCall(PCKOPTSetObjective(pc, KGNN_KOPT_OBJECTIVE_TRACE));
+  } else if (m == 3) { /* the network's factor alone: no fallback to judge it by */
+    PetscCall(PCSetType(pc, PCGNN));
     if (gnn_model[0]) PetscCall(PCGNNSetModel(pc, gnn_model));
     PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE));
   } else {
@@ -148,10 +155,11 @@ static const char *Reason(const Result *r)
   return r->error ? "ERROR" : KSPConvergedReasons[r->cg.reason];
 }
 
-/* PCGNN against the better of IC(0) and PCKOPT on a matrix (the same true-residual rule) */
-static const char *GNNCategory(const Row *w)
+/* PCGNN (m = 3) or the trace objective (m = 4) against the better of IC(0) and PCKOPT on a
+   matrix (the same true-residual rule); the categories are named gnn_* for either */
+static const char *GNNCategory(const Row *w, int m)
 {
-  const Result *g = &w->r[3], *ic = &w->r[0], *ko = &w->r[1];
+  const Result *g = &w->r[m], *ic = &w->r[0], *ko = &w->r[1];
   PetscInt      best = PETSC_MAX_INT;
   if (ic->cg.converged) best = PetscMin(best, ic->cg.its);
   if (ko->cg.converged) best = PetscMin(best, ko->cg.its);
@@ -161,9 +169,10 @@ static const char *GNNCategory(const Row *w)
 }
 
 /* the methods run: ic0, kopt, then the optional ones */
+static PetscBool direct; /* --direct */
 static PetscBool Runs(int m, PetscBool shifted, PetscBool gnn)
 {
-  return m < 2 || (m == 2 && shifted) || (m == 3 && gnn);
+  return m < 2 || (m == 2 && shifted) || (m == 3 && gnn) || (m == 4 && direct);
 }
 
 /* the CSV, rewritten after each matrix atomically (KGNNAtomicOpen), so a run that is stopped
@@ -176,13 +185,13 @@ static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows,
   PetscFunctionBegin;
   PetscCall(KGNNAtomicOpen(out, tmp, sizeof(tmp), &f));
   fprintf(f, "name,n,nnz");
-  for (int m = 0; m < 4; m++)
+  for (int m = 0; m < 5; m++)
     if (Runs(m, shifted, gnn)) fprintf(f, ",%s_iterations,%s_setup_s,%s_solve_s,%s_reason,%s_relres,%s_converged", methods[m], methods[m], methods[m], methods[m], methods[m], methods[m]);
   if (spectrum) fprintf(f, ",ic0_lmin,ic0_lmax,ic0_cond,kopt_lmin,kopt_lmax,kopt_cond");
-  fprintf(f, ",category%s\n", gnn ? ",gnn_category" : "");
+  fprintf(f, ",category%s%s\n", gnn ? ",gnn_category" : "", direct ? ",direct_category" : "");
   for (PetscInt k = 0; k < nrows; k++) {
     fprintf(f, "%s,%d,%.0f", rows[k].name, (int)rows[k].n, rows[k].nnz);
-    for (int m = 0; m < 4; m++) {
+    for (int m = 0; m < 5; m++) {
       const Result *r = &rows[k].r[m];
       if (Runs(m, shifted, gnn)) fprintf(f, ",%d,%.6g,%.6g,%s,%.3e,%d", (int)r->cg.its, r->cg.setup, r->cg.solve, Reason(r), (double)r->cg.relres, (int)r->cg.converged);
     }
@@ -190,6 +199,7 @@ static PetscErrorCode WriteCSV(const char *out, const Row *rows, PetscInt nrows,
       for (int m = 0; m < 2; m++) fprintf(f, ",%.6e,%.6e,%.6e", (double)rows[k].lmin[m], (double)rows[k].lmax[m], (double)(rows[k].lmax[m] / rows[k].lmin[m]));
     fprintf(f, ",%s", rows[k].category);
     if (gnn) fprintf(f, ",%s", rows[k].gnn_category);
+    if (direct) fprintf(f, ",%s", rows[k].direct_category);
     fprintf(f, "\n");
   }
   PetscCall(KGNNAtomicClose(&f, tmp, out));
@@ -215,6 +225,22 @@ static void PrintMarkdown(FILE *f, const Row *rows, PetscInt nrows, const char *
       PetscInt cnt = 0;
       for (PetscInt k = 0; k < nrows; k++) cnt += !strcmp(rows[k].gnn_category, gnn_cats[c]);
       fprintf(f, "| %s | %d |\n", gnn_cats[c], (int)cnt);
+    }
+  }
+  if (direct) {
+    fprintf(f, "\n| trace objective (PCKOPT -pc_kopt_objective trace) against the better of IC(0) and KOPT | matrices |\n|---|---|\n");
+    for (int c = 0; c < 6; c++) {
+      PetscInt cnt = 0;
+      for (PetscInt k = 0; k < nrows; k++) cnt += !strcmp(rows[k].direct_category, gnn_cats[c]);
+      fprintf(f, "| %s | %d |\n", gnn_cats[c], (int)cnt);
+    }
+    fprintf(f, "\n| matrix | n | IC(0) | KOPT | trace objective | category | setup / KOPT's |\n|---|---|---|---|---|---|---|\n");
+    for (PetscInt k = 0; k < nrows; k++) {
+      char a[64], b[64], d[64];
+      Cell(&rows[k].r[0], a, sizeof(a));
+      Cell(&rows[k].r[1], b, sizeof(b));
+      Cell(&rows[k].r[4], d, sizeof(d));
+      fprintf(f, "| %s | %d | %s | %s | %s | %s | %.3g |\n", rows[k].name, (int)rows[k].n, a, b, d, rows[k].direct_category, rows[k].r[1].cg.setup > 0 ? rows[k].r[4].cg.setup / rows[k].r[1].cg.setup : NAN);
     }
   }
   fprintf(f, "\n| matrix | n | nnz | IC(0) iterations | KOPT iterations |%s category |\n|---|---|---|---|---|%s---|\n", gnn ? " PCGNN iterations |" : "", gnn ? "---|" : "");
@@ -279,6 +305,7 @@ static PetscErrorCode Run(void)
     PetscCall(PetscTestFile(gnn_model, 'r', &flg));
     PetscCheck(flg, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "--gnn %s: no such model file", gnn_model);
   }
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-direct", &direct, NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-spectrum", &spectrum, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-maxn", &maxn, NULL));
   PetscCheck(maxn >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "--maxn %" PetscInt_FMT ": need at least 1 row", maxn);
@@ -303,24 +330,52 @@ static PetscErrorCode Run(void)
       PetscCall(MatDestroy(&A));
       continue;
     }
-    for (int m = 0; m < 4; m++)
+    for (int m = 0; m < 5; m++)
       if (Runs(m, shifted, gnn)) PetscCall(RunMethod(A, m, &w->r[m]));
     if (spectrum) PetscCall(Spectra(A, w));
     PetscCall(MatDestroy(&A));
     PetscCall(PetscStrncpy(w->category, KGNNCategory(&w->r[0].cg, &w->r[1].cg), sizeof(w->category)));
-    if (gnn) PetscCall(PetscStrncpy(w->gnn_category, GNNCategory(w), sizeof(w->gnn_category)));
+    if (gnn) PetscCall(PetscStrncpy(w->gnn_category, GNNCategory(w, 3), sizeof(w->gnn_category)));
+    if (direct) PetscCall(PetscStrncpy(w->direct_category, GNNCategory(w, 4), sizeof(w->direct_category)));
     for (int c = 0; c < 6; c++)
       if (!strcmp(w->category, cats[c])) count[c]++;
     ndone++;
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "[%d/%d] %-16s n=%-6d nnz=%-8.0f IC(0) %5d its %-22s relres %.1e %.2es | KOPT %5d its %-22s relres %.1e %.2es | %s\n", (int)k + 1, (int)nrows, w->name, (int)w->n, w->nnz, (int)w->r[0].cg.its,
                           Reason(&w->r[0]), (double)w->r[0].cg.relres, w->r[0].cg.setup + w->r[0].cg.solve, (int)w->r[1].cg.its, Reason(&w->r[1]), (double)w->r[1].cg.relres, w->r[1].cg.setup + w->r[1].cg.solve, w->category));
     if (gnn) PetscCall(PetscPrintf(PETSC_COMM_SELF, "        PCGNN %5d its %-22s relres %.1e %.2es | %s\n", (int)w->r[3].cg.its, Reason(&w->r[3]), (double)w->r[3].cg.relres, w->r[3].cg.setup + w->r[3].cg.solve, w->gnn_category));
+    if (direct)
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "        trace objective %5d its %-22s relres %.1e setup %.2es (%.3g x KOPT's) | %s\n", (int)w->r[4].cg.its, Reason(&w->r[4]), (double)w->r[4].cg.relres, w->r[4].cg.setup,
+                            w->r[1].cg.setup > 0 ? w->r[4].cg.setup / w->r[1].cg.setup : NAN, w->direct_category));
     PetscCall(WriteCSV(out, done, ndone, shifted, gnn, spectrum));
   }
   PetscCall(PetscTime(&t1));
   PetscCheck(ndone > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no matrix run: every matrix selected has more than --maxn %" PetscInt_FMT " rows; nothing written to %s", maxn, out);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "\n%d matrices in %.0f s (converged = KSP reason > 0 and true relative residual < 1e-6)\n", (int)ndone, t1 - t0));
   for (int c = 0; c < 6; c++) PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-28s %d\n", words[c], (int)count[c]));
+  if (direct && ndone) { /* issue 12's claim: no more iterations than the better of IC(0) and KOPT */
+    PetscInt   cnt[6] = {0}, within2 = 0, nr = 0, judged = 0;
+    PetscReal *ratio;
+    PetscCall(PetscMalloc1(ndone, &ratio));
+    for (PetscInt k = 0; k < ndone; k++) {
+      const Row *w = &done[k];
+      for (int c = 0; c < 6; c++) cnt[c] += !strcmp(w->direct_category, gnn_cats[c]);
+      if (strcmp(w->direct_category, "all_failed")) judged++;
+      if (!strcmp(w->direct_category, "gnn_more")) {
+        PetscInt best = PETSC_MAX_INT;
+        if (w->r[0].cg.converged) best = PetscMin(best, w->r[0].cg.its);
+        if (w->r[1].cg.converged) best = PetscMin(best, w->r[1].cg.its);
+        if (w->r[4].cg.its <= best + 2) within2++;
+      }
+      if (!w->r[1].error && !w->r[4].error && w->r[1].cg.setup > 0) ratio[nr++] = w->r[4].cg.setup / w->r[1].cg.setup;
+    }
+    PetscCall(PetscSortReal(nr, ratio));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  trace objective against the better of IC(0) and KOPT: only %d, fewer %d, equal %d, more %d (%d of them within 2), failed %d, all failed %d;\n", (int)cnt[0], (int)cnt[1], (int)cnt[2], (int)cnt[3],
+                          (int)within2, (int)cnt[4], (int)cnt[5]));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  not more on %d of %d matrices where one converges (%.0f%%), within 2 iterations on %d (%.0f%%); setup / KOPT's setup: median %.3g, range %.3g-%.3g\n", (int)(cnt[0] + cnt[1] + cnt[2]), (int)judged,
+                          judged ? 100.0 * (cnt[0] + cnt[1] + cnt[2]) / judged : 0.0, (int)(cnt[0] + cnt[1] + cnt[2] + within2), judged ? 100.0 * (cnt[0] + cnt[1] + cnt[2] + within2) / judged : 0.0,
+                          nr ? (double)(nr % 2 ? ratio[nr / 2] : 0.5 * (ratio[nr / 2 - 1] + ratio[nr / 2])) : NAN, nr ? (double)ratio[0] : NAN, nr ? (double)ratio[nr - 1] : NAN));
+    PetscCall(PetscFree(ratio));
+  }
   if (ndone) {
     PetscCall(WriteCSV(out, done, ndone, shifted, gnn, spectrum));
     PetscCall(WriteMarkdown(out, done, ndone, cats, count, gnn));

@@ -5,6 +5,7 @@
 #define KGNN_FACTOR_H
 
 #include "../kgnn_impl.h"
+#include <stdint.h>
 
 /* src/factor/factor.c: L, applied as (L L^T)^-1 through trisolve.c's unit form. L is either
    held by the factor itself (own: KGNNPCSetFactor) or by the PC that computes its values in
@@ -68,5 +69,54 @@ PETSC_INTERN void KGNNLowerFromA(KGNNLower *L, const PetscInt *edge_of, const Pe
 /* the Jacobi factor diag(A)^1/2: J's pattern (the diagonal only), then its values */
 PETSC_INTERN PetscErrorCode KGNNLowerDiagonalCreate(PetscInt n, KGNNLower *J);
 PETSC_INTERN void           KGNNLowerJacobi(KGNNLower *J, const KGNNLower *L, const PetscInt *edge_of, const PetscScalar *aval);
+
+/* kaporin_trace.c: log K(L^T A^-1 L) and log K(L^-1 A L^-T) (Kaporin's K, the paper's Eq. 3) on
+   the values l of L on a CSR pattern (rows ascending, the diagonal each row's last entry), with
+   their exact gradients. The pattern's column view, borrowed rowptr and colidx: */
+typedef struct {
+  PetscInt        n, nnz;
+  const PetscInt *rowptr, *colidx;          /* L's CSR pattern (not owned) */
+  PetscInt       *diag;                     /* position of L_ii */
+  PetscInt       *colptr, *colpos, *colrow; /* column j: CSR positions and rows of its entries, diagonal first */
+  PetscInt       *bptr;                     /* B_j = A^-1(s_j, s_j), k_j x k_j column-major, at B + bptr[j] */
+} KGNNKaporinPattern;
+PETSC_INTERN PetscErrorCode KGNNKaporinPatternCreate(PetscInt n, const PetscInt *rowptr, const PetscInt *colidx, KGNNKaporinPattern *);
+PETSC_INTERN PetscErrorCode KGNNKaporinPatternDestroy(KGNNKaporinPattern *);
+PETSC_INTERN void           KGNNKaporinBlocksFromDense(const KGNNKaporinPattern *, const PetscReal *Ainv, PetscReal *B);
+PETSC_INTERN PetscReal      KGNNKaporinInverseLoss(const KGNNKaporinPattern *, const PetscReal *B, const PetscReal *l, PetscReal logdetA, PetscReal *dl);
+PETSC_INTERN PetscErrorCode KGNNKaporinTraceLoss(const KGNNKaporinPattern *, const PetscInt *arow, const PetscInt *acol, const PetscReal *aval, const PetscReal *l, PetscInt nprobe, const PetscReal *z, PetscReal logdetA, PetscReal *loss,
+                                                 PetscReal *dl);
+
+/* kopt_direct.c: PCKOPT's -pc_kopt_objective trace, the minimiser of K(L^-1 A L^-T) over L's
+   values by L-BFGS; A symmetric in CSR (both triangles), best with a unit diagonal */
+typedef enum {
+  KGNN_DIRECT_START_IC0,         /* IC(0) of A */
+  KGNN_DIRECT_START_SHIFTED_IC0, /* IC(0) of A + shift diag(A) */
+  KGNN_DIRECT_START_JACOBI,      /* diag(A)^1/2 */
+  KGNN_DIRECT_START_KOPT,        /* PCKOPT's factor (Algorithm 1), where IC(0) breaks down */
+  KGNN_DIRECT_START_GIVEN        /* the caller's L (PCGNN's refinement) */
+} KGNNDirectStart;
+typedef struct {
+  PetscInt  maxits;    /* L-BFGS iterations */
+  PetscReal rtol;      /* stop when a step lowers K by less than this fraction */
+  PetscInt  exact_max; /* exact trace up to this many rows */
+  PetscInt  nprobe;    /* Hutchinson probes above it */
+  uint64_t  seed;      /* of the probes */
+  PetscInt  memory;    /* L-BFGS pairs kept */
+} KGNNDirectOptions;
+typedef struct {
+  KGNNDirectStart start;
+  PetscReal       shift;       /* of the shifted IC(0) */
+  PetscInt        its, nevals; /* iterations, evaluations of f and its gradient */
+  PetscBool       exact;       /* exact trace, else Hutchinson */
+  PetscBool       converged;   /* stopped by rtol (or a flat line search), not by maxits */
+  PetscReal       f0, f;       /* log K(L^-1 A L^-T) - (1/n) log det A, at the start and the end */
+  PetscInt        fail;        /* >= 0: unusable start (the 0-based column, or n: f not finite) */
+} KGNNDirectInfo;
+PETSC_INTERN PetscErrorCode KGNNTraceStart(const KGNNCSR *A, KGNNLower *L, KGNNDirectInfo *);
+PETSC_INTERN PetscErrorCode KGNNTraceMinimize(const KGNNCSR *A, KGNNLower *L, const KGNNDirectOptions *, KGNNDirectInfo *);
+/* f (nprobe <= 0: exact) and, g not NULL, its gradient in the variables (L_ij off the diagonal, log L_ii on it), CSC order */
+PETSC_INTERN PetscErrorCode KGNNTraceObjective(const KGNNCSR *A, const KGNNLower *L, PetscInt nprobe, uint64_t seed, PetscReal *f, PetscReal *g);
+PETSC_INTERN void           KGNNTraceProbes(PetscInt n, PetscInt nprobe, uint64_t seed, PetscReal *z);
 
 #endif

@@ -32,6 +32,11 @@ typedef struct {
   char              why[256];         /* why the network's factor was not used ("" if it was) */
 
   PetscLogDouble t_graph, t_inference, t_assembly, t_check, t_fallback; /* t_check: the network's factor's */
+  /* -pc_gnn_refine N: N L-BFGS steps of K(L^-1 A L^-T) from the network's factor (issue 12) */
+  PetscInt       refine;
+  KGNNDirectInfo rinfo;
+  PetscBool      refined;
+  PetscLogDouble t_refine;
 } PC_GNN;
 
 const char *const PCGNNFallbacks[]     = {"none", "ic0", "jacobi", "PCGNNFallback", "PCGNN_FALLBACK_", NULL};
@@ -195,6 +200,44 @@ static PetscErrorCode PCGNNChoose(PC pc, const KGNNCSR *A)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -pc_gnn_refine: N steps of PCKOPT's trace-objective minimiser (src/factor/kopt_direct.c,
+   L-BFGS on D^-1/2 A D^-1/2, exact trace up to 3000 rows, else 64 fixed probes) from the network's
+   factor. Column j of L times sign(L_jj) first (L L^T unchanged), so the diagonal the minimiser
+   takes logarithms of is positive; rows then scaled to D^-1/2 L and back. */
+static PetscErrorCode PCGNNRefine(PC pc, const KGNNCSR *A)
+{
+  PC_GNN           *g   = (PC_GNN *)pc->data;
+  const PetscInt    n   = A->n;
+  KGNNDirectOptions opt = {g->refine, 0, 3000, 64, 20261203, 10};
+  KGNNCSR           As  = *A;
+  PetscScalar      *sv;
+  PetscReal        *sq;
+  KGNNLower        *L = &g->L;
+  PetscLogDouble    t0, t1;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscMalloc2(n, &sq, A->rowptr[n], &sv));
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1]; p++)
+      if (A->colidx[p] == i) sq[i] = PetscSqrtReal(PetscRealPart(A->val[p])); /* positive: KGNNCheckSPDInput */
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1]; p++) sv[p] = A->val[p] / (sq[i] * sq[A->colidx[p]]);
+  As.val = sv;
+  for (PetscInt j = 0; j < n; j++) {
+    PetscReal sgn = PetscRealPart(L->val[L->colptr[j]]) < 0 ? -1 : 1;
+    for (PetscInt p = L->colptr[j]; p < L->colptr[j + 1]; p++) L->val[p] *= sgn / sq[L->rowidx[p]];
+  }
+  PetscCall(KGNNTraceMinimize(&As, L, &opt, &g->rinfo)); /* L unchanged when it fails */
+  for (PetscInt p = 0; p < L->colptr[n]; p++) L->val[p] *= sq[L->rowidx[p]];
+  PetscCall(PetscFree2(sq, sv));
+  g->refined = g->rinfo.fail < 0 ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(PetscTime(&t1));
+  g->t_refine = t1 - t0;
+  PetscCall(PetscInfo(pc, "PCGNN refine: %" PetscInt_FMT " L-BFGS steps, K / K(Jacobi) %g -> %g%s\n", g->rinfo.its, (double)PetscExpReal(g->rinfo.f0), (double)PetscExpReal(g->rinfo.f), g->refined ? "" : " (failed: the network's factor kept)"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static const KGNNLower *PCGNNActive(PC_GNN *g)
 {
   return g->source == PCGNN_FACTOR_JACOBI ? &g->J : &g->L;
@@ -259,6 +302,9 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   PetscCall(PetscTime(&t2));
   PetscCall(PetscLogEventBegin(KGNN_GNN_Assembly, pc, 0, 0, 0));
   PetscCall(PCGNNChoose(pc, &A));
+  g->refined  = PETSC_FALSE;
+  g->t_refine = 0;
+  if (!KGNNFactorFailed(&g->F) && g->source == PCGNN_FACTOR_NETWORK && g->refine > 0) PetscCall(PCGNNRefine(pc, &A));
   if (!KGNNFactorFailed(&g->F)) {
     PetscCall(KGNNFactorSetUp(&g->F, PCGNNActive(g), &bad));
     /* cannot happen after the checks above; kept so that no unusable factor is ever applied */
@@ -274,7 +320,7 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   PetscCall(PetscTime(&t3));
   g->t_graph     = t1 - t0;
   g->t_inference = t2 - t1;
-  g->t_assembly  = t3 - t2 - g->t_check - g->t_fallback;
+  g->t_assembly  = t3 - t2 - g->t_check - g->t_fallback - g->t_refine;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -327,6 +373,9 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: graph %.3g s, inference %.3g s, factor assembly %.3g s, check %.3g s (%.2g%% of the setup), fallback %.3g s\n", g->t_graph, g->t_inference, g->t_assembly, g->t_check,
                                      100 * g->t_check / PetscMax(g->t_graph + g->t_inference + g->t_assembly + g->t_check + g->t_fallback, 1e-300), g->t_fallback));
     if (g->source == PCGNN_FACTOR_NETWORK) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: the network's (K ratio to Jacobi %g)\n", (double)g->ratio_net));
+    if (g->source == PCGNN_FACTOR_NETWORK && g->refine > 0)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  refined (-pc_gnn_refine %" PetscInt_FMT "): %" PetscInt_FMT " L-BFGS steps of K(L^-1 A L^-T), K / K(Jacobi) %g -> %g, %.3g s%s\n", g->refine, g->rinfo.its, (double)PetscExpReal(g->rinfo.f0),
+                                       (double)PetscExpReal(g->rinfo.f), g->t_refine, g->refined ? "" : " (FAILED: the network's factor kept)"));
     else {
       PetscCall(PetscViewerASCIIPrintf(viewer, "  the network's factor was not used: %s\n", g->why));
       if (g->source == PCGNN_FACTOR_IC0) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: FALLBACK IC(0) of A + %g diag(A) (K ratio to Jacobi %g)\n", (double)g->shift, (double)g->ratio));
@@ -363,6 +412,11 @@ static PetscErrorCode PCSetFromOptions_GNN(PC pc, PetscOptionItems PetscOptionsO
   PetscCall(PetscOptionsBool("-pc_gnn_check", "Check the factor at setup (K ratio to Jacobi)", "PCGNNSetCheck", check, &check, NULL));
   PetscCall(PetscOptionsReal("-pc_gnn_check_max", "Largest K(L^-1 A L^-T) / K(Jacobi) accepted", "PCGNNSetCheck", cmax, &cmax, NULL));
   PetscCall(PCGNNSetCheck(pc, check, cmax));
+  {
+    PetscInt nr = g->refine;
+    PetscCall(PetscOptionsInt("-pc_gnn_refine", "L-BFGS steps of K(L^-1 A L^-T) from the network's factor (0: none)", "PCGNNSetRefine", nr, &nr, &flg));
+    if (flg) PetscCall(PCGNNSetRefine(pc, nr));
+  }
   PetscCall(PetscOptionsName("-pc_gnn_view_factor", "View L after each setup (viewer, e.g. binary:L.bin)", "PCGNNGetFactor", NULL));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -461,6 +515,20 @@ static PetscErrorCode PCGNNGetFactor_GNN(PC pc, Mat *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode PCGNNSetRefine_GNN(PC pc, PetscInt nr)
+{
+  PetscFunctionBegin;
+  PetscCheck(nr >= 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "-pc_gnn_refine must be >= 0, got %" PetscInt_FMT, nr);
+  ((PC_GNN *)pc->data)->refine = nr;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCGNNGetRefine_GNN(PC pc, PetscInt *nr)
+{
+  PetscFunctionBegin;
+  *nr = ((PC_GNN *)pc->data)->refine;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode PCReset_GNN(PC pc)
 {
   PetscFunctionBegin;
@@ -468,8 +536,8 @@ static PetscErrorCode PCReset_GNN(PC pc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const char *const gnn_methods[] = {"PCGNNSetModel_C", "PCGNNGetModel_C", "PCGNNSetDiagShift_C",    "PCGNNGetDiagShift_C", "PCGNNSetFallback_C", "PCGNNGetFallback_C",
-                                          "PCGNNSetCheck_C", "PCGNNGetCheck_C", "PCGNNGetFactorSource_C", "PCGNNGetFactor_C",    "PCGNNSetScale_C",    "PCGNNGetScale_C"};
+static const char *const gnn_methods[] = {"PCGNNSetModel_C", "PCGNNGetModel_C",        "PCGNNSetDiagShift_C", "PCGNNGetDiagShift_C", "PCGNNSetFallback_C", "PCGNNGetFallback_C", "PCGNNSetCheck_C",
+                                          "PCGNNGetCheck_C", "PCGNNGetFactorSource_C", "PCGNNGetFactor_C",    "PCGNNSetScale_C",     "PCGNNGetScale_C",    "PCGNNSetRefine_C",   "PCGNNGetRefine_C"};
 
 static PetscErrorCode PCDestroy_GNN(PC pc)
 {
@@ -543,6 +611,8 @@ PetscErrorCode PCCreate_GNN(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetCheck_C", PCGNNGetCheck_GNN));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetFactorSource_C", PCGNNGetFactorSource_GNN));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetFactor_C", PCGNNGetFactor_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetRefine_C", PCGNNSetRefine_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetRefine_C", PCGNNGetRefine_GNN));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -629,5 +699,19 @@ PetscErrorCode PCGNNGetFactor(PC pc, Mat *L)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
   PetscUseMethod(pc, "PCGNNGetFactor_C", (PC, Mat *), (pc, L));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCGNNSetRefine(PC pc, PetscInt nr)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCGNNSetRefine_C", (PC, PetscInt), (pc, nr));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCGNNGetRefine(PC pc, PetscInt *nr)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCGNNGetRefine_C", (PC, PetscInt *), (pc, nr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -28,10 +28,21 @@ typedef struct {
 
   PetscLogDouble t_symbolic, t_inverse, t_columns;
   PetscInt       nsymbolic, nnumeric;
+
+  /* -pc_kopt_objective trace (src/factor/kopt_direct.c) */
+  KGNNKoptObjective objective;
+  PetscInt          direct_its, exact_max, nprobe;
+  PetscReal         direct_rtol;
+  KGNNLower         T;     /* its L */
+  KGNNDirectInfo    dinfo; /* how the last setup went */
+  PetscBool         have_direct;
+  PetscLogDouble    t_start, t_direct;
 } PC_KOPT;
 
-const char *const KGNNInverseMethods[] = {"auto", "dense", "mumps", "selinv", "KGNNInverseMethod", "KGNN_INVERSE_", NULL};
-const char *const KGNNPatternTypes[]   = {"tril", "level", "power", "KGNNPatternType", "KGNN_PATTERN_", NULL};
+const char *const        KGNNInverseMethods[] = {"auto", "dense", "mumps", "selinv", "KGNNInverseMethod", "KGNN_INVERSE_", NULL};
+const char *const        KGNNPatternTypes[]   = {"tril", "level", "power", "KGNNPatternType", "KGNN_PATTERN_", NULL};
+const char *const        KGNNKoptObjectives[] = {"kaporin", "trace", "KGNNKoptObjective", "KGNN_KOPT_OBJECTIVE_", NULL};
+static const char *const DirectStarts[]       = {"IC(0)", "shifted IC(0)", "Jacobi", "PCKOPT's K(L^T A^-1 L)-optimal factor", "given"};
 
 static PetscErrorCode PCKOPTResetSymbolic(PC_KOPT *kopt)
 {
@@ -230,6 +241,82 @@ static PetscErrorCode PCKOPTColumns(PC pc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Where IC(0) breaks down, the trace minimiser starts from Algorithm 1's factor of As (the issue's
+   "else from PCKOPT's factor"): a shifted IC(0) is a poor start on the matrices where IC(0) fails
+   (kgnn-bench --direct: bcsstk19, nos2 needed 1.6x and 3x PCKOPT's iterations from it). If
+   Algorithm 1 fails too, the shifted IC(0) or Jacobi start stays and the failure is forgotten. */
+static PetscErrorCode PCKOPTTraceStartKopt(PC pc, const KGNNCSR *As)
+{
+  PC_KOPT          *kopt = (PC_KOPT *)pc->data;
+  KGNNInverseMethod m;
+  PetscInt          fail = -1;
+
+  PetscFunctionBegin;
+  PetscCall(PCKOPTChooseMethod(kopt, As->n, &m));
+  PetscCall(PCKOPTSymbolic(pc, kopt->As, As, m));
+  PetscCall(PCKOPTInverse(pc, kopt->As));
+  if (!KGNNFactorFailed(&kopt->F)) PetscCall(KGNNKoptColumns(&kopt->S, kopt->Pval, &fail));
+  if (!KGNNFactorFailed(&kopt->F) && fail < 0) {
+    const KGNNLower *K    = &kopt->S.L;
+    PetscBool        same = (PetscBool)(K->n == kopt->T.n && K->colptr[K->n] == kopt->T.colptr[kopt->T.n]);
+    for (PetscInt p = 0; same && p < K->colptr[K->n]; p++) same = (PetscBool)(K->rowidx[p] == kopt->T.rowidx[p] && !PetscIsInfOrNanScalar(K->val[p]));
+    if (same) {
+      PetscCall(PetscArraycpy(kopt->T.val, K->val, K->colptr[K->n]));
+      kopt->dinfo.start = KGNN_DIRECT_START_KOPT;
+    }
+  } else PetscCall(PetscInfo(pc, "trace objective: Algorithm 1 fails too; the start stays %s\n", DirectStarts[kopt->dinfo.start]));
+  KGNNFactorBegin(&kopt->F);
+  PetscCall(PCSetFailedReason(pc, PC_NOERROR));
+  PetscCall(PCKOPTResetSymbolic(kopt));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -pc_kopt_objective trace: L on tril(A) minimising K(L^-1 A L^-T), by L-BFGS on D^-1/2 A D^-1/2
+   (always: K is invariant under the scaling but L-BFGS is not, and the issue's finding was on the
+   Jacobi-scaled matrix), from IC(0), shifted IC(0) or Jacobi; L = D^1/2 L' as in PCKOPTUnscale */
+static PetscErrorCode PCKOPTSetUpTrace(PC pc, Mat Aseq)
+{
+  PC_KOPT           *kopt = (PC_KOPT *)pc->data;
+  KGNNCSR            As;
+  KGNNDirectOptions  opt = {kopt->direct_its, kopt->direct_rtol, kopt->exact_max, kopt->nprobe, 20261203, 10};
+  const PetscScalar *d;
+  PetscInt           fail;
+  PetscLogDouble     t0, t1, t2;
+
+  PetscFunctionBegin;
+  PetscCheck(kopt->pattern == KGNN_PATTERN_TRIL, PetscObjectComm((PetscObject)pc), PETSC_ERR_SUP, "-pc_kopt_objective trace works on the pattern of tril(A) only, not -pc_kopt_pattern %s:%" PetscInt_FMT, KGNNPatternTypes[kopt->pattern], kopt->level);
+  PetscCall(PCKOPTResetSymbolic(kopt));
+  PetscCall(KGNNLowerDestroy(&kopt->T));
+  kopt->have_direct = PETSC_FALSE;
+  PetscCall(PetscTime(&t0));
+  PetscCall(PCKOPTScale(kopt, Aseq, PETSC_FALSE));
+  kopt->scaled = PETSC_TRUE;
+  PetscCall(KGNNMatGetCSR(kopt->As, &As));
+  PetscCall(KGNNLowerCreateFromCSR(&As, PETSC_FALSE, &kopt->T));
+  PetscCall(KGNNTraceStart(&As, &kopt->T, &kopt->dinfo));
+  if (kopt->dinfo.start != KGNN_DIRECT_START_IC0) PetscCall(PCKOPTTraceStartKopt(pc, &As));
+  PetscCall(PetscTime(&t1));
+  PetscCall(KGNNTraceMinimize(&As, &kopt->T, &opt, &kopt->dinfo));
+  PetscCall(PetscTime(&t2));
+  PetscCall(KGNNMatRestoreCSR(kopt->As, &As));
+  kopt->have_direct = PETSC_TRUE;
+  kopt->t_start     = t1 - t0;
+  kopt->t_direct    = t2 - t1;
+  kopt->nnumeric++;
+  PetscCall(PetscInfo(pc, "trace objective: start %s, log K/K_Jacobi %g -> %g in %" PetscInt_FMT " L-BFGS iterations (%" PetscInt_FMT " evaluations)\n", DirectStarts[kopt->dinfo.start], (double)kopt->dinfo.f0, (double)kopt->dinfo.f, kopt->dinfo.its,
+                      kopt->dinfo.nevals));
+  if (kopt->dinfo.fail >= 0) {
+    PetscCall(PCKOPTFail(pc, "the trace minimiser's start has a non-positive diagonal, or tr(L^-1 A L^-T) is not positive and finite (A not positive definite); column (n + 1: the trace)", kopt->dinfo.fail));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(VecGetArrayRead(kopt->sqd, &d));
+  for (PetscInt p = 0; p < kopt->T.colptr[kopt->T.n]; p++) kopt->T.val[p] *= d[kopt->T.rowidx[p]];
+  PetscCall(VecRestoreArrayRead(kopt->sqd, &d));
+  PetscCall(KGNNFactorSetUp(&kopt->F, &kopt->T, &fail));
+  if (fail >= 0) PetscCall(PCKOPTFail(pc, "zero or non-finite diagonal of L in column", fail));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode PCSetUp_KOPT(PC pc)
 {
   PC_KOPT          *kopt = (PC_KOPT *)pc->data;
@@ -243,6 +330,14 @@ static PetscErrorCode PCSetUp_KOPT(PC pc)
   PetscCall(KGNNMatGetSeqAIJ(pc, pc->pmat, &Aseq));
   PetscCall(KGNNMatGetCSR(Aseq, &A));
   PetscCall(KGNNCheckSPDInput(Aseq, &A, kopt->check_symmetric, kopt->symmetric_tol));
+  if (kopt->objective == KGNN_KOPT_OBJECTIVE_TRACE) {
+    PetscCall(KGNNMatRestoreCSR(Aseq, &A));
+    PetscCall(PCKOPTSetUpTrace(pc, Aseq));
+    PetscCall(MatDestroy(&Aseq));
+    if (!KGNNFactorFailed(&kopt->F)) PetscCall(KGNNFactorViewFromOptions(pc, "-pc_kopt_view_factor", &kopt->F));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  kopt->have_direct = PETSC_FALSE;
   PetscCall(PCKOPTChooseMethod(kopt, A.n, &m));
   reuse = (pc->setupcalled && pc->flag == SAME_NONZERO_PATTERN && kopt->have_symbolic && kopt->chosen == m && kopt->S.L.n == A.n && kopt->scaled == kopt->diagonal_scale && kopt->pattern_used == kopt->pattern && kopt->level_used == kopt->level)
               ? PETSC_TRUE
@@ -293,6 +388,8 @@ static PetscErrorCode PCReset_KOPT(PC pc)
 
   PetscFunctionBegin;
   PetscCall(PCKOPTResetSymbolic(kopt));
+  PetscCall(KGNNLowerDestroy(&kopt->T));
+  kopt->have_direct = PETSC_FALSE;
   PetscCall(MatDestroy(&kopt->As));
   PetscCall(VecDestroy(&kopt->sqd));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -336,6 +433,22 @@ static PetscErrorCode PCView_KOPT(PC pc, PetscViewer viewer)
   PetscFunctionBegin;
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &iascii));
   if (!iascii) PetscFunctionReturn(PETSC_SUCCESS);
+  if (kopt->objective == KGNN_KOPT_OBJECTIVE_TRACE) {
+    PetscCall(PetscViewerASCIIPrintf(viewer,
+                                     "  objective trace: L on the pattern of tril(A) minimising K(L^-1 A L^-T), L-BFGS on D^-1/2 A D^-1/2 (at most %" PetscInt_FMT " iterations, rtol %g on K); exact trace up to %" PetscInt_FMT
+                                     " rows, else %" PetscInt_FMT " fixed Rademacher probes\n",
+                                     kopt->direct_its, (double)kopt->direct_rtol, kopt->exact_max, kopt->nprobe));
+    if (kopt->have_direct) {
+      const KGNNDirectInfo *Di = &kopt->dinfo;
+      if (Di->start == KGNN_DIRECT_START_SHIFTED_IC0) PetscCall(PetscViewerASCIIPrintf(viewer, "  start: IC(0) of A + %g diag(A) (IC(0) of A breaks down)\n", (double)Di->shift));
+      else PetscCall(PetscViewerASCIIPrintf(viewer, "  start: %s%s\n", DirectStarts[Di->start], Di->start == KGNN_DIRECT_START_JACOBI ? " (IC(0) breaks down up to a shift of 1)" : ""));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT ", trace %s; K / K(Jacobi) %g at the start, %g at the end; %" PetscInt_FMT " iterations, %" PetscInt_FMT " evaluations, %s\n", kopt->T.n,
+                                       kopt->T.colptr[kopt->T.n], Di->exact ? "exact" : "Hutchinson", (double)PetscExpReal(Di->f0), (double)PetscExpReal(Di->f), Di->its, Di->nevals, Di->converged ? "converged" : "stopped at the iteration limit"));
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: scaling and start %.3g s, L-BFGS %.3g s\n", kopt->t_start, kopt->t_direct));
+    }
+    if (KGNNFactorFailed(&kopt->F)) PetscCall(PetscViewerASCIIPrintf(viewer, "  FAILED: A is not positive definite, or the minimiser found no finite K\n"));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   if (kopt->pattern == KGNN_PATTERN_TRIL) PetscCall(PetscViewerASCIIPrintf(viewer, "  K-optimal factor L L^T ~ A on the pattern of tril(A)\n"));
   else
     PetscCall(PetscViewerASCIIPrintf(viewer, "  K-optimal factor L L^T ~ A on the pattern %s:%" PetscInt_FMT " (%s)\n", KGNNPatternTypes[kopt->pattern], kopt->level,
@@ -425,6 +538,21 @@ static PetscErrorCode PCSetFromOptions_KOPT(PC pc, PetscOptionItems PetscOptions
     PetscInt        k    = 0;
     PetscCall(PCKOPTParsePattern(pat, &type, &k));
     PetscCall(PCKOPTSetPattern(pc, type, k));
+  }
+  {
+    KGNNKoptObjective obj = kopt->objective;
+    PetscInt          its = kopt->direct_its, emax = kopt->exact_max, np = kopt->nprobe;
+    PetscReal         rt = kopt->direct_rtol;
+    PetscCall(PetscOptionsEnum("-pc_kopt_objective", "What L minimises: kaporin (K(L^T A^-1 L), Algorithm 1) or trace (K(L^-1 A L^-T) by L-BFGS)", "PCKOPTSetObjective", KGNNKoptObjectives, (PetscEnum)obj, (PetscEnum *)&obj, &flg));
+    if (flg) PetscCall(PCKOPTSetObjective(pc, obj));
+    PetscCall(PetscOptionsInt("-pc_kopt_direct_its", "trace objective: L-BFGS iterations at most", "PCKOPTSetDirectMaxIts", its, &its, &flg));
+    if (flg) PetscCall(PCKOPTSetDirectMaxIts(pc, its));
+    PetscCall(PetscOptionsReal("-pc_kopt_direct_rtol", "trace objective: stop when a step lowers K by less than this fraction", "PCKOPTSetDirectRtol", rt, &rt, &flg));
+    if (flg) PetscCall(PCKOPTSetDirectRtol(pc, rt));
+    PetscCall(PetscOptionsInt("-pc_kopt_exact_max", "trace objective: exact trace up to this many rows", "PCKOPTSetExactMax", emax, &emax, &flg));
+    if (flg) PetscCall(PCKOPTSetExactMax(pc, emax));
+    PetscCall(PetscOptionsInt("-pc_kopt_probes", "trace objective: Hutchinson probes above -pc_kopt_exact_max", "PCKOPTSetProbes", np, &np, &flg));
+    if (flg) PetscCall(PCKOPTSetProbes(pc, np));
   }
   PetscCall(PetscOptionsName("-pc_kopt_view_factor", "View L after each setup (viewer, e.g. binary:L.bin)", "PCKOPTGetFactor", NULL));
   PetscOptionsHeadEnd();
@@ -545,6 +673,72 @@ static PetscErrorCode PCKOPTGetFactor_KOPT(PC pc, Mat *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode PCKOPTSetObjective_KOPT(PC pc, KGNNKoptObjective v)
+{
+  PetscFunctionBegin;
+  PetscCheck(v == KGNN_KOPT_OBJECTIVE_KAPORIN || v == KGNN_KOPT_OBJECTIVE_TRACE, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "PCKOPTSetObjective: unknown objective %d", (int)v);
+  ((PC_KOPT *)pc->data)->objective = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetObjective_KOPT(PC pc, KGNNKoptObjective *v)
+{
+  PetscFunctionBegin;
+  *v = ((PC_KOPT *)pc->data)->objective;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTSetDirectMaxIts_KOPT(PC pc, PetscInt v)
+{
+  PetscFunctionBegin;
+  PetscCheck(v >= 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "-pc_kopt_direct_its must be >= 0, got %" PetscInt_FMT, v);
+  ((PC_KOPT *)pc->data)->direct_its = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetDirectMaxIts_KOPT(PC pc, PetscInt *v)
+{
+  PetscFunctionBegin;
+  *v = ((PC_KOPT *)pc->data)->direct_its;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTSetDirectRtol_KOPT(PC pc, PetscReal v)
+{
+  PetscFunctionBegin;
+  PetscCheck(v >= 0 && v < 1, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "-pc_kopt_direct_rtol must be in [0, 1), got %g", (double)v);
+  ((PC_KOPT *)pc->data)->direct_rtol = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetDirectRtol_KOPT(PC pc, PetscReal *v)
+{
+  PetscFunctionBegin;
+  *v = ((PC_KOPT *)pc->data)->direct_rtol;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTSetExactMax_KOPT(PC pc, PetscInt v)
+{
+  PetscFunctionBegin;
+  PetscCheck(v >= 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "-pc_kopt_exact_max must be >= 0, got %" PetscInt_FMT, v);
+  ((PC_KOPT *)pc->data)->exact_max = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetExactMax_KOPT(PC pc, PetscInt *v)
+{
+  PetscFunctionBegin;
+  *v = ((PC_KOPT *)pc->data)->exact_max;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTSetProbes_KOPT(PC pc, PetscInt v)
+{
+  PetscFunctionBegin;
+  PetscCheck(v >= 1, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "-pc_kopt_probes must be >= 1, got %" PetscInt_FMT, v);
+  ((PC_KOPT *)pc->data)->nprobe = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCKOPTGetProbes_KOPT(PC pc, PetscInt *v)
+{
+  PetscFunctionBegin;
+  *v = ((PC_KOPT *)pc->data)->nprobe;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode PCDestroy_KOPT(PC pc)
 {
   PetscFunctionBegin;
@@ -563,6 +757,16 @@ static PetscErrorCode PCDestroy_KOPT(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetPattern_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetSelInvInfo_C", NULL));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetObjective_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetObjective_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDirectMaxIts_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDirectMaxIts_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDirectRtol_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDirectRtol_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetExactMax_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetExactMax_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetProbes_C", NULL));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetProbes_C", NULL));
   PetscCall(PetscFree(pc->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -580,6 +784,11 @@ static PetscErrorCode PCDestroy_KOPT(PC pc)
 .  -pc_kopt_symmetric_tol <1e-10> - relative tolerance of that check
 .  -pc_kopt_diagonal_scale <true> - compute on D^-1/2 A D^-1/2, D = diag(A): the same factor (K is invariant), less round-off
 .  -pc_kopt_zeropivot <(n+1) u> - A counts as singular when a relative pivot 1/(Z_ii a_ii) (Z the computed A^-1) is at or below this
+.  -pc_kopt_objective <kaporin,trace> - kaporin: Algorithm 1's K(L^T A^-1 L); trace: K(L^-1 A L^-T) minimised over L's values by L-BFGS at setup
+.  -pc_kopt_direct_its <500> - trace: L-BFGS iterations at most
+.  -pc_kopt_direct_rtol <1e-6> - trace: stop when a step lowers K by less than this fraction
+.  -pc_kopt_exact_max <3000> - trace: the exact trace (n triangular solves) up to this many rows
+.  -pc_kopt_probes <64> - trace: Hutchinson's estimate over this many fixed Rademacher probes above it
 -  -pc_kopt_view_factor <viewer> - view L after each setup, e.g. binary:L.bin
 
    Notes:
@@ -611,6 +820,11 @@ PetscErrorCode PCCreate_KOPT(PC pc)
   kopt->symmetric_tol   = 1e-10;
   kopt->diagonal_scale  = PETSC_TRUE;
   kopt->zeropivot       = PETSC_DETERMINE;
+  kopt->objective       = KGNN_KOPT_OBJECTIVE_KAPORIN;
+  kopt->direct_its      = 500;
+  kopt->direct_rtol     = 1e-6;
+  kopt->exact_max       = 3000; /* n solves of O(nnz) per evaluation: ~0.1 s at n = 2000, nnz 1e4 */
+  kopt->nprobe          = 64;   /* the estimate's relative standard error ~ sqrt(2 / 64) of the off-diagonal mass */
   pc->data              = (void *)kopt;
   KGNNFactorBegin(&kopt->F);
 
@@ -638,6 +852,16 @@ PetscErrorCode PCCreate_KOPT(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetPattern_C", PCKOPTGetPattern_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetSelInvInfo_C", PCKOPTGetSelInvInfo_KOPT));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetFactor_C", PCKOPTGetFactor_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetObjective_C", PCKOPTSetObjective_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetObjective_C", PCKOPTGetObjective_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDirectMaxIts_C", PCKOPTSetDirectMaxIts_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDirectMaxIts_C", PCKOPTGetDirectMaxIts_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetDirectRtol_C", PCKOPTSetDirectRtol_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetDirectRtol_C", PCKOPTGetDirectRtol_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetExactMax_C", PCKOPTSetExactMax_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetExactMax_C", PCKOPTGetExactMax_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTSetProbes_C", PCKOPTSetProbes_KOPT));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCKOPTGetProbes_C", PCKOPTGetProbes_KOPT));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -738,5 +962,75 @@ PetscErrorCode PCKOPTGetSelInvInfo(PC pc, PetscInt *npairs, PetscInt *outside, P
   PetscFunctionBegin;
   PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
   PetscUseMethod(pc, "PCKOPTGetSelInvInfo_C", (PC, PetscInt *, PetscInt *, PetscReal *, PetscReal *), (pc, npairs, outside, nnzL_A, nnzL));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetObjective(PC pc, KGNNKoptObjective v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetObjective_C", (PC, KGNNKoptObjective), (pc, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetObjective(PC pc, KGNNKoptObjective *v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetObjective_C", (PC, KGNNKoptObjective *), (pc, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetDirectMaxIts(PC pc, PetscInt v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetDirectMaxIts_C", (PC, PetscInt), (pc, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetDirectMaxIts(PC pc, PetscInt *v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetDirectMaxIts_C", (PC, PetscInt *), (pc, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetDirectRtol(PC pc, PetscReal v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetDirectRtol_C", (PC, PetscReal), (pc, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetDirectRtol(PC pc, PetscReal *v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetDirectRtol_C", (PC, PetscReal *), (pc, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetExactMax(PC pc, PetscInt v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetExactMax_C", (PC, PetscInt), (pc, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetExactMax(PC pc, PetscInt *v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetExactMax_C", (PC, PetscInt *), (pc, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTSetProbes(PC pc, PetscInt v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCKOPTSetProbes_C", (PC, PetscInt), (pc, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCKOPTGetProbes(PC pc, PetscInt *v)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCKOPTGetProbes_C", (PC, PetscInt *), (pc, v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

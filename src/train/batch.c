@@ -159,3 +159,9 @@ PetscErrorCode KGNNBatchLoss(const KGNNBatch *B, KGNNLoss type, const PetscReal 
   PetscCall(PetscFree4(z, w, r, lr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* nprobe Rademacher probes (+-1) of length n, row k = probe k, from the generator r */
+void KGNNKaporinProbes(KGNNRandom *r, PetscInt n, PetscInt nprobe, PetscReal *z)
+{
+  for (PetscInt k = 0; k < n * nprobe; k++) z[k] = (KGNNRandomNext(r) >> 63) ? 1.0 : -1.0;
+}

@@ -7,11 +7,12 @@
      log.c         the CSV log and the progress lines
      report.c      the test split as a preconditioner after training: CG iterations, K
      batch.c, loss.c, adam.c   batches and their losses, the losses, Adam and StepLR
-     kaporin_loss.c            Kaporin's K of a factor as two losses, with exact gradients */
+     Kaporin's K as two losses with exact gradients: src/factor/kaporin_trace.c (shared with PCKOPT) */
 #ifndef KGNN_TRAIN_H
 #define KGNN_TRAIN_H
 
 #include "../kgnn_impl.h"
+#include "../factor/factor.h"
 #include "../io/io.h"
 #include "../io/model_face.h"
 #include "../dataset/dataset.h"
@@ -20,7 +21,7 @@ typedef enum {
   KGNN_LOSS_COSINE, /* 1 - cos(L, L_target) over L's entries: the paper's, the default */
   KGNN_LOSS_L2,     /* mean squared difference: the one the paper found unstable */
   KGNN_LOSS_FREE,   /* |L L^T z - A z|^2 / |A z|^2, random z: no target needed */
-  KGNN_LOSS_KAPORIN /* log of K(L^-1 A L^-T) over Jacobi's (kaporin_loss.c): no target needed */
+  KGNN_LOSS_KAPORIN /* log of K(L^-1 A L^-T) over Jacobi's (src/factor/kaporin_trace.c): no target needed */
 } KGNNLoss;
 #define KGNN_NUM_LOSSES 4
 
@@ -41,23 +42,8 @@ PETSC_INTERN PetscReal   KGNNL2Loss(PetscInt m, const PetscInt *row, const Petsc
 PETSC_INTERN const char *KGNNLossName(KGNNLoss);
 PETSC_INTERN KGNNLoss    KGNNLossFromName(const char *); /* -1 if none */
 
-/* kaporin_loss.c: log K(L^T A^-1 L) and log K(L^-1 A L^-T) (Kaporin's K, the paper's Eq. 3) on
-   the values l of L on a CSR pattern (rows ascending, the diagonal each row's last entry), with
-   their exact gradients. The pattern's column view, borrowed rowptr and colidx: */
-typedef struct {
-  PetscInt        n, nnz;
-  const PetscInt *rowptr, *colidx;          /* L's CSR pattern (not owned) */
-  PetscInt       *diag;                     /* position of L_ii */
-  PetscInt       *colptr, *colpos, *colrow; /* column j: CSR positions and rows of its entries, diagonal first */
-  PetscInt       *bptr;                     /* B_j = A^-1(s_j, s_j), k_j x k_j column-major, at B + bptr[j] */
-} KGNNKaporinPattern;
-PETSC_INTERN PetscErrorCode KGNNKaporinPatternCreate(PetscInt n, const PetscInt *rowptr, const PetscInt *colidx, KGNNKaporinPattern *);
-PETSC_INTERN PetscErrorCode KGNNKaporinPatternDestroy(KGNNKaporinPattern *);
-PETSC_INTERN void           KGNNKaporinBlocksFromDense(const KGNNKaporinPattern *, const PetscReal *Ainv, PetscReal *B);
-PETSC_INTERN PetscReal      KGNNKaporinInverseLoss(const KGNNKaporinPattern *, const PetscReal *B, const PetscReal *l, PetscReal logdetA, PetscReal *dl);
-PETSC_INTERN PetscErrorCode KGNNKaporinTraceLoss(const KGNNKaporinPattern *, const PetscInt *arow, const PetscInt *acol, const PetscReal *aval, const PetscReal *l, PetscInt nprobe, const PetscReal *z, PetscReal logdetA, PetscReal *loss,
-                                                 PetscReal *dl);
-PETSC_INTERN void           KGNNKaporinProbes(KGNNRandom *, PetscInt n, PetscInt nprobe, PetscReal *z);
+/* batch.c: Rademacher probes for the Kaporin loss (the loss itself: src/factor/kaporin_trace.c) */
+PETSC_INTERN void KGNNKaporinProbes(KGNNRandom *, PetscInt n, PetscInt nprobe, PetscReal *z);
 
 /* adam.c: torch.optim.Adam's step and torch.optim.lr_scheduler.StepLR's rate */
 PETSC_INTERN void      KGNNAdamStep(PetscInt n, PetscReal *p, const PetscReal *g, PetscReal *m, PetscReal *v, PetscInt t, PetscReal lr, PetscReal b1, PetscReal b2, PetscReal eps);

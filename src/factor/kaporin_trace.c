@@ -1,5 +1,5 @@
-/* Kaporin's condition number K(X) = (tr X / n) / det(X)^(1/n) (the paper's Eq. 3) as two training
-   losses on the values of a lower-triangular factor L, each with its exact gradient with respect
+/* Kaporin's condition number K(X) = (tr X / n) / det(X)^(1/n) (the paper's Eq. 3) as two
+   objectives (kgnn-train's losses, and PCKOPT's -pc_kopt_objective trace, kopt_direct.c) on the values of a lower-triangular factor L, each with its exact gradient with respect
    to every stored entry of L. K >= 1, with equality exactly when X is a multiple of the identity;
    both losses are log K, so they are >= 0 and 0 at the optimum.
 
@@ -33,7 +33,7 @@
    so d q / d L_ij = -2 y_i w_j, kept on the pattern only. The estimate's gradient is the exact
    gradient of the estimate (the same probes), and
      d K2 / d L_ij = (1/t) d t / d L_ij + (2/n) [i = j] / L_ii. */
-#include "train.h"
+#include "factor.h"
 
 PetscErrorCode KGNNKaporinPatternCreate(PetscInt n, const PetscInt *rowptr, const PetscInt *colidx, KGNNKaporinPattern *P)
 {
@@ -186,10 +186,4 @@ PetscErrorCode KGNNKaporinTraceLoss(const KGNNKaporinPattern *P, const PetscInt 
   }
   *loss = PetscLogReal(t / n) + 2 * logd / n - logdetA / n;
   PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* nprobe Rademacher probes (+-1) of length n, row k = probe k, from the generator r */
-void KGNNKaporinProbes(KGNNRandom *r, PetscInt n, PetscInt nprobe, PetscReal *z)
-{
-  for (PetscInt k = 0; k < n * nprobe; k++) z[k] = (KGNNRandomNext(r) >> 63) ? 1.0 : -1.0;
 }
