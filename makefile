@@ -108,7 +108,7 @@ build/tests/%: tests/%.c tests/testutil.h lib/libkgnn.so $(HEADERS)
 # (-Isrc) as every test, linked with the library's objects
 INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training build/tests/test_factor_check \
   build/tests/test_kopt_patterns build/tests/test_selinv_pairs build/tests/test_train_steps build/tests/test_edge_map \
-  build/tests/test_kaporin_loss
+  build/tests/test_kaporin_loss build/tests/test_train_scale
 $(INTERNAL_TESTS): build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")
