@@ -81,6 +81,12 @@ done
 # src/model and its CPU engine compiled with no PETSc or HDF5 on the include path, and the layer
 # harness (tests/model/test_layers.c) run against them alone
 run model_nopetsc make --no-print-directory -s model-nopetsc
+# the CUDA engine compiles and links (nvcc -Werror) where nvcc exists; it runs only on a GPU
+# machine (make check-cuda)
+if command -v nvcc > /dev/null 2>&1 || [ -x /usr/local/cuda/bin/nvcc ]; then
+  run cuda_builds make --no-print-directory -s cuda
+  run cuda_library_exports sh -c "nm -D lib/libkgnn-cuda.so | grep -q ' T KGNNEngineCUDA\$' && ! nm -D lib/libkgnn.so | grep -qi cuda"
+fi
 # the layering of src/ (share/doc/architecture.md): includes and calls only downwards, src/model plain C
 expect layering "layering: 0 violations" /usr/bin/python3 tests/check_layers.py
 

@@ -24,6 +24,8 @@ PetscErrorCode KGNNErrToPetsc(KGNNErr e)
     return PETSC_ERR_ORDER;
   case KGNN_ERR_NONFINITE:
     return PETSC_ERR_FP;
+  case KGNN_ERR_DEVICE:
+    return PETSC_ERR_GPU;
   default:
     return PETSC_ERR_LIB;
   }

@@ -76,6 +76,16 @@ KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node
     for (KGNNInt k = 0; k < M; k++) P->eidx[P->rptr[P->receiver[k]] + fill[P->receiver[k]]++] = k;
     E->free(E, fill);
   }
+  KGNN_TRY(ALLOC(P->sptr, N + 1));
+  KGNN_TRY(ALLOC(P->sidx, M + 1));
+  for (KGNNInt k = 0; k < M; k++) P->sptr[P->sender[k] + 1]++;
+  for (KGNNInt i = 0; i < N; i++) P->sptr[i + 1] += P->sptr[i];
+  {
+    KGNNInt *fill;
+    KGNN_TRY(ALLOC(fill, N + 1));
+    for (KGNNInt k = 0; k < M; k++) P->sidx[P->sptr[P->sender[k]] + fill[P->sender[k]]++] = k;
+    E->free(E, fill);
+  }
   P->G = (KGNNGraph){N, M, P->sender, P->receiver, P->a, virtual_node ? ng : G->ngraphs, (G->batch || virtual_node) ? P->batch : NULL};
   KGNN_TRY(Levels(P));
   return KGNNPlanSetValues(P, G->a);
@@ -113,5 +123,6 @@ void KGNNPlanDestroy(KGNNPlan *P)
   E->free(E, P->sender), E->free(E, P->receiver), E->free(E, P->a), E->free(E, P->batch);
   E->free(E, P->rptr), E->free(E, P->eidx), E->free(E, P->deg), E->free(E, P->scale);
   E->free(E, P->order), E->free(E, P->level), E->free(E, P->lptr), E->free(E, P->lidx);
+  E->free(E, P->sptr), E->free(E, P->sidx);
   memset(P, 0, sizeof(*P));
 }

@@ -37,6 +37,9 @@ typedef struct {
      of level l are lidx[lptr[l] .. lptr[l+1]-1], ascending */
   KGNNInt *order, *level, nlevels, *lptr, *lidx;
   int      virtual_node;
+  /* edges grouped by sender, ascending within a group: the edges out of node i are
+     sidx[sptr[i] .. sptr[i+1]-1] (segment_sum by sender, the same adds as scatter_add by sender) */
+  KGNNInt *sptr, *sidx;
 } KGNNPlan;
 
 KGNNErr KGNNPlanCreate(const KGNNEngine *, const KGNNGraph *, int virtual_node, KGNNPlan *);
