@@ -110,6 +110,7 @@ INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training buil
   build/tests/test_kopt_patterns build/tests/test_selinv_pairs build/tests/test_train_steps build/tests/test_edge_map \
   build/tests/test_kaporin_loss build/tests/test_kopt_direct
 INTERNAL_TESTS += build/tests/test_engine_open
+INTERNAL_TESTS += build/tests/test_train_scale
 $(INTERNAL_TESTS): build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")

@@ -164,6 +164,13 @@ expect train_png "curves in $T/p.png" bin/kgnn-train -dataset $TS -out $T/p.h5 -
 expect train_scale_jacobi "MessagePassingMLP depth 1 hidden 16, Jacobi-scaled input" bin/kgnn-train -dataset $TS -out $T/j.h5 -epochs 2 -depth 1 -scale jacobi -malloc_dump
 expect train_scale_jacobi_used "input scaling: jacobi \(the network sees D\^-1/2 A D\^-1/2, L = D\^1/2 L_net\), the model's" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/j.h5 -ksp_view
 error train_scale_unknown "-scale foo: not one of max, jacobi" bin/kgnn-train -dataset $TS -out $T/j2.h5 -scale foo
+# -resume keeps the checkpoint's scaling (without -scale it once trained on with max scaling:
+# weights 1e-3 away from the uninterrupted run's) and refuses another one
+run train_scale_uninterrupted bin/kgnn-train -dataset $TS -out $T/ju.h5 -epochs 3 -depth 1 -scale jacobi -quality false -quiet
+run train_scale_first_part bin/kgnn-train -dataset $TS -out $T/jr.h5 -epochs 2 -depth 1 -scale jacobi -quality false -quiet
+expect train_scale_resume "Jacobi-scaled input.*resumed" bin/kgnn-train -dataset $TS -out $T/jr.h5 -epochs 3 -depth 1 -resume -quality false -malloc_dump
+run train_scale_resume_same_weights /usr/bin/python3 -c "import h5py, numpy as np, sys; a, b = h5py.File('$T/ju.h5', 'r'), h5py.File('$T/jr.h5', 'r'); d = []; a.visititems(lambda n, o: d.append(np.array_equal(o[()], b[n][()])) if isinstance(o, h5py.Dataset) else None); sys.exit(not (d and all(d) and a.attrs['normalisation'] == b.attrs['normalisation'] == b'jacobi'))"
+error train_scale_resume_other "checkpoint $T/jr.h5.ckpt was trained with -scale jacobi, this run asks for -scale max" bin/kgnn-train -dataset $TS -out $T/jr.h5 -epochs 4 -depth 1 -resume -scale max
 expect train_kaporin_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5," bin/kgnn-train -dataset $TS -out $T/k.h5 -epochs 5 -depth 1 -loss kaporin -malloc_dump
 run train_png_written test -s $T/p.png
 error train_resume_other_model "checkpoint $T/m.h5.ckpt holds a MessagePassingMLP of depth 1, hidden 16" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 2 -resume

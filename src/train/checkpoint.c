@@ -113,6 +113,12 @@ static PetscErrorCode AdoptCheckpointWeights(KGNNTrainer T, KGNNModel *C)
   PetscFunctionBegin;
   PetscCheck(C->node_model == T->M.node_model && C->depth == T->M.depth && C->hidden == T->M.hidden && C->positional == T->M.positional && C->virtual_node == T->M.virtual_node, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
              "-resume: checkpoint %s holds a %s of depth %d, hidden %d (positional %d, virtual node %d), not the model asked for", T->ckpt, KGNNNodeModelName(C->node_model), (int)C->depth, (int)C->hidden, (int)C->positional, (int)C->virtual_node);
+  { /* the input scaling the weights were trained with: kept unless -scale asks for another */
+    PetscBool set;
+    PetscCall(PetscOptionsHasName(NULL, NULL, "-scale", &set));
+    PetscCheck(!set || C->jacobi == T->M.jacobi, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-resume: checkpoint %s was trained with -scale %s, this run asks for -scale %s", T->ckpt, C->jacobi ? "jacobi" : "max", T->M.jacobi ? "jacobi" : "max");
+    T->M.jacobi = C->jacobi, T->best.jacobi = C->jacobi;
+  }
   PetscCall(KGNNModelCopy(C, &T->M));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
