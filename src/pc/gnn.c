@@ -372,11 +372,12 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", edges = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT "\n", g->n, g->nnz, PCGNNActive(g)->colptr[g->n]));
     PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: graph %.3g s, inference %.3g s, factor assembly %.3g s, check %.3g s (%.2g%% of the setup), fallback %.3g s\n", g->t_graph, g->t_inference, g->t_assembly, g->t_check,
                                      100 * g->t_check / PetscMax(g->t_graph + g->t_inference + g->t_assembly + g->t_check + g->t_fallback, 1e-300), g->t_fallback));
-    if (g->source == PCGNN_FACTOR_NETWORK) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: the network's (K ratio to Jacobi %g)\n", (double)g->ratio_net));
-    if (g->source == PCGNN_FACTOR_NETWORK && g->refine > 0)
-      PetscCall(PetscViewerASCIIPrintf(viewer, "  refined (-pc_gnn_refine %" PetscInt_FMT "): %" PetscInt_FMT " L-BFGS steps of K(L^-1 A L^-T), K / K(Jacobi) %g -> %g, %.3g s%s\n", g->refine, g->rinfo.its, (double)PetscExpReal(g->rinfo.f0),
-                                       (double)PetscExpReal(g->rinfo.f), g->t_refine, g->refined ? "" : " (FAILED: the network's factor kept)"));
-    else {
+    if (g->source == PCGNN_FACTOR_NETWORK) {
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: the network's (K ratio to Jacobi %g)\n", (double)g->ratio_net));
+      if (g->refine > 0)
+        PetscCall(PetscViewerASCIIPrintf(viewer, "  refined (-pc_gnn_refine %" PetscInt_FMT "): %" PetscInt_FMT " L-BFGS steps of K(L^-1 A L^-T), K / K(Jacobi) %g -> %g, %.3g s%s\n", g->refine, g->rinfo.its, (double)PetscExpReal(g->rinfo.f0),
+                                         (double)PetscExpReal(g->rinfo.f), g->t_refine, g->refined ? "" : " (FAILED: the network's factor kept)"));
+    } else {
       PetscCall(PetscViewerASCIIPrintf(viewer, "  the network's factor was not used: %s\n", g->why));
       if (g->source == PCGNN_FACTOR_IC0) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: FALLBACK IC(0) of A + %g diag(A) (K ratio to Jacobi %g)\n", (double)g->shift, (double)g->ratio));
       else if (g->source == PCGNN_FACTOR_JACOBI) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor used: FALLBACK Jacobi%s\n", g->fallback == PCGNN_FALLBACK_IC0 ? " (no shifted IC(0) up to A + diag(A) was usable)" : ""));
