@@ -59,7 +59,7 @@ static double LayerLoss(void *ptr)
 static void CheckAlone(const Ctx *c, double *const params[], const int sizes[], int np)
 {
   const double delta0 = 1e-8;
-  double       d = 0, omax = 0, tol, *pout = malloc(sizeof(double) * c->rows * H), out[M * H];
+  double       d = 0, omax = 0, tol, *pout = malloc(sizeof(double) * c->rows * H), out[(NN + M) * H];
   uint64_t     r    = 0x2545F4914F6CDD1DULL;
   double     **keep = malloc(sizeof(double *) * np);
 
@@ -82,7 +82,7 @@ static void CheckAlone(const Ctx *c, double *const params[], const int sizes[], 
   tol = 10 * (d / omax / delta0) * TestGamma(3 * H > NN ? 3 * H : NN) * omax;
   for (KGNNInt g = 0; g < 2; g++) {
     KGNNInt  map[NN], nodes[NN], edges[M], n = 0, m = 0, s[M], t[M];
-    double   hs[NN * H], es[M * H], os[M * H], a[M];
+    double   hs[NN * H], es[M * H], os[(NN + M) * H], a[M];
     KGNNPlan P;
     for (KGNNInt i = 0; i < NN; i++) {
       map[i] = batch[i] == g ? n : -1;
@@ -108,6 +108,11 @@ static void CheckAlone(const Ctx *c, double *const params[], const int sizes[], 
         const double x = os[q * H + f], y = out[(c->rows == M ? edges[q] : nodes[q]) * H + f];
         CHECK(fabs(x - y) <= tol, "%s: graph %d alone differs from the batch at row %d by %.2e > %.2e", c->L->name, (int)g, (int)q, fabs(x - y), tol);
       }
+    for (KGNNInt q = 0; c->rows == NN + M && q < m; q++) /* an edge-writing layer's edge rows */
+      for (int f = 0; f < H; f++) {
+        const double x = os[(n + q) * H + f], y = out[(NN + edges[q]) * H + f];
+        CHECK(fabs(x - y) <= tol, "%s: graph %d alone differs from the batch at edge %d by %.2e > %.2e", c->L->name, (int)g, (int)q, fabs(x - y), tol);
+      }
   }
   free(pout);
   free(keep);
@@ -115,12 +120,12 @@ static void CheckAlone(const Ctx *c, double *const params[], const int sizes[], 
 
 static void CheckLayer(const KGNNEngine *E, const KGNNLayer *L, const KGNNPlan *P, uint64_t *seed)
 {
-  const int    rows = L->role == KGNN_LAYER_EDGE ? M : NN;
+  const int    rows = L->role == KGNN_LAYER_EDGE ? M : NN + (L->writes_edges ? M : 0);
   const size_t ws = KGNNLayerWeightsSize(L), cs = L->cache_size(L, H, P, 1), ci = L->cache_size(L, H, P, 0);
   void        *w = E->alloc(E, ws), *gw = E->alloc(E, ws), *cache = E->alloc(E, cs), *cache2 = E->alloc(E, cs);
   double      *work = E->alloc(E, L->work_size(L, H, P, 1) * sizeof(double)), *iwork = E->alloc(E, L->work_size(L, H, P, 0) * sizeof(double));
   void        *icache = E->alloc(E, ci);
-  double       h[NN * H], e[M * H], R[M * H], out[M * H], out2[M * H], dh[NN * H], de[M * H], kink, dmax = 0, worst;
+  double       h[NN * H], e[M * H], R[(NN + M) * H], out[(NN + M) * H], out2[(NN + M) * H], dh[NN * H], de[M * H], kink, dmax = 0, worst;
   int          nt = 0, ngt = 0, tries = 0, np;
   KGNNTensor  *T = NULL, *GT = NULL;
   char         what[128];
