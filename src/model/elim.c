@@ -1,11 +1,12 @@
 /* The elimination-order layer (issue 12): a processor block that visits the columns of tril(A)
    in elimination order, as IC(0) does, forward and backward (a reverse sweep) side by side.
    For column j, with s the edge states already finished (the columns k < j it depends on):
-     c_j  = e_jj - sum_{k: (j,k) lower} (Wp s_jk) * (Wq s_jk)              (IC(0): a_jj - sum l_jk^2)
+     c_j  = e_jj - sum_{k: (j,k) lower} [Wp s_jk] * [Wq s_jk]              (IC(0): a_jj - sum l_jk^2)
      d_j  = sqrt(phi(u . c_j)),  out_jj = w_d d_j                            (the pivot, > 0)
-     c_ij = e_ij - sum_{k < j: (i,k), (j,k) lower} (Wp s_ik) * (Wq s_jk)    (IC(0): a_ij - sum l_ik l_jk)
+     c_ij = e_ij - sum_{k < j: (i,k), (j,k) lower} [Wp s_ik] * [Wq s_jk]    (IC(0): a_ij - sum l_ik l_jk)
      out_ij = Wo c_ij / d_j                                                 (IC(0): / l_jj)
-     s = e + out on the lower and diagonal edges; * is the channelwise product
+     s = e + out on the lower and diagonal edges; * is the channelwise product, [.] a clip to
+     [-CLIP, CLIP] (below)
    and node j from its finished column: out_j = Wn [h_j, mean_{i >= j} s_ij]. The edge (i, j)
    runs exactly the updates of IC(0) (the triangles of the plan), so with weights set by hand
    (share/python/make_elim_fixture.py) the layer is IC(0), and the exact Cholesky factor on a
@@ -25,6 +26,10 @@
    like sqrt(|z|) / TAU. The weights move the threshold: u -> alpha u, Wo -> sqrt(alpha) Wo,
    w_d -> w_d / sqrt(alpha) give the same outputs above TAU / alpha */
 #define TAU 1e-2
+/* the factors of the products are clipped to [-CLIP, CLIP]: without it a state that grows is
+   squared by every later column and random weights overflow within a few dozen columns; IC(0)'s
+   own factors of A / max|A| stay inside (the hand-set model's |l_ik| <= 1 on the test matrices) */
+#define CLIP 2.0
 
 typedef struct {
   KGNNLinear p, q, o, n; /* H x H, H x H, H x H, H x 2H; no biases */
@@ -32,7 +37,7 @@ typedef struct {
 } Elim;
 
 typedef struct {
-  KGNNReal *s, *c, *P, *Q; /* m x H: states, pre-division values, Wp s, Wq s */
+  KGNNReal *s, *c, *P, *Q; /* m x H: states, pre-division values, Wp s, Wq s (before the clip) */
   KGNNReal *cd, *mean;     /* n x H: the diagonal's c, the finished column's mean */
   KGNNReal *z, *d;         /* n: pivot argument, pivot */
 } Cache;
@@ -72,6 +77,15 @@ static size_t CacheSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int tr
 static size_t WorkSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
 {
   return 2 * (size_t)P->G.nnz * H + 2 * (size_t)P->G.n * H + 4 * (size_t)H;
+}
+
+static inline KGNNReal Clip(KGNNReal v)
+{
+  return v > CLIP ? CLIP : (v < -CLIP ? -CLIP : v);
+}
+static inline KGNNReal Pass(KGNNReal v) /* Clip's derivative */
+{
+  return v > -CLIP && v < CLIP ? 1.0 : 0.0;
 }
 
 static KGNNReal Phi(KGNNReal z, KGNNReal *dphi)
@@ -123,7 +137,7 @@ KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *x, const void *weights, const K
     for (KGNNInt f = 0; f < H; f++) cd[f] = dg >= 0 ? e[(size_t)dg * H + f] : 0.0;
     for (KGNNInt q = P->rowptr[j]; q < P->rowptr[j + 1]; q++) {
       const KGNNReal *pk = C.P + (size_t)P->rowidx[q] * H, *qk = C.Q + (size_t)P->rowidx[q] * H;
-      for (KGNNInt f = 0; f < H; f++) cd[f] -= pk[f] * qk[f];
+      for (KGNNInt f = 0; f < H; f++) cd[f] -= Clip(pk[f]) * Clip(qk[f]);
     }
     C.z[j] = 0;
     for (KGNNInt f = 0; f < H; f++) C.z[j] += B->u[f] * cd[f];
@@ -140,7 +154,7 @@ KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *x, const void *weights, const K
       for (KGNNInt f = 0; f < H; f++) c[f] = e[(size_t)ed * H + f];
       for (KGNNInt t2 = P->tptr[ed]; t2 < P->tptr[ed + 1]; t2++) {
         const KGNNReal *pk = C.P + (size_t)P->tri[2 * t2] * H, *qk = C.Q + (size_t)P->tri[2 * t2 + 1] * H;
-        for (KGNNInt f = 0; f < H; f++) c[f] -= pk[f] * qk[f];
+        for (KGNNInt f = 0; f < H; f++) c[f] -= Clip(pk[f]) * Clip(qk[f]);
       }
       MatVec(H, &B->o, c, tmp);
       for (KGNNInt f = 0; f < H; f++) oe[(size_t)ed * H + f] = tmp[f] / C.d[j], s[f] = e[(size_t)ed * H + f] + oe[(size_t)ed * H + f];
@@ -187,8 +201,12 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
       const KGNNInt   ed = P->eidx[q];
       const KGNNReal *s = C.s + (size_t)ed * H, *c = C.c + (size_t)ed * H;
       if (!LOWER_IN(P, q, j)) continue;
-      /* s's adjoint: the column mean and the later columns' products */
-      for (KGNNInt f = 0; f < H; f++) gs[f] = dmean[(size_t)j * H + f] / cnt;
+      /* s's adjoint: the column mean and the later columns' products (through the clip) */
+      for (KGNNInt f = 0; f < H; f++) {
+        gs[f] = dmean[(size_t)j * H + f] / cnt;
+        gP[(size_t)ed * H + f] *= Pass(C.P[(size_t)ed * H + f]);
+        gQ[(size_t)ed * H + f] *= Pass(C.Q[(size_t)ed * H + f]);
+      }
       MatTVecAdd(H, &B->p, gP + (size_t)ed * H, gs);
       MatTVecAdd(H, &B->q, gQ + (size_t)ed * H, gs);
       OuterAdd(H, &g->p, gP + (size_t)ed * H, s);
@@ -206,7 +224,7 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
       for (KGNNInt f = 0; f < H; f++) de[(size_t)ed * H + f] += gs[f] + gc[f];
       for (KGNNInt t2 = P->tptr[ed]; t2 < P->tptr[ed + 1]; t2++) {
         const KGNNInt a = P->tri[2 * t2], b = P->tri[2 * t2 + 1];
-        for (KGNNInt f = 0; f < H; f++) gP[(size_t)a * H + f] -= gc[f] * C.Q[(size_t)b * H + f], gQ[(size_t)b * H + f] -= gc[f] * C.P[(size_t)a * H + f];
+        for (KGNNInt f = 0; f < H; f++) gP[(size_t)a * H + f] -= gc[f] * Clip(C.Q[(size_t)b * H + f]), gQ[(size_t)b * H + f] -= gc[f] * Clip(C.P[(size_t)a * H + f]);
       }
     }
     if (dg >= 0) /* out_jj = w_d d_j, s_jj = e_jj + out_jj */
@@ -224,18 +242,23 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
       for (KGNNInt f = 0; f < H; f++) de[(size_t)dg * H + f] += gc[f];
     for (KGNNInt q = P->rowptr[j]; q < P->rowptr[j + 1]; q++) {
       const KGNNInt k = P->rowidx[q];
-      for (KGNNInt f = 0; f < H; f++) gP[(size_t)k * H + f] -= gc[f] * C.Q[(size_t)k * H + f], gQ[(size_t)k * H + f] -= gc[f] * C.P[(size_t)k * H + f];
+      for (KGNNInt f = 0; f < H; f++) gP[(size_t)k * H + f] -= gc[f] * Clip(C.Q[(size_t)k * H + f]), gQ[(size_t)k * H + f] -= gc[f] * Clip(C.P[(size_t)k * H + f]);
     }
   }
   return KGNN_OK;
 }
 
-/* how far the pivots' arguments are from phi's switch at tau (phi'' jumps there) */
+/* how far the pivots' arguments are from phi's switch at tau (phi'' jumps there), and the
+   products' factors from the clip's corners */
 static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w, const KGNNReal *h, const KGNNReal *e, const void *cache)
 {
-  const Cache C = Carve(x->P, x->H, (void *)cache);
-  KGNNReal    d = DBL_MAX;
-  for (KGNNInt j = 0; j < x->P->nreal; j++) d = KGNNMin(d, fabs(C.z[j] - TAU));
+  const KGNNPlan *P = x->P;
+  const Cache     C = Carve(P, x->H, (void *)cache);
+  KGNNReal        d = DBL_MAX;
+  for (KGNNInt j = 0; j < P->nreal; j++) d = KGNNMin(d, fabs(C.z[j] - TAU));
+  for (KGNNInt k = 0; k < P->mreal; k++)
+    if (P->sender[k] > P->receiver[k])
+      for (KGNNInt f = 0; f < x->H; f++) d = KGNNMin(d, KGNNMin(fabs(fabs(C.P[(size_t)k * x->H + f]) - CLIP), fabs(fabs(C.Q[(size_t)k * x->H + f]) - CLIP)));
   return d;
 }
 
