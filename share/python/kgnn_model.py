@@ -152,7 +152,7 @@ class GlobalGraphTransformerNodeModel(nn.Module):
         return 0.5 * self.attn(x, batch) + 0.5 * self.conv(x, edge_index, e)
 
 
-ELIM_TAU = 1e-2  # the pivot floor's scale (src/model/elim.c)
+ELIM_TAU = 1e-4  # the pivot floor's scale (src/model/elim.c)
 ELIM_CLIP = 2.0  # the products' factors are clipped to [-ELIM_CLIP, ELIM_CLIP] (src/model/elim.c)
 
 

@@ -3,7 +3,7 @@ it computes IC(0) (tests/test_gnn_elim_ic0.c). Channel 0 of the edge states carr
 (the encoder splits it into relu(x) and relu(-x) and recombines it), the block's edge model adds
 zero, and the layer (src/model/elim.c) runs IC(0)'s arithmetic on channel 1:
   p = q = "channel 1 into channel 0", so [p s_ik] * [q s_jk] = l_ik l_jk (|l| <= 2, inside the clip);
-  u = e_0: z_j = a_jj - sum_k l_jk^2, and d_j = sqrt(z_j) where z_j >= tau (1e-2);
+  u = e_0: z_j = a_jj - sum_k l_jk^2, and d_j = sqrt(z_j) where z_j >= tau (1e-4);
   w_diag = e_1: channel 1 of the diagonal is d_j = l_jj;
   o = "channel 0 into channel 1": channel 1 of edge (i, j) is (a_ij - sum_k l_ik l_jk) / l_jj;
 the node update is zero and the decoder reads channel 1. The network's factor is then IC(0) of
