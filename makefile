@@ -109,6 +109,7 @@ build/tests/%: tests/%.c tests/testutil.h lib/libkgnn.so $(HEADERS)
 INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training build/tests/test_factor_check \
   build/tests/test_kopt_patterns build/tests/test_selinv_pairs build/tests/test_train_steps build/tests/test_edge_map \
   build/tests/test_kaporin_loss
+INTERNAL_TESTS += build/tests/test_engine_open
 $(INTERNAL_TESTS): build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")
@@ -188,7 +189,7 @@ PAPER_OUT ?= build/paper-smoke
 paper-smoke:
 	@$(READY)
 	@rm -rf $(PAPER_OUT)
-	@PAPER_SETS=smoke PAPER_MODELS=MessagePassingMLP PAPER_DEPTHS=1 PAPER_VARIANTS=plain PAPER_EPOCHS=3 PAPER_OUT=$(PAPER_OUT) sh share/paper.sh
+	@PAPER_GOALS=0 PAPER_SETS=smoke PAPER_MODELS=MessagePassingMLP PAPER_DEPTHS=1 PAPER_VARIANTS=plain PAPER_EPOCHS=3 PAPER_OUT=$(PAPER_OUT) sh share/paper.sh
 	@test -s $(PAPER_OUT)/paper.md && test -s $(PAPER_OUT)/smoke_plain.png && grep -q "| smoke | MessagePassingMLP | 1 | plain | 3 |" $(PAPER_OUT)/paper.md
 
 # The two benchmark datasets (share/doc/dataset-format.md) into data/, not kept in git
@@ -262,14 +263,55 @@ build/tests/test_layers: tests/model/test_layers.c tests/model/gradcheck.h build
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $< build/libkgnn-internal.a -lblas -lm
 build: build/tests/test_layers
+# tests/model/test_kernels.c: every kernel body of src/model/kernels.h on every engine against
+# plain reference loops (make check runs it with the other build/tests/test_*)
+build/tests/test_kernels: tests/model/test_kernels.c tests/model/gradcheck.h build/libkgnn-internal.a $(MODEL_HEADERS)
+	@mkdir -p build/tests
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $< build/libkgnn-internal.a -lblas -lm
+build: build/tests/test_kernels
+# the CUDA network test's own test, with two CPU engines in disguise (tests/model/test_cuda_net.c)
+build/tests/test_cuda_net: tests/model/test_cuda_net.c tests/model/gradcheck.h build/libkgnn-internal.a $(MODEL_HEADERS)
+	@mkdir -p build/tests
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) -O2 -Wall -Wextra -Wno-unused-parameter -o $@ $< build/libkgnn-internal.a -lblas -lm
+build: build/tests/test_cuda_net
 # src/model and the CPU engine compiled with no PETSc or HDF5 on the include path, the harness
 # linked against them alone and run (make check runs this as its test model-nopetsc)
 MODEL_SRC = $(wildcard src/model/*.c)
 build/nopetsc/%.o: src/model/%.c $(wildcard src/model/*.h)
 	@mkdir -p build/nopetsc
 	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Wno-unused-parameter -Werror -c $< -o $@
+# NOPETSC_BLAS: -lblas, or tests/model/dgemm_ref.c where no BLAS library is installed (the GPU machine)
+NOPETSC_BLAS ?= -lblas
 build/nopetsc/test_layers: tests/model/test_layers.c tests/model/gradcheck.h $(patsubst src/model/%.c,build/nopetsc/%.o,$(MODEL_SRC))
-	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Wno-unused-parameter -Werror -o $@ $< $(filter %.o,$^) -lblas -lm
+	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Wno-unused-parameter -Werror -o $@ $< $(filter %.o,$^) $(NOPETSC_BLAS) -lm
 .PHONY: model-nopetsc
 model-nopetsc: build/nopetsc/test_layers
 	build/nopetsc/test_layers
+
+# ---- the CUDA engine (src/cuda, issue 14): a separate library, never a dependency of libkgnn or
+# of make build. nvcc from PATH, else the toolkit's usual place; without it `make cuda` says so and
+# succeeds. sm_90 (H100/H200) code and PTX for later GPUs; --fmad=false so that a*b + c rounds as
+# on the CPU; warnings are errors. build/cuda/: the kernel test and the network test linked with it
+# and src/model without PETSc (share/check_cuda.sh runs them on a GPU machine).
+NVCC       ?= $(or $(shell command -v nvcc 2>/dev/null),$(wildcard /usr/local/cuda/bin/nvcc))
+CUDA_ARCH  ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
+CUDA_LIBDIR = $(abspath $(dir $(NVCC))../lib64)
+NVCC_FLAGS  = -O3 -std=c++17 --fmad=false -Werror all-warnings -Xcompiler -fPIC,-Wall,-Wextra,-Wno-unused-parameter,-Werror $(CUDA_ARCH)
+CUDA_TESTS  = build/cuda/test_kernels build/cuda/test_cuda_net build/cuda/bench_net
+.PHONY: cuda check-cuda
+cuda:
+	@if [ -z "$(NVCC)" ]; then echo "make cuda: no nvcc (on PATH or in /usr/local/cuda/bin): the CUDA engine is not built; the CPU build does not need it"; \
+	else $(MAKE) --no-print-directory lib/libkgnn-cuda.so $(CUDA_TESTS); fi
+lib/libkgnn-cuda.so: src/cuda/engine_cuda.cu src/cuda/engine_cuda.h src/model/kernels.h src/model/engine.h src/model/base.h
+	@mkdir -p lib
+	@$(if $(V),,echo "  NVCC    $@")
+	$(Q)$(NVCC) $(NVCC_FLAGS) -shared -o $@ $< -Xlinker -rpath,$(CUDA_LIBDIR) -L$(CUDA_LIBDIR) -lcublas
+build/cuda/%: tests/model/%.c tests/model/gradcheck.h lib/libkgnn-cuda.so $(patsubst src/model/%.c,build/nopetsc/%.o,$(MODEL_SRC))
+	@mkdir -p build/cuda
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)cc -std=c11 -D_POSIX_C_SOURCE=200809L -DKGNN_TEST_CUDA -O2 -Wall -Wextra -Wno-unused-parameter -Werror -o $@ $< $(filter %.o,$^) -Llib -lkgnn-cuda -Wl,-rpath,$(CURDIR)/lib $(NOPETSC_BLAS) -lm
+# on a GPU machine (nvcc, PyTorch, PyG; no PETSc or HDF5 needed): one script, correctness first
+check-cuda:
+	@sh share/check_cuda.sh

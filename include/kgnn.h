@@ -84,6 +84,13 @@ typedef enum {
   PCGNN_FACTOR_NONE /* failed */
 } PCGNNFactorSource;
 PETSC_EXTERN const char *const PCGNNFactorSources[];
+/* PCGNN: the scaling of A the network sees (-pc_gnn_scale). K(L^T A^-1 L) and CG are invariant
+   under A -> D A D (D > 0 diagonal); jacobi makes the factor so too: the network runs on
+   D^-1/2 A D^-1/2 (D = diag A) and its L is scaled back, L_A = D^1/2 L, so a diagonal A gets its
+   exact factor whatever the weights. max: A / max|A_ij| (the paper's). model: as the weights
+   were trained (the model file's normalisation, max_abs when it has none). */
+typedef enum { PCGNN_SCALE_MODEL, PCGNN_SCALE_MAX, PCGNN_SCALE_JACOBI } PCGNNScale;
+PETSC_EXTERN const char *const PCGNNScales[];
 
 /* PCGNN setters and getters (one per option), what the setup used, and its factor */
 PETSC_EXTERN PetscErrorCode PCGNNSetModel(PC, const char file[]);
@@ -92,6 +99,8 @@ PETSC_EXTERN PetscErrorCode PCGNNSetDiagShift(PC, PetscReal);
 PETSC_EXTERN PetscErrorCode PCGNNGetDiagShift(PC, PetscReal *);
 PETSC_EXTERN PetscErrorCode PCGNNSetFallback(PC, PCGNNFallback);
 PETSC_EXTERN PetscErrorCode PCGNNGetFallback(PC, PCGNNFallback *);
+PETSC_EXTERN PetscErrorCode PCGNNSetScale(PC, PCGNNScale);
+PETSC_EXTERN PetscErrorCode PCGNNGetScale(PC, PCGNNScale *); /* after setup: the one used (max or jacobi) */
 /* the setup check: accept the network's factor when K(L^-1 A L^-T) / K(D^-1/2 A D^-1/2) <= max */
 PETSC_EXTERN PetscErrorCode PCGNNSetCheck(PC, PetscBool check, PetscReal max);
 PETSC_EXTERN PetscErrorCode PCGNNGetCheck(PC, PetscBool *check, PetscReal *max);

@@ -8,6 +8,7 @@
 #   PAPER_SETS="synthetic suitesparse" PAPER_MODELS="..." PAPER_DEPTHS="1 3 5 7"
 #   PAPER_VARIANTS="plain vn pos" PAPER_EPOCHS=300 PAPER_OUT=share/results/paper KGNN_TRAIN=bin/kgnn-train
 #   PAPER_TRAIN=0 (judge and report the cells there are, train none) PAPER_QUALITY_MAX=200
+#   PAPER_GOALS=0 (no goal table: share/python/paper_goals.py)
 cd "$(dirname "$0")/.." || exit 2
 SETS=${PAPER_SETS:-"synthetic suitesparse"}
 MODELS=${PAPER_MODELS:-"MLPNodeModel MessagePassingMLP GATv2 GEN GraphTransformer GlobalGraphTransformer"}
@@ -63,4 +64,8 @@ done
 # the README's tables come from the shipped results only
 readme=
 [ "$OUT" = share/results/paper ] && readme="--readme README.md"
-/usr/bin/python3 share/python/paper_report.py $readme "$OUT" $SETS
+/usr/bin/python3 share/python/paper_report.py $readme "$OUT" $SETS || exit 1
+# issue 12's goals, a row each (both datasets needed: make datasets)
+if [ "${PAPER_GOALS:-1}" != 0 ] && [ -f data/synthetic.h5 ] && [ -f data/suitesparse.h5 ]; then
+  /usr/bin/python3 share/python/paper_goals.py $readme "$OUT"
+fi

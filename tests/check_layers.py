@@ -18,11 +18,13 @@ ALLOWED = {
     "train":   {"train", "dataset", "io", "model", "base", "api"},
     "base":    {"base", "api"},
     "cli":     {"cli", "pc", "train", "dataset", "io", "factor", "model", "base", "api"},
+    # the CUDA engine (lib/libkgnn-cuda.so): the model's engine table and kernel bodies only
+    "cuda":    {"cuda", "model"},
 }
 # the files at the top of src/: the package's registration is a face (it creates the PCs), the
 # command-line helpers belong to the programs; the rest (kgnn_impl.h, gallery.c) is the base
 TOP = {"kgnn": "pc", "kgnn_cli": "cli"}
-FORBIDDEN_SYSTEM = {"model": re.compile(r"^(petsc|slepc|hdf5|H5|mpi)")}
+FORBIDDEN_SYSTEM = {"model": re.compile(r"^(petsc|slepc|hdf5|H5|mpi)"), "cuda": re.compile(r"^(petsc|slepc|hdf5|H5|mpi)")}
 
 def layer(path):
     rel = os.path.relpath(path, ROOT)

@@ -81,6 +81,12 @@ done
 # src/model and its CPU engine compiled with no PETSc or HDF5 on the include path, and the layer
 # harness (tests/model/test_layers.c) run against them alone
 run model_nopetsc make --no-print-directory -s model-nopetsc
+# the CUDA engine compiles and links (nvcc -Werror) where nvcc exists; it runs only on a GPU
+# machine (make check-cuda)
+if command -v nvcc > /dev/null 2>&1 || [ -x /usr/local/cuda/bin/nvcc ]; then
+  run cuda_builds make --no-print-directory -s cuda
+  run cuda_library_exports sh -c "nm -D lib/libkgnn-cuda.so | grep -q ' T KGNNEngineCUDA\$' && ! nm -D lib/libkgnn.so | grep -qi cuda"
+fi
 # the layering of src/ (share/doc/architecture.md): includes and calls only downwards, src/model plain C
 expect layering "layering: 0 violations" /usr/bin/python3 tests/check_layers.py
 
@@ -153,6 +159,11 @@ run train_evaluate_same_report cmp $T/m.h5.quality.csv $T/m.h5.quality.first
 error train_evaluate_missing "-evaluate $T/none.h5: no such file, or not readable" bin/kgnn-train -dataset $TS -evaluate $T/none.h5
 expect train_png "curves in $T/p.png" bin/kgnn-train -dataset $TS -out $T/p.h5 -epochs 2 -depth 1 -quiet -png $T/p.png
 # -loss kaporin (log of K(L^-1 A L^-T) over Jacobi's; tests/test_kaporin_loss checks its values and gradient): it trains
+# -scale jacobi: trained on D^-1/2 A D^-1/2, recorded in the model file, which PCGNN then follows
+# (tests/test_gnn_scale checks the scaling itself)
+expect train_scale_jacobi "MessagePassingMLP depth 1 hidden 16, Jacobi-scaled input" bin/kgnn-train -dataset $TS -out $T/j.h5 -epochs 2 -depth 1 -scale jacobi -malloc_dump
+expect train_scale_jacobi_used "input scaling: jacobi \(the network sees D\^-1/2 A D\^-1/2, L = D\^1/2 L_net\), the model's" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/j.h5 -ksp_view
+error train_scale_unknown "-scale foo: not one of max, jacobi" bin/kgnn-train -dataset $TS -out $T/j2.h5 -scale foo
 expect train_kaporin_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5," bin/kgnn-train -dataset $TS -out $T/k.h5 -epochs 5 -depth 1 -loss kaporin -malloc_dump
 run train_png_written test -s $T/p.png
 error train_resume_other_model "checkpoint $T/m.h5.ckpt holds a MessagePassingMLP of depth 1, hidden 16" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 2 -resume
@@ -178,6 +189,9 @@ rm -f build/tests/Lgnn.bin
 run gnn_view_factor bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_view_factor binary:build/tests/Lgnn.bin -malloc_dump
 run gnn_view_factor_written test -s build/tests/Lgnn.bin
 expect gnn_view "graph network factor .* model .*share/models/default.h5" $VG bin/kgnn-solve -f $N -pc_type gnn -ksp_view -malloc_dump
+expect gnn_view_scale "input scaling: max \(the network sees A / max\|A_ij\|\), the model's" cat $LOG/gnn_view.log
+expect gnn_scale_jacobi "pc=gnn iterations=[0-9]+ reason=CONVERGED_RTOL" $VG bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_scale jacobi -malloc_dump
+error gnn_scale_unknown "Unknown option foo for -pc_gnn_scale" bin/kgnn-solve -f $N -pc_type gnn -pc_gnn_scale foo
 
 # PCGNN never applies an unchecked factor: a zero network fails the PC with -pc_gnn_fallback
 # none and falls back to IC(0) by default, which PCView and -info say

@@ -20,30 +20,6 @@
    F = 10. "Differs" means above 100 times that. */
 #include "testutil.h"
 
-typedef struct {
-  const char *model;
-} GnnCtx;
-
-static PetscErrorCode GnnFactorFn(Mat A, void *ctx, Mat *L)
-{
-  PC             pc;
-  PCFailedReason why;
-
-  PetscFunctionBegin;
-  PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
-  PetscCall(PCSetType(pc, PCGNN));
-  PetscCall(PCGNNSetModel(pc, ((GnnCtx *)ctx)->model));
-  PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE));
-  PetscCall(PCGNNSetCheck(pc, PETSC_FALSE, 1e30)); /* the fixtures' random weights: any factor, compared, not judged */
-  PetscCall(PCSetOperators(pc, A, A));
-  PetscCall(PCSetUp(pc));
-  PetscCall(PCGetFailedReason(pc, &why));
-  PetscCheck(why == PC_NOERROR, PETSC_COMM_SELF, PETSC_ERR_LIB, "PCGNN with %s failed", ((GnnCtx *)ctx)->model);
-  PetscCall(PCGNNGetFactor(pc, L));
-  PetscCall(PCDestroy(&pc));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* B(perm[i], perm[j]) = A(i, j) */
 static PetscErrorCode Permute(Mat A, const PetscInt *perm, Mat *B)
 {
@@ -69,10 +45,10 @@ static PetscErrorCode Permute(Mat A, const PetscInt *perm, Mat *B)
    CSR (edge i -> j of A is perm[i] -> perm[j] of B) */
 static PetscErrorCode EdgeOutputs(KGNNNetwork net, Mat A, PetscReal delta, PetscInt *nnz, PetscReal **out)
 {
-  PetscInt           n, k = 0;
-  PetscInt          *s, *r;
-  PetscReal         *a;
-  Mat                Ap = A;
+  PetscInt   n, k = 0;
+  PetscInt  *s, *r;
+  PetscReal *a;
+  Mat        Ap = A;
 
   PetscFunctionBegin;
   if (delta > 0) PetscCall(TestPerturbMatrix(A, delta, 7, &Ap));
@@ -157,8 +133,8 @@ static PetscErrorCode FactorDiff(Mat LA, Mat LB, const PetscInt *perm, PetscReal
 
 int main(int argc, char **argv)
 {
-  const PetscInt m = 8, n = m * m, maxdeg = 5, hidden = 16; /* every model here: hidden 16 */
-  const char    *models[] = {"share/models/default.h5", "tests/fixtures/gnn_MessagePassingMLP_d3_nopos.h5", "tests/fixtures/gnn_MessagePassingMLP_d3_pos.h5", "tests/fixtures/gnn_GATv2_d3_nopos.h5", "tests/fixtures/gnn_GATv2_d3_pos.h5"};
+  const PetscInt  m = 8, n = m * m, maxdeg = 5, hidden = 16; /* every model here: hidden 16 */
+  const char     *models[]     = {"share/models/default.h5", "tests/fixtures/gnn_MessagePassingMLP_d3_nopos.h5", "tests/fixtures/gnn_MessagePassingMLP_d3_pos.h5", "tests/fixtures/gnn_GATv2_d3_nopos.h5", "tests/fixtures/gnn_GATv2_d3_pos.h5"};
   const PetscBool positional[] = {PETSC_FALSE, PETSC_FALSE, PETSC_TRUE, PETSC_FALSE, PETSC_TRUE};
   const PetscInt  depth[]      = {3, 3, 3, 3, 3};
   const char     *pname[]      = {"wavefront", "reversed", "random"};
@@ -171,8 +147,8 @@ int main(int argc, char **argv)
   PetscCall(TestPoisson2D(PETSC_COMM_SELF, m, &A0));
   PetscCall(TestPerturbMatrix(A0, 0.2, 3, &A)); /* distinct entries: equal ones would hide a permutation */
   PetscCall(MatShift(A, 2.0));                  /* diagonal >= 5.2 > 4 x 1.2: SPD by dominance */
-  { /* the wavefront order: by x + y, then x; a left (x - 1) or lower (y - 1) neighbour comes first,
-       as in the natural order */
+  {                                             /* the wavefront order: by x + y, then x; a left (x - 1) or lower (y - 1) neighbour comes first,
+                                                   as in the natural order */
     PetscInt k = 0;
     for (PetscInt d = 0; d <= 2 * (m - 1); d++)
       for (PetscInt x = 0; x < m; x++) {
@@ -223,9 +199,9 @@ int main(int argc, char **argv)
   /* factors: PCGNN (the shipped model, and a positional one) and PCKOPT commute with the
      wavefront order, not with the reversed one */
   for (int f = 0; f < 3; f++) {
-    GnnCtx            ctx    = {f == 0 ? models[0] : models[2]};
+    TestGnnCtx        ctx    = {f == 0 ? models[0] : models[2], PCGNN_SCALE_MODEL};
     KGNNInverseMethod method = KGNN_INVERSE_DENSE;
-    TestFactorFn      fn     = f < 2 ? GnnFactorFn : TestKoptFactorFn;
+    TestFactorFn      fn     = f < 2 ? TestGnnFactorFn : TestKoptFactorFn;
     void             *c      = f < 2 ? (void *)&ctx : (void *)&method;
     const char       *name   = f == 0 ? "PCGNN (shipped model)" : f == 1 ? "PCGNN (positional MessagePassingMLP)" : "PCKOPT";
     PetscReal         kmax, kfro, tol;
@@ -234,9 +210,9 @@ int main(int argc, char **argv)
     tol = 10 * PetscMax(kmax, 1) * TestGamma(f < 2 ? (3 + 2) * (maxdeg + 2 * hidden) : n + 4);
     PetscCall(fn(A, c, &LA));
     for (int p = 0; p < 2; p++) {
-      Mat       LB;
-      PetscReal rel = 0;
-      PetscInt  itsA, itsB;
+      Mat                LB;
+      PetscReal          rel = 0;
+      PetscInt           itsA, itsB;
       KSPConvergedReason ra, rb;
       PetscCall(fn(B[p], c, &LB));
       PetscCall(FactorDiff(LA, LB, perm[p], &rel));
@@ -253,7 +229,8 @@ int main(int argc, char **argv)
         PetscCall(PCDestroy(&pa));
         PetscCall(PCDestroy(&pb));
       }
-      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s, %s order: |L_B(perm, perm) - L_A| / |L_A| = %.2e (tolerance %.2e, kappa %.3g); CG iterations %d natural, %d %s\n", name, pname[p], (double)rel, (double)tol, (double)kmax, (int)itsA, (int)itsB, pname[p]));
+      PetscCall(
+          PetscPrintf(PETSC_COMM_WORLD, "%s, %s order: |L_B(perm, perm) - L_A| / |L_A| = %.2e (tolerance %.2e, kappa %.3g); CG iterations %d natural, %d %s\n", name, pname[p], (double)rel, (double)tol, (double)kmax, (int)itsA, (int)itsB, pname[p]));
       if (p == 0) CHECK(rel <= tol, "%s: the factor does not commute with the wavefront order (%.3e > %.3e)", name, (double)rel, (double)tol);
       else CHECK(rel > 100 * tol, "%s: the factor should depend on the reversed order (%.3e)", name, (double)rel);
       PetscCall(MatDestroy(&LB));

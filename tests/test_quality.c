@@ -63,7 +63,7 @@ static PetscErrorCode RandomLower(const KGNNSample *s, PetscRandom r, PetscReal 
 
 static PetscErrorCode CheckRatios(const char *name, const KGNNSample *s, PetscRandom r)
 {
-  PetscReal *l, *c, Kl, Kt, condl, condt, ratio;
+  PetscReal      *l, *c, Kl, Kt, condl, condt, ratio;
   const PetscReal u = PETSC_MACHINE_EPSILON / 2;
 
   PetscFunctionBegin;
@@ -122,8 +122,8 @@ int main(int argc, char **argv)
   /* the whole report on the synthetic pair with the shipped model: the exact factor converges in
      one iteration, and nothing beats it in K */
   PetscCall(KGNNSampleQuality(&syn, model, 1000, PETSC_TRUE, &q));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "synthetic n=40 with %s: PCGNN %d its (%s), target %d its, cosine %.6f, K ratio %.6g, cond %.6g\n", model, (int)q.net.its, KSPConvergedReasons[q.net.reason], (int)q.target.its, (double)q.cosine, (double)q.kratio,
-                        (double)q.cond));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "synthetic n=40 with %s: PCGNN %d its (%s), target %d its, cosine %.6f, K ratio %.6g, cond %.6g\n", model, (int)q.net.its, KSPConvergedReasons[q.net.reason], (int)q.target.its, (double)q.cosine,
+                        (double)q.kratio, (double)q.cond));
   CHECK(q.target.converged && q.target.its == 1, "the exact factor took %d iterations", (int)q.target.its);
   CHECK(q.kratio >= 1 - 100 * syn.n * PETSC_MACHINE_EPSILON, "K ratio %.17g below 1 against the K-optimal factor", (double)q.kratio);
   CHECK(q.cosine > -1 - 1e-12 && q.cosine < 1 + 1e-12, "cosine %g", (double)q.cosine);

@@ -205,6 +205,39 @@ static inline PetscErrorCode TestKoptFactorFn(Mat A, void *ctx, Mat *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* PCGNN's own factor of A (no fallback, no setup check: whatever the weights give) with the model
+   file and input scaling of *(TestGnnCtx *)ctx, set up on A */
+typedef struct {
+  const char *model;
+  PCGNNScale  scale;
+} TestGnnCtx;
+static inline PetscErrorCode TestGnnPC(Mat A, const TestGnnCtx *c, PC *pc)
+{
+  PetscFunctionBegin;
+  PetscCall(PCCreate(PETSC_COMM_SELF, pc));
+  PetscCall(PCSetType(*pc, PCGNN));
+  PetscCall(PCGNNSetModel(*pc, c->model));
+  PetscCall(PCGNNSetScale(*pc, c->scale));
+  PetscCall(PCGNNSetFallback(*pc, PCGNN_FALLBACK_NONE));
+  PetscCall(PCGNNSetCheck(*pc, PETSC_FALSE, 1e30));
+  PetscCall(PCSetOperators(*pc, A, A));
+  PetscCall(PCSetUp(*pc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static inline PetscErrorCode TestGnnFactorFn(Mat A, void *ctx, Mat *L)
+{
+  PC             pc;
+  PCFailedReason why;
+
+  PetscFunctionBegin;
+  PetscCall(TestGnnPC(A, (TestGnnCtx *)ctx, &pc));
+  PetscCall(PCGetFailedReason(pc, &why));
+  PetscCheck(why == PC_NOERROR, PETSC_COMM_SELF, PETSC_ERR_LIB, "PCGNN with %s failed", ((TestGnnCtx *)ctx)->model);
+  PetscCall(PCGNNGetFactor(pc, L));
+  PetscCall(PCDestroy(&pc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* CG of the benchmark protocol (KGNNCGSetDefaults: x0 = 0, rtol 1e-8 on the unpreconditioned
    residual, <= 10000 iterations, no divergence tolerance) with b = ones times 1 + delta r (r = +-1
    from a fixed stream; delta = 0: ones, the protocol's b): the iteration count and, when hist is

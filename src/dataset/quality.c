@@ -144,7 +144,7 @@ PetscErrorCode KGNNSampleQuality(const KGNNSample *s, const char model[], PetscI
   PetscCall(PCSetType(pc, PCGNN));
   PetscCall(PCGNNSetModel(pc, model));
   PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE)); /* the network's factor, judged as it is: */
-  PetscCall(PCGNNSetCheck(pc, PETSC_FALSE, 1e30));     /* no setup check to turn it into a failure */
+  PetscCall(PCGNNSetCheck(pc, PETSC_FALSE, 1e30));      /* no setup check to turn it into a failure */
   PetscCall(KGNNCGRun(ksp, &q->net));
   {
     PCFailedReason why;
@@ -160,7 +160,7 @@ PetscErrorCode KGNNSampleQuality(const KGNNSample *s, const char model[], PetscI
     q->cosine = dot / PetscSqrtReal(ny * nn);
     if (s->n <= dense_max) PetscCall(KGNNSampleKaporinRatio(s, nl, yl, &q->kratio));
     if (cond) {
-      PetscReal lmin, lmax;
+      PetscReal      lmin, lmax;
       PetscErrorCode ierr;
       PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
       ierr = KGNNFactorSpectrum(A, Ln, &lmin, &lmax);

@@ -38,4 +38,7 @@ PETSC_EXTERN PetscErrorCode KGNNMemoryAvailable(double *bytes);
 /* An error (PETSC_ERR_MEM) when `what` would need more than that, before it is allocated. */
 PETSC_EXTERN PetscErrorCode KGNNCheckMemory(const char what[], double bytes);
 
+/* model_face.c: whether a network's weights were trained on D^-1/2 A D^-1/2 (PCGNN's -pc_gnn_scale model) */
+PETSC_INTERN PetscErrorCode KGNNNetworkGetJacobi(KGNNNetwork, PetscBool *);
+
 #endif

@@ -24,6 +24,8 @@ PetscErrorCode KGNNErrToPetsc(KGNNErr e)
     return PETSC_ERR_ORDER;
   case KGNN_ERR_NONFINITE:
     return PETSC_ERR_FP;
+  case KGNN_ERR_DEVICE:
+    return PETSC_ERR_GPU;
   default:
     return PETSC_ERR_LIB;
   }
@@ -152,6 +154,13 @@ PetscErrorCode KGNNNetworkLoad(const char file[], KGNNNetwork *net)
   if (ierr) PetscCall(PetscFree(n));
   PetscCall(ierr);
   *net = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNNetworkGetJacobi(KGNNNetwork net, PetscBool *jacobi)
+{
+  PetscFunctionBegin;
+  *jacobi = net->model.jacobi ? PETSC_TRUE : PETSC_FALSE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

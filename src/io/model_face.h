@@ -27,6 +27,9 @@ PETSC_INTERN PetscErrorCode KGNNModelInitialize(KGNNModel *, KGNNRandom *);
 PETSC_INTERN PetscErrorCode KGNNModelSave(KGNNModel *, const char path[], PetscErrorCode (*extra)(hid_t, void *), void *ctx);
 PETSC_INTERN PetscErrorCode KGNNModelLoad(const char file[], KGNNModel *);
 PETSC_INTERN PetscErrorCode KGNNModelDestroy(KGNNModel *);
+/* engine_open.c: the engine "cpu" or "cuda" (lib/libkgnn-cuda.so opened at run time); *E NULL
+   with the reason in why when the CUDA engine cannot be had */
+PETSC_INTERN PetscErrorCode KGNNEngineOpen(const char device[], const KGNNEngine **E, char why[], size_t len);
 
 /* out[k] = the network's value on edge k */
 PETSC_INTERN PetscErrorCode KGNNModelForward(const KGNNModel *, const KGNNGraph *, PetscReal *out);

@@ -48,6 +48,13 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   PetscCall(KGNNH5ReadNumber(path, f, "hidden", H5T_NATIVE_LLONG, &hidden));
   PetscCall(KGNNH5ReadNumber(path, f, "positional", H5T_NATIVE_LLONG, &pos));
   PetscCall(KGNNH5ReadNumber(path, f, "virtual_node", H5T_NATIVE_LLONG, &vnode));
+  M->jacobi = 0; /* the input scaling the weights were trained with; files without it: max_abs */
+  if (H5Aexists(f, "normalisation") > 0) {
+    char norm[64];
+    PetscCall(KGNNH5ReadString(path, f, "normalisation", norm, sizeof(norm)));
+    PetscCheck(!strcmp(norm, "max_abs") || !strcmp(norm, "jacobi"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: normalisation '%s' is neither max_abs nor jacobi", path, norm);
+    M->jacobi = !strcmp(norm, "jacobi");
+  }
   PetscCall(KGNNNodeModelFromName(nm, &M->node_model));
   if ((int)M->node_model < 0) {
     char names[512];
@@ -88,7 +95,7 @@ PetscErrorCode KGNNModelSave(KGNNModel *M, const char path[], PetscErrorCode (*e
   PetscCall(KGNNH5WriteNumber(f, "hidden", H5T_STD_I64LE, H5T_NATIVE_LLONG, &hidden));
   PetscCall(KGNNH5WriteNumber(f, "positional", H5T_STD_I64LE, H5T_NATIVE_LLONG, &pos));
   PetscCall(KGNNH5WriteNumber(f, "virtual_node", H5T_STD_I64LE, H5T_NATIVE_LLONG, &vnode));
-  PetscCall(KGNNH5WriteString(f, "normalisation", "max_abs"));
+  PetscCall(KGNNH5WriteString(f, "normalisation", M->jacobi ? "jacobi" : "max_abs"));
   PetscCall(KGNNModelTensors(M, &nt, &T));
   for (PetscInt k = 0; k < nt; k++) PetscCall(KGNNH5WriteArray(f, T[k].name, T[k].rank, T[k].dims, T[k].data));
   PetscCall(PetscFree(T));

@@ -23,6 +23,7 @@ typedef enum {
   KGNN_ERR_UNKNOWN,   /* a layer name that is not in the table */
   KGNN_ERR_BUSY,      /* a tape is still alive on this model */
   KGNN_ERR_NONFINITE, /* a NaN or Inf where none may be */
+  KGNN_ERR_DEVICE,    /* the engine's device failed (a CUDA launch, copy or library call) */
   KGNN_ERR_COUNT
 } KGNNErr;
 

@@ -46,7 +46,7 @@ static KGNNErr Forward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *we
   KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, H, H, G->n, hn, ps, 0, 0));
   KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, 2 * H, H, G->n, hn, pr, 0, 0));
   x->E->gather_add(x->E, G->nnz, Hh, G->sender, ps, G->receiver, pr, C.z);
-  for (size_t k = 0; k < (size_t)G->nnz * Hh; k++) C.a[k] = C.z[k] > 0 ? C.z[k] : 0.0;
+  x->E->relu(x->E, (size_t)G->nnz * Hh, C.z, C.a);
   return KGNNLinearForward(x->E, &mlp->l2, G->nnz, C.a, out);
 }
 
@@ -60,21 +60,21 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   const KGNNInt    H = x->H, m = G->nnz, n = G->n, Hh = mlp->l1.out;
   const Cache      C  = Carve(x->P, Hh, (void *)cache, 1);
   KGNNReal        *dz = x->work, *dhe = dz + (size_t)m * Hh, *nwork = dhe + (size_t)m * H, *dp = nwork + (size_t)n * Hh;
-  const KGNNInt   *idx[2] = {G->sender, G->receiver};
 
   KGNN_TRY(KGNNLinearBackward(x->E, &mlp->l2, m, C.a, dout, dz, g->l2.W, g->l2.b));
-  for (size_t k = 0; k < (size_t)m * Hh; k++) dz[k] = C.z[k] > 0 ? dz[k] : 0.0; /* ReLU' */
+  x->E->relu_backward(x->E, (size_t)m * Hh, C.z, dz);
   x->E->bias_backward(x->E, m, Hh, dz, g->l1.b);
   KGNN_TRY(KGNNLinearBlockBackward(x->E, &mlp->l1, 0, H, m, he, dz, dhe, g->l1.W));
   for (int part = 0; part < 2; part++) {
     /* the node part acts on h[idx[k]]: its weight gradient is (scatter of dz by idx)^T h, and
        its input gradient scatters dz W_part back to the nodes */
     x->E->zero(x->E, nwork, (size_t)n * Hh);
-    x->E->scatter_add(x->E, m, Hh, idx[part], dz, nwork);
+    /* scatter-add by sender (part 0) or receiver, in parallel over the plan's groups */
+    x->E->segment_sum(x->E, n, Hh, part ? x->P->rptr : x->P->sptr, part ? x->P->eidx : x->P->sidx, dz, nwork);
     KGNN_TRY(KGNNLinearBlockBackward(x->E, &mlp->l1, (1 + part) * H, H, n, hn, nwork, dp, g->l1.W));
-    for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dp[k];
+    x->E->add(x->E, (size_t)n * H, dh, dp, dh);
   }
-  for (size_t k = 0; k < (size_t)m * H; k++) de[k] += dhe[k];
+  x->E->add(x->E, (size_t)m * H, de, dhe, de);
   return KGNN_OK;
 }
 

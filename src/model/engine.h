@@ -37,6 +37,25 @@ struct KGNNEngine {
      (work: n x stride), and its backward from the output alpha (dscore may be dalpha) */
   void (*segment_softmax)(const KGNNEngine *, KGNNInt m, KGNNInt n, KGNNInt stride, const KGNNInt *idx, KGNNReal *score, KGNNReal *work);
   void (*segment_softmax_backward)(const KGNNEngine *, KGNNInt m, KGNNInt n, KGNNInt stride, const KGNNInt *idx, const KGNNReal *alpha, const KGNNReal *dalpha, KGNNReal *dscore, KGNNReal *work);
+  /* the parallel forms over the plan's receiver groups (rptr, eidx: plan.h), the same bits as
+     scatter_add and segment_softmax by receiver: Y[i] += the sum of X over the edges into i */
+  void (*segment_sum)(const KGNNEngine *, KGNNInt n, KGNNInt w, const KGNNInt *rptr, const KGNNInt *eidx, const KGNNReal *X, KGNNReal *Y);
+  void (*segment_softmax_csr)(const KGNNEngine *, KGNNInt n, KGNNInt stride, const KGNNInt *rptr, const KGNNInt *eidx, KGNNReal *score);
+  void (*segment_softmax_csr_backward)(const KGNNEngine *, KGNNInt n, KGNNInt stride, const KGNNInt *rptr, const KGNNInt *eidx, const KGNNReal *alpha, const KGNNReal *dalpha, KGNNReal *dscore);
+  /* elementwise over len entries: a = relu(z) (a may be z); dx = 0 where z <= 0; z = x + y */
+  void (*relu)(const KGNNEngine *, size_t len, const KGNNReal *z, KGNNReal *a);
+  void (*relu_backward)(const KGNNEngine *, size_t len, const KGNNReal *z, KGNNReal *dx);
+  void (*add)(const KGNNEngine *, size_t len, const KGNNReal *x, const KGNNReal *y, KGNNReal *z);
+  /* x = v over len entries; the encoder's edge input (kernels.h, KGNNKEdgeInput) of m edges */
+  void (*fill)(const KGNNEngine *, size_t len, KGNNReal v, KGNNReal *x);
+  void (*edge_input)(const KGNNEngine *, KGNNInt m, KGNNInt ei, int positional, KGNNInt mreal, const KGNNReal *a, const KGNNReal *scale, const KGNNInt *batch, const KGNNInt *sender, const KGNNInt *receiver, KGNNReal *xe);
+  /* bytes between host memory and the engine's (a plain copy on the CPU), and a barrier: each
+     returns KGNN_ERR_DEVICE once the device has failed (the kernels above return nothing, so a
+     failed launch is reported at the next of these; a fault spoils a CUDA context for good, so
+     the failure stays) */
+  KGNNErr (*to_engine)(const KGNNEngine *, void *dst, const void *src, size_t bytes);
+  KGNNErr (*to_host)(const KGNNEngine *, void *dst, const void *src, size_t bytes);
+  KGNNErr (*sync)(const KGNNEngine *);
 };
 
 const KGNNEngine *KGNNEngineCPU(void);

@@ -77,7 +77,7 @@ static KGNNErr Forward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *we
     }
     c.alpha[k] = s;
   }
-  x->E->segment_softmax(x->E, m, n, 1, G->receiver, c.alpha, x->work);
+  x->E->segment_softmax_csr(x->E, n, 1, x->P->rptr, x->P->eidx, c.alpha); /* by receiver group: in parallel */
   for (KGNNInt i = 0; i < n; i++)
     for (KGNNInt f = 0; f < H; f++) out[i * H + f] = g->bias[f];
   for (KGNNInt k = 0; k < m; k++)
@@ -105,7 +105,7 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
     for (KGNNInt f = 0; f < H; f++) s += d[f] * xl[f], dxl[j * H + f] += c.alpha[k] * d[f];
     ds[k] = s;
   }
-  x->E->segment_softmax_backward(x->E, m, n, 1, G->receiver, c.alpha, ds, ds, work);
+  x->E->segment_softmax_csr_backward(x->E, n, 1, x->P->rptr, x->P->eidx, c.alpha, ds, ds);
   for (KGNNInt k = 0; k < m; k++) {
     const KGNNInt i = G->receiver[k], j = G->sender[k];
     for (KGNNInt f = 0; f < H; f++) {
@@ -117,11 +117,11 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
     }
   }
   KGNN_TRY(KGNNLinearBackward(x->E, &g->lin_l, n, h, dxl, tmp, grad->lin_l.W, grad->lin_l.b));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += tmp[k];
+  x->E->add(x->E, (size_t)n * H, dh, tmp, dh);
   KGNN_TRY(KGNNLinearBackward(x->E, &g->lin_r, n, h, dxr, tmp, grad->lin_r.W, grad->lin_r.b));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += tmp[k];
+  x->E->add(x->E, (size_t)n * H, dh, tmp, dh);
   KGNN_TRY(KGNNLinearBackward(x->E, &g->lin_edge, m, e, dee, tmp, grad->lin_edge.W, NULL));
-  for (size_t k = 0; k < (size_t)m * H; k++) de[k] += tmp[k];
+  x->E->add(x->E, (size_t)m * H, de, tmp, de);
   return KGNN_OK;
 }
 

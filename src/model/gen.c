@@ -56,7 +56,7 @@ static KGNNErr Forward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *we
       c.msg[k * H + ch]   = (z > 0 ? z : 0) + 1e-7;
       c.alpha[k * H + ch] = c.msg[k * H + ch]; /* t = 1 */
     }
-  x->E->segment_softmax(x->E, m, n, H, G->receiver, c.alpha, x->work);
+  x->E->segment_softmax_csr(x->E, n, H, x->P->rptr, x->P->eidx, c.alpha); /* by receiver group: in parallel */
   x->E->copy(x->E, c.agg, h, (size_t)n * H);
   for (KGNNInt k = 0; k < m; k++)
     for (KGNNInt ch = 0; ch < H; ch++) c.agg[G->receiver[k] * H + ch] += c.alpha[k * H + ch] * c.msg[k * H + ch];
@@ -74,11 +74,11 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
 
   /* dagg is set; the MLP's biases are NULL for GEN, and the backward then skips them */
   KGNN_TRY(KGNNMLPBackward(x->E, mlp, n, c.agg, c.z, c.a, dout, dagg, grad, work));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dagg[k]; /* the residual h_i */
+  x->E->add(x->E, (size_t)n * H, dh, dagg, dh); /* the residual h_i */
   /* d/d msg through the softmax weight (msg is the score, t = 1) ... */
   for (KGNNInt k = 0; k < m; k++)
     for (KGNNInt ch = 0; ch < H; ch++) dmsg[k * H + ch] = dagg[G->receiver[k] * H + ch] * c.msg[k * H + ch];
-  x->E->segment_softmax_backward(x->E, m, n, H, G->receiver, c.alpha, dmsg, dmsg, work);
+  x->E->segment_softmax_csr_backward(x->E, n, H, x->P->rptr, x->P->eidx, c.alpha, dmsg, dmsg);
   /* ... plus through the value alpha msg; then back through relu(h_j + e_k), recomputed */
   for (KGNNInt k = 0; k < m; k++)
     for (KGNNInt ch = 0; ch < H; ch++) {

@@ -34,7 +34,7 @@ static KGNNErr MLPBackward(const KGNNLayer *L, const KGNNLayerCtx *x, const void
   char        *c = (char *)cache;
   KGNNReal    *z = KGNNCarve(&c, n * H * sizeof(KGNNReal)), *a = KGNNCarve(&c, n * H * sizeof(KGNNReal)), *dx = x->work, *work = x->work + n * H;
   KGNN_TRY(KGNNMLPBackward(x->E, w, (KGNNInt)n, h, z, a, dout, dx, grad, work));
-  for (size_t k = 0; k < n * H; k++) dh[k] += dx[k];
+  x->E->add(x->E, n * H, dh, dx, dh);
   return KGNN_OK;
 }
 
@@ -105,14 +105,14 @@ static KGNNErr MPForward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *
   KGNN_TRY(KGNNLinearBlock(E, &B->f1.l1, H, H, m, he, C.z1, 0, 1));
   KGNN_TRY(KGNNLinearBlock(E, &B->f1.l1, 0, H, n, hn, pr, 0, 0));
   E->gather_add(E, m, H1, G->receiver, pr, NULL, NULL, C.z1);
-  for (size_t k = 0; k < (size_t)m * H1; k++) C.a1[k] = C.z1[k] > 0 ? C.z1[k] : 0.0;
+  E->relu(E, (size_t)m * H1, C.z1, C.a1);
   KGNN_TRY(KGNNLinearForward(E, &B->f1.l2, m, C.a1, msg));
   E->zero(E, C.agg, (size_t)n * H);
-  E->scatter_add(E, m, H, G->receiver, msg, C.agg);
+  E->segment_sum(E, n, H, x->P->rptr, x->P->eidx, msg, C.agg); /* scatter_add by receiver, in parallel */
   E->segment_mean(E, n, H, x->P->deg, C.agg);
   KGNN_TRY(KGNNLinearBlock(E, &B->f2.l1, 0, H, n, hn, C.z2, 0, 1));
   KGNN_TRY(KGNNLinearBlock(E, &B->f2.l1, H, H, n, C.agg, C.z2, 1, 0));
-  for (size_t k = 0; k < (size_t)n * H2; k++) C.a2[k] = C.z2[k] > 0 ? C.z2[k] : 0.0;
+  E->relu(E, (size_t)n * H2, C.z2, C.a2);
   return KGNNLinearForward(E, &B->f2.l2, n, C.a2, out);
 }
 
@@ -129,23 +129,23 @@ static KGNNErr MPBackward(const KGNNLayer *L, const KGNNLayerCtx *x, const void 
 
   /* f2 */
   KGNN_TRY(KGNNLinearBackward(E, &B->f2.l2, n, C.a2, dout, dz2, g->f2.l2.W, g->f2.l2.b));
-  for (size_t k = 0; k < (size_t)n * H2; k++) dz2[k] = C.z2[k] > 0 ? dz2[k] : 0.0;
+  E->relu_backward(E, (size_t)n * H2, C.z2, dz2);
   E->bias_backward(E, n, H2, dz2, g->f2.l1.b);
   KGNN_TRY(KGNNLinearBlockBackward(E, &B->f2.l1, 0, H, n, hn, dz2, dp, g->f2.l1.W));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dp[k];
+  E->add(E, (size_t)n * H, dh, dp, dh);
   KGNN_TRY(KGNNLinearBlockBackward(E, &B->f2.l1, H, H, n, C.agg, dz2, dagg, g->f2.l1.W));
   /* the mean over the edges into each node */
   E->segment_mean_backward(E, m, H, G->receiver, x->P->deg, dagg, dmsg);
   /* f1 */
   KGNN_TRY(KGNNLinearBackward(E, &B->f1.l2, m, C.a1, dmsg, dz1, g->f1.l2.W, g->f1.l2.b));
-  for (size_t k = 0; k < (size_t)m * H1; k++) dz1[k] = C.z1[k] > 0 ? dz1[k] : 0.0;
+  E->relu_backward(E, (size_t)m * H1, C.z1, dz1);
   E->bias_backward(E, m, H1, dz1, g->f1.l1.b);
   KGNN_TRY(KGNNLinearBlockBackward(E, &B->f1.l1, H, H, m, he, dz1, dhe, g->f1.l1.W));
   E->zero(E, dz2, (size_t)n * H1); /* reused: dz1 scattered to the receivers */
-  E->scatter_add(E, m, H1, G->receiver, dz1, dz2);
+  E->segment_sum(E, n, H1, x->P->rptr, x->P->eidx, dz1, dz2);
   KGNN_TRY(KGNNLinearBlockBackward(E, &B->f1.l1, 0, H, n, hn, dz2, dp, g->f1.l1.W));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dp[k];
-  for (size_t k = 0; k < (size_t)m * H; k++) de[k] += dhe[k];
+  E->add(E, (size_t)n * H, dh, dp, dh);
+  E->add(E, (size_t)m * H, de, dhe, de);
   return KGNN_OK;
 }
 

@@ -45,7 +45,7 @@ KGNNErr KGNNLinearBackward(const KGNNEngine *E, const KGNNLinear *l, KGNNInt m, 
 KGNNErr KGNNMLPForward(const KGNNEngine *E, const KGNNMLP *mlp, KGNNInt m, const KGNNReal *X, KGNNReal *Y, KGNNReal *z, KGNNReal *a)
 {
   KGNN_TRY(KGNNLinearForward(E, &mlp->l1, m, X, z));
-  for (size_t k = 0; k < (size_t)m * mlp->l1.out; k++) a[k] = z[k] > 0 ? z[k] : 0.0;
+  E->relu(E, (size_t)m * mlp->l1.out, z, a);
   return KGNNLinearForward(E, &mlp->l2, m, a, Y);
 }
 
@@ -54,6 +54,6 @@ KGNNErr KGNNMLPForward(const KGNNEngine *E, const KGNNMLP *mlp, KGNNInt m, const
 KGNNErr KGNNMLPBackward(const KGNNEngine *E, const KGNNMLP *mlp, KGNNInt m, const KGNNReal *X, const KGNNReal *z, const KGNNReal *a, const KGNNReal *dY, KGNNReal *dX, KGNNMLP *g, KGNNReal *work)
 {
   KGNN_TRY(KGNNLinearBackward(E, &mlp->l2, m, a, dY, work, g->l2.W, g->l2.b));
-  for (size_t k = 0; k < (size_t)m * mlp->l1.out; k++) work[k] = z[k] > 0 ? work[k] : 0.0; /* ReLU' */
+  E->relu_backward(E, (size_t)m * mlp->l1.out, z, work);
   return KGNNLinearBackward(E, &mlp->l1, m, X, work, dX, g->l1.W, g->l1.b);
 }

@@ -135,11 +135,8 @@ static KGNNErr Run(const KGNNModel *M, const KGNNPlan *P, KGNNTape T, KGNNReal *
   KGNNLayerCtx      x = {E, P, H, T->work, T->training};
 
   /* encoder: nodes see ones; edges see A / max|A| per graph (L is defined up to scale, Sec. 6.2) */
-  for (KGNNInt i = 0; i < n; i++) T->xn[i] = 1.0;
-  for (KGNNInt k = 0; k < m; k++) {
-    T->xe[k * ei] = G->a[k] / P->scale[P->batch[G->sender[k]]];
-    if (M->positional) T->xe[k * ei + 1] = k >= P->mreal ? 0.0 : G->sender[k] > G->receiver[k] ? -1.0 : (G->sender[k] < G->receiver[k] ? 1.0 : 0.0);
-  }
+  E->fill(E, (size_t)n, 1.0, T->xn);
+  E->edge_input(E, m, ei, M->positional != KGNN_NO, P->mreal, G->a, P->scale, P->batch, G->sender, G->receiver, T->xe);
   KGNN_TRY(KGNNMLPForward(E, &M->enc_node, n, T->xn, T->hn[0], T->zn, T->an));
   KGNN_TRY(KGNNMLPForward(E, &M->enc_edge, m, T->xe, T->he[0], T->ze, T->ae));
   for (KGNNInt b = 0; b < M->depth; b++) {
@@ -147,16 +144,14 @@ static KGNNErr Run(const KGNNModel *M, const KGNNPlan *P, KGNNTape T, KGNNReal *
     KGNNReal        *hb = T->hn[b], *eb = T->he[b], *eo = T->he[b + 1], *ho = T->hn[b + 1];
     /* edge model: e += mlp([e, h_sender, h_receiver]) */
     KGNN_TRY(edge->forward(edge, &x, &B->edge, hb, eb, T->tmp, T->ecache[b]));
-    for (size_t k = 0; k < (size_t)m * H; k++) eo[k] = eb[k] + T->tmp[k];
+    E->add(E, (size_t)m * H, eb, T->tmp, eo);
     /* the last block's node states would reach nothing: the decoder reads the edges only */
     if (b == M->depth - 1 && !node->writes_edges) break;
     /* node model, on h and the updated e */
     KGNN_TRY(node->forward(node, &x, B->node, hb, eo, T->tmp, T->ncache[b]));
-    if (b < M->depth - 1)
-      for (size_t k = 0; k < (size_t)n * H; k++) ho[k] = hb[k] + T->tmp[k];
+    if (b < M->depth - 1) E->add(E, (size_t)n * H, hb, T->tmp, ho);
     /* an edge-writing node model (elim.c): e += its edge rows, in place (its backward reads no e) */
-    if (node->writes_edges)
-      for (size_t k = 0; k < (size_t)m * H; k++) eo[k] += T->tmp[(size_t)n * H + k];
+    if (node->writes_edges) E->add(E, (size_t)m * H, eo, T->tmp + (size_t)n * H, eo);
   }
   /* virtual edges never enter L */
   return KGNNMLPForward(E, &M->dec, P->mreal, T->he[M->depth], out, T->zd, T->ad);

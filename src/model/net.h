@@ -41,6 +41,7 @@ typedef struct {
   KGNNNodeModel     node_model;             /* its row in the table */
   KGNNInt           depth, hidden, edge_in; /* edge_in = 1, or 2 with the positional feature */
   KGNNFlag          positional, virtual_node;
+  KGNNFlag          jacobi; /* trained on D^-1/2 A D^-1/2 (D = diag A): how PCGNN must scale A; not used here */
   KGNNMLP           enc_node, enc_edge, dec;
   KGNNBlock        *blocks;
   const KGNNEngine *engine; /* NULL: the CPU engine */

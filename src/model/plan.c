@@ -144,6 +144,16 @@ KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node
     for (KGNNInt k = 0; k < M; k++) P->eidx[P->rptr[P->receiver[k]] + fill[P->receiver[k]]++] = k;
     E->free(E, fill);
   }
+  KGNN_TRY(ALLOC(P->sptr, N + 1));
+  KGNN_TRY(ALLOC(P->sidx, M + 1));
+  for (KGNNInt k = 0; k < M; k++) P->sptr[P->sender[k] + 1]++;
+  for (KGNNInt i = 0; i < N; i++) P->sptr[i + 1] += P->sptr[i];
+  {
+    KGNNInt *fill;
+    KGNN_TRY(ALLOC(fill, N + 1));
+    for (KGNNInt k = 0; k < M; k++) P->sidx[P->sptr[P->sender[k]] + fill[P->sender[k]]++] = k;
+    E->free(E, fill);
+  }
   P->G = (KGNNGraph){N, M, P->sender, P->receiver, P->a, virtual_node ? ng : G->ngraphs, (G->batch || virtual_node) ? P->batch : NULL};
   KGNN_TRY(Levels(P));
   KGNN_TRY(ElimLists(P));
@@ -184,5 +194,6 @@ void KGNNPlanDestroy(KGNNPlan *P)
   E->free(E, P->order), E->free(E, P->level), E->free(E, P->lptr), E->free(E, P->lidx);
   E->free(E, P->rowptr), E->free(E, P->rowidx), E->free(E, P->diag), E->free(E, P->tptr), E->free(E, P->tri);
   E->free(E, P->elevel), E->free(E, P->eorder), E->free(E, P->elptr);
+  E->free(E, P->sptr), E->free(E, P->sidx);
   memset(P, 0, sizeof(*P));
 }

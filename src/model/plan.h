@@ -44,6 +44,9 @@ typedef struct {
      elimination order by level (elevel[j] = 1 + the largest elevel[k] over the lower edges (j, k),
      0 if none): eorder[elptr[l] .. elptr[l+1]-1] (ascending within a level) */
   KGNNInt *rowptr, *rowidx, *diag, *tptr, *tri, *elevel, *eorder, *elptr, nelevels;
+  /* edges grouped by sender, ascending within a group: the edges out of node i are
+     sidx[sptr[i] .. sptr[i+1]-1] (segment_sum by sender, the same adds as scatter_add by sender) */
+  KGNNInt *sptr, *sidx;
 } KGNNPlan;
 
 KGNNErr KGNNPlanCreate(const KGNNEngine *, const KGNNGraph *, int virtual_node, KGNNPlan *);

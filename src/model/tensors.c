@@ -149,6 +149,7 @@ KGNNErr KGNNNetDuplicate(const KGNNModel *M, KGNNModel *G)
   G->hidden       = M->hidden;
   G->positional   = M->positional;
   G->virtual_node = M->virtual_node;
+  G->jacobi       = M->jacobi;
   G->engine       = M->engine;
   return KGNNNetSetUp(G);
 }

@@ -67,7 +67,7 @@ static KGNNErr Forward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *we
     for (KGNNInt c = 0; c < H; c++) s += C.q[G->receiver[a] * H + c] * (C.k[G->sender[a] * H + c] + C.ee[a * H + c]);
     C.alpha[a] = s / sqrt((KGNNReal)H);
   }
-  x->E->segment_softmax(x->E, m, n, 1, G->receiver, C.alpha, x->work);
+  x->E->segment_softmax_csr(x->E, n, 1, x->P->rptr, x->P->eidx, C.alpha); /* by receiver group: in parallel */
   KGNN_TRY(KGNNLinearForward(x->E, &t->skip, n, h, out));
   for (KGNNInt a = 0; a < m; a++)
     for (KGNNInt c = 0; c < H; c++) out[G->receiver[a] * H + c] += C.alpha[a] * (C.v[G->sender[a] * H + c] + C.ee[a * H + c]);
@@ -83,7 +83,7 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   const KGNNInt      n = G->n, m = G->nnz, H = x->H;
   const KGNNReal     scale = 1 / sqrt((KGNNReal)H);
   const Cache        C     = Carve(x->P, H, (void *)cache);
-  KGNNReal          *dq = x->work, *dk = dq + (size_t)n * H, *dv = dk + (size_t)n * H, *dx = dv + (size_t)n * H, *dee = dx + (size_t)n * H, *dxe = dee + (size_t)m * H, *dalpha = dxe + (size_t)m * H, *work = dalpha + m;
+  KGNNReal          *dq = x->work, *dk = dq + (size_t)n * H, *dv = dk + (size_t)n * H, *dx = dv + (size_t)n * H, *dee = dx + (size_t)n * H, *dxe = dee + (size_t)m * H, *dalpha = dxe + (size_t)m * H;
   const KGNNLinear  *lin[3]  = {&t->query, &t->key, &t->value};
   KGNNLinear        *glin[3] = {&grad->query, &grad->key, &grad->value};
   KGNNReal          *dY[3]   = {dq, dk, dv};
@@ -91,7 +91,7 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   x->E->zero(x->E, dq, 4 * (size_t)n * H);
   /* root weight */
   KGNN_TRY(KGNNLinearBackward(x->E, &t->skip, n, h, dout, dx, grad->skip.W, grad->skip.b));
-  for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dx[k];
+  x->E->add(x->E, (size_t)n * H, dh, dx, dh);
   /* the messages alpha_a (v_j + ee_a) */
   for (KGNNInt a = 0; a < m; a++) {
     const KGNNInt i = G->receiver[a], j = G->sender[a];
@@ -103,7 +103,7 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
     }
     dalpha[a] = s;
   }
-  x->E->segment_softmax_backward(x->E, m, n, 1, G->receiver, C.alpha, dalpha, dalpha, work);
+  x->E->segment_softmax_csr_backward(x->E, n, 1, x->P->rptr, x->P->eidx, C.alpha, dalpha, dalpha);
   /* the scores q_i . (k_j + ee_a) / sqrt(H) */
   for (KGNNInt a = 0; a < m; a++) {
     const KGNNInt  i = G->receiver[a], j = G->sender[a];
@@ -116,10 +116,10 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   }
   for (int l = 0; l < 3; l++) {
     KGNN_TRY(KGNNLinearBackward(x->E, lin[l], n, h, dY[l], dx, glin[l]->W, glin[l]->b));
-    for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dx[k];
+    x->E->add(x->E, (size_t)n * H, dh, dx, dh);
   }
   KGNN_TRY(KGNNLinearBackward(x->E, &t->edge, m, e, dee, dxe, grad->edge.W, NULL));
-  for (size_t k = 0; k < (size_t)m * H; k++) de[k] += dxe[k];
+  x->E->add(x->E, (size_t)m * H, de, dxe, de);
   return KGNN_OK;
 }
 

@@ -2,6 +2,7 @@
    (the paper's Sec. 6.1); applied as (L L^T)^-1 by the same triangular solves as PCKOPT.
    This file is only the PETSc face; the network lives in src/model/. */
 #include "factor_pc.h"
+#include "../io/io.h"
 #include <petsc/private/pcimpl.h>
 #include <math.h>
 
@@ -10,6 +11,8 @@ typedef struct {
   KGNNNetwork   net;
   PetscReal     diag_shift;
   PCGNNFallback fallback;
+  PCGNNScale    scale, scale_used; /* as set (model: the file's), and as used by the last setup */
+  PetscReal    *dsqrt;             /* jacobi: sqrt(a_ii), n of them */
   PetscBool     check;
   PetscReal     check_max; /* the largest K(L^-1 A L^-T) / K(Jacobi) accepted */
   PetscInt      nprobe;
@@ -32,6 +35,7 @@ typedef struct {
 } PC_GNN;
 
 const char *const PCGNNFallbacks[]     = {"none", "ic0", "jacobi", "PCGNNFallback", "PCGNN_FALLBACK_", NULL};
+const char *const PCGNNScales[]        = {"model", "max", "jacobi", "PCGNNScale", "PCGNN_SCALE_", NULL};
 const char *const PCGNNFactorSources[] = {"network", "ic0", "jacobi", "none", "PCGNNFactorSource", "PCGNN_FACTOR_", NULL};
 
 /* The check's defaults. 16 probes: 16 backward solves and products with A, under 10% of the
@@ -54,6 +58,7 @@ static PetscErrorCode PCGNNResetGraph(PC_GNN *g)
   PetscFunctionBegin;
   PetscCall(PetscFree3(g->sender, g->receiver, g->out));
   PetscCall(PetscFree(g->edge_of));
+  PetscCall(PetscFree(g->dsqrt));
   PetscCall(KGNNFactorReset(&g->F));
   PetscCall(KGNNLowerDestroy(&g->L));
   PetscCall(KGNNLowerDestroy(&g->J));
@@ -89,6 +94,8 @@ static PetscErrorCode PCGNNAssemble(PC_GNN *g, PetscBool *ok)
   PetscFunctionBegin;
   KGNNLowerFromEdges(&g->L, g->edge_of, g->out, g->diag_shift, &chk);
   *ok = chk.fault == KGNN_EDGE_OK ? PETSC_TRUE : PETSC_FALSE;
+  if (g->scale_used == PCGNN_SCALE_JACOBI) /* the network's L is that of D^-1/2 A D^-1/2: L_A = D^1/2 L */
+    for (PetscInt p = 0; p < g->L.colptr[g->n]; p++) g->L.val[p] *= g->dsqrt[g->L.rowidx[p]];
   if (chk.fault == KGNN_EDGE_NONFINITE) PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "non-finite network output at L(%" PetscInt_FMT ", %" PetscInt_FMT ") (1-based)", chk.row + 1, chk.col + 1));
   else if (chk.fault == KGNN_EDGE_TINY_DIAGONAL)
     PetscCall(PetscSNPrintf(g->why, sizeof(g->why), "zero or tiny diagonal L(%" PetscInt_FMT ", %" PetscInt_FMT ") = %g, 1-based (max |L_jj| %g; -pc_gnn_diag_shift lifts it)", chk.row + 1, chk.row + 1, (double)chk.value, (double)chk.dmax));
@@ -193,6 +200,30 @@ static const KGNNLower *PCGNNActive(PC_GNN *g)
   return g->source == PCGNN_FACTOR_JACOBI ? &g->J : &g->L;
 }
 
+/* -pc_gnn_scale: the scaling the network sees. jacobi: a_ij / sqrt(a_ii a_jj), the diagonal
+   positive (KGNNCheckSPDInput refused any other), kept to scale L back (PCGNNAssemble) */
+static PetscErrorCode PCGNNScaleInput(PC pc, const KGNNCSR *A, PetscReal *a)
+{
+  PC_GNN   *g = (PC_GNN *)pc->data;
+  PetscBool jacobi;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNNetworkGetJacobi(g->net, &jacobi));
+  g->scale_used = g->scale == PCGNN_SCALE_MODEL ? (jacobi ? PCGNN_SCALE_JACOBI : PCGNN_SCALE_MAX) : g->scale;
+  if (g->scale_used != PCGNN_SCALE_JACOBI) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFree(g->dsqrt));
+  PetscCall(PetscMalloc1(A->n, &g->dsqrt));
+  for (PetscInt i = 0; i < A->n; i++) {
+    g->dsqrt[i] = 0;
+    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1]; p++)
+      if (A->colidx[p] == i) g->dsqrt[i] = PetscSqrtReal(PetscRealPart(A->val[p]));
+    PetscCheck(g->dsqrt[i] > 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_WRONG, "-pc_gnn_scale jacobi: diagonal entry (%" PetscInt_FMT ", %" PetscInt_FMT ") (1-based) is %g, not positive", i + 1, i + 1, (double)(g->dsqrt[i] * g->dsqrt[i]));
+  }
+  for (PetscInt i = 0; i < A->n; i++)
+    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1]; p++) a[p] /= g->dsqrt[i] * g->dsqrt[A->colidx[p]];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode PCSetUp_GNN(PC pc)
 {
   PC_GNN        *g = (PC_GNN *)pc->data;
@@ -221,6 +252,7 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   PetscCall(PetscLogEventBegin(KGNN_GNN_Inference, pc, 0, 0, 0));
   PetscCall(PetscMalloc1(g->nnz, &a));
   KGNNCSREdges(A.n, A.rowptr, A.colidx, A.val, NULL, NULL, a);
+  PetscCall(PCGNNScaleInput(pc, &A, a));
   PetscCall(KGNNNetworkForward(g->net, g->n, g->nnz, g->sender, g->receiver, a, g->out));
   PetscCall(PetscFree(a));
   PetscCall(PetscLogEventEnd(KGNN_GNN_Inference, pc, 0, 0, 0));
@@ -285,6 +317,10 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
   if (g->net) PetscCall(KGNNNetworkView(g->net, viewer));
   if (g->check) PetscCall(PetscViewerASCIIPrintf(viewer, "  factor check: K(L^-1 A L^-T) / K(Jacobi) <= %g, trace from %" PetscInt_FMT " probes; fallback %s\n", (double)g->check_max, g->nprobe, PCGNNFallbacks[g->fallback]));
   else PetscCall(PetscViewerASCIIPrintf(viewer, "  factor check: off; fallback %s\n", PCGNNFallbacks[g->fallback]));
+  if (g->have_graph)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  input scaling: %s%s\n", g->scale_used == PCGNN_SCALE_JACOBI ? "jacobi (the network sees D^-1/2 A D^-1/2, L = D^1/2 L_net)" : "max (the network sees A / max|A_ij|)",
+                                     g->scale == PCGNN_SCALE_MODEL ? ", the model's" : ""));
+  else PetscCall(PetscViewerASCIIPrintf(viewer, "  input scaling: %s\n", PCGNNScales[g->scale]));
   if (g->diag_shift > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  diagonal safeguard: |L_ii| >= %g max|L_jj|\n", (double)g->diag_shift));
   if (g->have_graph) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", edges = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT "\n", g->n, g->nnz, PCGNNActive(g)->colptr[g->n]));
@@ -312,6 +348,7 @@ static PetscErrorCode PCSetFromOptions_GNN(PC pc, PetscOptionItems PetscOptionsO
   PetscBool     flg, check = g->check;
   PetscReal     s = g->diag_shift, cmax = g->check_max;
   PCGNNFallback fb = g->fallback;
+  PCGNNScale    sc = g->scale;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "Graph network factor (PCGNN) options");
@@ -321,6 +358,8 @@ static PetscErrorCode PCSetFromOptions_GNN(PC pc, PetscOptionItems PetscOptionsO
   if (flg) PetscCall(PCGNNSetDiagShift(pc, s));
   PetscCall(PetscOptionsEnum("-pc_gnn_fallback", "Factor used when the network's fails the check", "PCGNNSetFallback", PCGNNFallbacks, (PetscEnum)fb, (PetscEnum *)&fb, &flg));
   if (flg) PetscCall(PCGNNSetFallback(pc, fb));
+  PetscCall(PetscOptionsEnum("-pc_gnn_scale", "Scaling of A the network sees: model (as trained), max (A / max|A|) or jacobi (D^-1/2 A D^-1/2)", "PCGNNSetScale", PCGNNScales, (PetscEnum)sc, (PetscEnum *)&sc, &flg));
+  if (flg) PetscCall(PCGNNSetScale(pc, sc));
   PetscCall(PetscOptionsBool("-pc_gnn_check", "Check the factor at setup (K ratio to Jacobi)", "PCGNNSetCheck", check, &check, NULL));
   PetscCall(PetscOptionsReal("-pc_gnn_check_max", "Largest K(L^-1 A L^-T) / K(Jacobi) accepted", "PCGNNSetCheck", cmax, &cmax, NULL));
   PetscCall(PCGNNSetCheck(pc, check, cmax));
@@ -361,6 +400,21 @@ static PetscErrorCode PCGNNSetFallback_GNN(PC pc, PCGNNFallback fb)
   PetscFunctionBegin;
   PetscCheck(fb >= PCGNN_FALLBACK_NONE && fb <= PCGNN_FALLBACK_JACOBI, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "Unknown PCGNN fallback %d", (int)fb);
   ((PC_GNN *)pc->data)->fallback = fb;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCGNNSetScale_GNN(PC pc, PCGNNScale s)
+{
+  PetscFunctionBegin;
+  PetscCheck(s >= PCGNN_SCALE_MODEL && s <= PCGNN_SCALE_JACOBI, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_OUTOFRANGE, "Unknown PCGNN scaling %d", (int)s);
+  ((PC_GNN *)pc->data)->scale = s;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+static PetscErrorCode PCGNNGetScale_GNN(PC pc, PCGNNScale *s)
+{
+  PC_GNN *g = (PC_GNN *)pc->data;
+
+  PetscFunctionBegin;
+  *s = g->have_graph ? g->scale_used : g->scale;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 static PetscErrorCode PCGNNGetFallback_GNN(PC pc, PCGNNFallback *fb)
@@ -414,8 +468,8 @@ static PetscErrorCode PCReset_GNN(PC pc)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const char *const gnn_methods[] = {"PCGNNSetModel_C",    "PCGNNGetModel_C", "PCGNNSetDiagShift_C", "PCGNNGetDiagShift_C",    "PCGNNSetFallback_C",
-                                          "PCGNNGetFallback_C", "PCGNNSetCheck_C", "PCGNNGetCheck_C",     "PCGNNGetFactorSource_C", "PCGNNGetFactor_C"};
+static const char *const gnn_methods[] = {"PCGNNSetModel_C", "PCGNNGetModel_C", "PCGNNSetDiagShift_C",    "PCGNNGetDiagShift_C", "PCGNNSetFallback_C", "PCGNNGetFallback_C",
+                                          "PCGNNSetCheck_C", "PCGNNGetCheck_C", "PCGNNGetFactorSource_C", "PCGNNGetFactor_C",    "PCGNNSetScale_C",    "PCGNNGetScale_C"};
 
 static PetscErrorCode PCDestroy_GNN(PC pc)
 {
@@ -483,6 +537,8 @@ PetscErrorCode PCCreate_GNN(PC pc)
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetDiagShift_C", PCGNNGetDiagShift_GNN));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetFallback_C", PCGNNSetFallback_GNN));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetFallback_C", PCGNNGetFallback_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetScale_C", PCGNNSetScale_GNN));
+  PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetScale_C", PCGNNGetScale_GNN));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNSetCheck_C", PCGNNSetCheck_GNN));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetCheck_C", PCGNNGetCheck_GNN));
   PetscCall(PetscObjectComposeFunction((PetscObject)pc, "PCGNNGetFactorSource_C", PCGNNGetFactorSource_GNN));
@@ -531,6 +587,20 @@ PetscErrorCode PCGNNGetFallback(PC pc, PCGNNFallback *fb)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
   PetscUseMethod(pc, "PCGNNGetFallback_C", (PC, PCGNNFallback *), (pc, fb));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCGNNSetScale(PC pc, PCGNNScale s)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscTryMethod(pc, "PCGNNSetScale_C", (PC, PCGNNScale), (pc, s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+PetscErrorCode PCGNNGetScale(PC pc, PCGNNScale *s)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pc, PC_CLASSID, 1);
+  PetscUseMethod(pc, "PCGNNGetScale_C", (PC, PCGNNScale *), (pc, s));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 PetscErrorCode PCGNNSetCheck(PC pc, PetscBool check, PetscReal cmax)

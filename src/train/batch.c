@@ -29,6 +29,26 @@ PetscErrorCode KGNNBatchCreate(PetscInt count, KGNNSample *const s[], KGNNBatch 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -scale jacobi (PCGNN's -pc_gnn_scale jacobi): the network learns the factor of
+   D^-1/2 A D^-1/2 (D = diag A), whose own factor is D^-1/2 L, and PCGNN scales it back. Every
+   sample's diagonal is positive (kgnn-dataset keeps SPD matrices only); checked anyway. */
+PetscErrorCode KGNNBatchJacobi(KGNNBatch *B)
+{
+  PetscReal *d;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(B->G.n, &d));
+  for (PetscInt k = 0; k < B->G.nnz; k++)
+    if (B->sender[k] == B->receiver[k]) d[B->sender[k]] = B->a[k];
+  for (PetscInt i = 0; i < B->G.n; i++) {
+    PetscCheck(d[i] > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-scale jacobi: node %d of the batch has diagonal %g, not positive", (int)i, (double)d[i]);
+    d[i] = PetscSqrtReal(d[i]);
+  }
+  for (PetscInt k = 0; k < B->G.nnz; k++) B->a[k] /= d[B->sender[k]] * d[B->receiver[k]], B->y[k] /= d[B->sender[k]];
+  PetscCall(PetscFree(d));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode KGNNBatchDestroy(KGNNBatch *B)
 {
   PetscFunctionBegin;

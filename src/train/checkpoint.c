@@ -20,6 +20,8 @@ static PetscErrorCode AdoptInit(KGNNTrainer T, KGNNModel *In)
                (int)In->positional, (int)In->virtual_node, opt[k]);
   }
   T->M.node_model = In->node_model, T->M.depth = In->depth, T->M.hidden = In->hidden, T->M.positional = In->positional, T->M.virtual_node = In->virtual_node;
+  PetscCall(PetscOptionsHasName(NULL, NULL, "-scale", &set));
+  if (!set) T->M.jacobi = In->jacobi; /* the file's input scaling, unless -scale says otherwise */
   PetscCall(KGNNModelSetUp(&T->M));
   PetscCall(KGNNModelCopy(In, &T->M));
   PetscFunctionReturn(PETSC_SUCCESS);

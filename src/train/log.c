@@ -7,9 +7,9 @@ PetscErrorCode KGNNTrainerViewStart(KGNNTrainer T)
 {
   PetscFunctionBegin;
   if (!T->quiet)
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: %s depth %d hidden %d%s%s, %d train / %d test samples, batch %d, %s loss, lr %g x %g every %d epochs, %d epochs, patience %d%s\n", KGNNNodeModelName(T->M.node_model), (int)T->M.depth,
-                          (int)T->M.hidden, T->M.positional ? ", positional" : "", T->M.virtual_node ? ", virtual node" : "", (int)T->ntrain, (int)T->ntest, (int)T->batch, KGNNLossName(T->loss), (double)T->lr, (double)T->gamma, (int)T->step_size,
-                          (int)T->epochs, (int)T->patience, T->resume ? ", resumed" : ""));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: %s depth %d hidden %d%s%s%s, %d train / %d test samples, batch %d, %s loss, lr %g x %g every %d epochs, %d epochs, patience %d%s\n", KGNNNodeModelName(T->M.node_model), (int)T->M.depth,
+                          (int)T->M.hidden, T->M.positional ? ", positional" : "", T->M.virtual_node ? ", virtual node" : "", T->M.jacobi ? ", Jacobi-scaled input" : "", (int)T->ntrain, (int)T->ntest, (int)T->batch, KGNNLossName(T->loss),
+                          (double)T->lr, (double)T->gamma, (int)T->step_size, (int)T->epochs, (int)T->patience, T->resume ? ", resumed" : ""));
   if (!T->ntest) /* said once, -quiet or not: the run's meaning changes */
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: no test samples (%s): early stopping and the best weights use the training loss, and the epochs show it alone\n", T->max_test == 0 ? "-max_test 0" : "the dataset has none"));
   PetscFunctionReturn(PETSC_SUCCESS);

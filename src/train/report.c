@@ -78,8 +78,8 @@ PetscErrorCode KGNNTrainerQualityReport(KGNNTrainer T, const char model[])
   if (!T->quiet) {
     const PetscReal mcs = Median(cnt, cs), mkr = Median(cnt, kr), mcd = Median(cnt, cd), mits = Median(cnt, its), mtits = Median(cnt, tits), mratio = Median(cnt, ratio);
     char            line[1024];
-    snprintf(line, sizeof(line), "kgnn-train: test split (%d samples): PCGNN converged on %d (target factor %d); median CG iterations %.1f (target %.1f), median PCGNN / target iterations %.2f over %d; median cosine %.6f, median K ratio %.4f", (int)cnt, (int)conv,
-             (int)tconv, (double)mits, (double)mtits, (double)mratio, (int)both, (double)mcs, (double)mkr);
+    snprintf(line, sizeof(line), "kgnn-train: test split (%d samples): PCGNN converged on %d (target factor %d); median CG iterations %.1f (target %.1f), median PCGNN / target iterations %.2f over %d; median cosine %.6f, median K ratio %.4f",
+             (int)cnt, (int)conv, (int)tconv, (double)mits, (double)mtits, (double)mratio, (int)both, (double)mcs, (double)mkr);
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s", line));
     if (T->quality_cond) PetscCall(PetscPrintf(PETSC_COMM_SELF, ", median cond %s", Num(mcd, b1, sizeof(b1))));
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "; per sample in %s\n", csv));

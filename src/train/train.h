@@ -32,6 +32,7 @@ typedef struct {
 
 PETSC_INTERN PetscErrorCode KGNNBatchCreate(PetscInt count, KGNNSample *const s[], KGNNBatch *);
 PETSC_INTERN PetscErrorCode KGNNBatchDestroy(KGNNBatch *);
+PETSC_INTERN PetscErrorCode KGNNBatchJacobi(KGNNBatch *); /* -scale jacobi: A -> D^-1/2 A D^-1/2, L -> D^-1/2 L per graph */
 PETSC_INTERN PetscErrorCode KGNNBatchLoss(const KGNNBatch *, KGNNLoss, const PetscReal *p, PetscReal *dp, KGNNRandom *, PetscReal *loss, PetscReal *cos);
 
 /* loss.c: the losses on one graph's edges, each with its gradient; the losses' option names */
@@ -75,7 +76,7 @@ struct _n_KGNNTrainer {
   PetscReal  lr, gamma;
   PetscInt64 seed;
   PetscBool  shuffle, resume, quiet;
-  PetscBool  quality, quality_cond;     /* the test split as a preconditioner after training (report.c) */
+  PetscBool  quality, quality_cond;      /* the test split as a preconditioner after training (report.c) */
   PetscInt   quality_max, quality_dense; /* at most this many samples; K ratio up to this n */
   /* the network: its architecture from the options or -init */
   KGNNModel M, G, Am, Av, best; /* weights, gradients, Adam's moments, the best weights so far */

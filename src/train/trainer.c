@@ -17,27 +17,27 @@ PetscErrorCode KGNNTrainerCreate(KGNNTrainer *t)
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&T));
-  T->loss         = KGNN_LOSS_COSINE;
-  T->epochs       = 300;
-  T->batch        = 0; /* 16 for synthetic data, 8 for matrices (Sec. 6.1) */
-  T->patience     = 50;
-  T->step_size    = 50;
-  T->lr           = 1e-3;
-  T->gamma        = 0.6;
-  T->every        = 10;
-  T->seed         = 1;
-  T->shuffle      = PETSC_TRUE;
-  T->max_train    = PETSC_MAX_INT;
-  T->max_test     = PETSC_MAX_INT;
-  T->stop_after   = -1;
-  T->quality      = PETSC_TRUE;
-  T->quality_max  = 100;
+  T->loss          = KGNN_LOSS_COSINE;
+  T->epochs        = 300;
+  T->batch         = 0; /* 16 for synthetic data, 8 for matrices (Sec. 6.1) */
+  T->patience      = 50;
+  T->step_size     = 50;
+  T->lr            = 1e-3;
+  T->gamma         = 0.6;
+  T->every         = 10;
+  T->seed          = 1;
+  T->shuffle       = PETSC_TRUE;
+  T->max_train     = PETSC_MAX_INT;
+  T->max_test      = PETSC_MAX_INT;
+  T->stop_after    = -1;
+  T->quality       = PETSC_TRUE;
+  T->quality_max   = 100;
   T->quality_dense = 2000;
-  T->best_loss    = PETSC_MAX_REAL;
-  T->M.depth      = 3;
-  T->M.hidden     = 16;
-  T->M.node_model = KGNN_NODE_MESSAGE_MLP;
-  *t              = T;
+  T->best_loss     = PETSC_MAX_REAL;
+  T->M.depth       = 3;
+  T->M.hidden      = 16;
+  T->M.node_model  = KGNN_NODE_MESSAGE_MLP;
+  *t               = T;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -69,6 +69,7 @@ static PetscErrorCode Evaluate(KGNNTrainer T, PetscReal *loss, PetscReal *cos)
     PetscReal     *p, l, c;
     for (PetscInt k = 0; k < cnt; k++) s[k] = &T->test[b + k];
     PetscCall(KGNNBatchCreate(cnt, s, &B));
+    if (T->M.jacobi) PetscCall(KGNNBatchJacobi(&B));
     PetscCall(PetscMalloc1(B.G.nnz, &p));
     PetscCall(KGNNModelForward(&T->M, &B.G, p));
     PetscCall(KGNNBatchLoss(&B, T->loss, p, NULL, &r, &l, &c));
@@ -128,6 +129,7 @@ static PetscErrorCode TrainBatch(KGNNTrainer T, PetscInt cnt, KGNNSample *s[], P
 
   PetscFunctionBegin;
   PetscCall(KGNNBatchCreate(cnt, s, &B));
+  if (T->M.jacobi) PetscCall(KGNNBatchJacobi(&B));
   PetscCall(PetscMalloc2(B.G.nnz, &p, B.G.nnz, &dp));
   PetscCall(KGNNModelForwardTape(&T->M, &B.G, p, &tape));
   PetscCall(KGNNBatchLoss(&B, T->loss, p, dp, &r, loss, NULL));
