@@ -8,13 +8,13 @@
 
 int main(int argc, char **argv)
 {
-  const char *models[] = {"MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer", "GlobalGraphTransformer"}, *graphs[] = {"tridiagonal", "poisson6", "bcsstk01"};
+  const char *models[] = {"MLPNodeModel", "MessagePassingMLP", "GATv2", "GEN", "GraphTransformer", "GlobalGraphTransformer", "ElimOrder"}, *graphs[] = {"tridiagonal", "poisson6", "bcsstk01"};
   int         nchecked = 0;
   PetscReal   worst    = 0;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(KGNNInitializePackage());
-  for (int m = 0; m < 6; m++)
+  for (int m = 0; m < 7; m++)
     for (int depth = 1; depth <= 3; depth += 2)
       for (int v = 0; v < 4; v++) { /* positional feature: v & 1, virtual node: v & 2 */
         char        file[256];

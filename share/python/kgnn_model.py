@@ -152,6 +152,73 @@ class GlobalGraphTransformerNodeModel(nn.Module):
         return 0.5 * self.attn(x, batch) + 0.5 * self.conv(x, edge_index, e)
 
 
+ELIM_TAU = 1e-4  # the pivot floor's scale (src/model/elim.c)
+ELIM_CLIP = 2.0  # the products' factors are clipped to [-ELIM_CLIP, ELIM_CLIP] (src/model/elim.c)
+
+
+@node_model("ElimOrder")
+class ElimOrder(nn.Module):
+    """The elimination-order layer (issue 12), a plain loop over the columns j = 0 .. n-1 in the
+    natural order (the C code runs them level set by level set: the same numbers). For column
+    j, with s = e + out the finished states of the lower and diagonal edges:
+      c_j = e_jj - sum_{(j,k), k < j} [p(s_jk)] * [q(s_jk)];  d_j = sqrt(phi(u . c_j));  out_jj = w_diag d_j
+      c_ij = e_ij - sum_{k < j, (i,k), (j,k)} [p(s_ik)] * [q(s_jk)];  out_ij = o(c_ij) / d_j   (i > j)
+    IC(0)'s updates, learned ([.] clips to [-2, 2]); phi(z) = z above tau, tau^2 / (2 tau - z) below (a positive pivot).
+    Upper and virtual edges: out = 0. Nodes: n([h_j, mean_{i >= j} s_ij]). Returns (dh, de)."""
+
+    writes_edges = True
+
+    def __init__(self, hidden):
+        super().__init__()
+        self.p = nn.Linear(hidden, hidden, bias=False)
+        self.q = nn.Linear(hidden, hidden, bias=False)
+        self.o = nn.Linear(hidden, hidden, bias=False)
+        self.n = nn.Linear(2 * hidden, hidden, bias=False)
+        bound = 1 / hidden**0.5
+        self.u = nn.Parameter(torch.empty(hidden).uniform_(-bound, bound))
+        self.w_diag = nn.Parameter(torch.empty(hidden).uniform_(-bound, bound))
+
+    def forward(self, x, edge_index, e, batch=None, n_real=None):
+        n, m = x.shape[0], e.shape[0]
+        nr = n if n_real is None else n_real
+        snd, rcv = edge_index[0].tolist(), edge_index[1].tolist()
+        rows, cols, diag = [[] for _ in range(nr)], [[] for _ in range(nr)], {}
+        for k in range(m):
+            i, j = snd[k], rcv[k]
+            if i >= nr or j >= nr:
+                continue  # virtual edges
+            if i > j:
+                rows[i].append((j, k))
+                cols[j].append(k)
+            elif i == j and i not in diag:
+                diag[i] = k
+        rows = [dict(sorted(r)) for r in rows]  # column k -> edge (i, k), ascending k
+        zero = torch.zeros_like(e[0])
+        out, P, Q, mean = [zero] * m, {}, {}, [zero] * n
+        for j in range(nr):
+            cd = e[diag[j]] if j in diag else zero
+            for k, ejk in rows[j].items():
+                cd = cd - P[ejk] * Q[ejk]
+            z = (self.u * cd).sum()
+            d = torch.sqrt(z if z.item() >= ELIM_TAU else ELIM_TAU**2 / (2 * ELIM_TAU - z))
+            col = []
+            if j in diag:
+                out[diag[j]] = self.w_diag * d
+                col.append(e[diag[j]] + out[diag[j]])
+            for eij in cols[j]:
+                c, ri = e[eij], rows[snd[eij]]
+                for k, ejk in rows[j].items():
+                    if k in ri:
+                        c = c - P[ri[k]] * Q[ejk]
+                out[eij] = self.o(c) / d
+                s = e[eij] + out[eij]
+                P[eij], Q[eij] = self.p(s).clamp(-ELIM_CLIP, ELIM_CLIP), self.q(s).clamp(-ELIM_CLIP, ELIM_CLIP)
+                col.append(s)
+            if col:
+                mean[j] = torch.stack(col).mean(0)
+        return self.n(torch.cat([x, torch.stack(mean)], dim=1)), torch.stack(out)
+
+
 class Block(nn.Module):
     """One graph-network block (no global model): edges first, then nodes, both residual"""
 
@@ -160,8 +227,11 @@ class Block(nn.Module):
         self.edge = mlp(3 * hidden, hidden, hidden)
         self.node_model = NODE_MODELS[node_model](hidden)
 
-    def forward(self, x, edge_index, e, batch):
+    def forward(self, x, edge_index, e, batch, n_real=None):
         e = e + self.edge(torch.cat([e, x[edge_index[0]], x[edge_index[1]]], dim=1))
+        if getattr(self.node_model, "writes_edges", False):  # ElimOrder: node and edge updates, both residual
+            dx, de = self.node_model(x, edge_index, e, batch, n_real)
+            return x + dx, e + de
         x = x + self.node_model(x, edge_index, e, batch)  # batch: for the layers that act per graph
         return x, e
 
@@ -217,7 +287,7 @@ class KGNNModel(nn.Module):
         x = self.encoder.node_mlp(torch.ones(n, 1, dtype=a.dtype, device=a.device))
         e = self.encoder.edge_mlp(feats)
         for block in self.processor.blocks:
-            x, e = block(x, edge_index, e, batch)
+            x, e = block(x, edge_index, e, batch, num_nodes)
         return self.decoder.mlp(e[:m]).reshape(-1)  # virtual edges never enter L
 
     @staticmethod

@@ -89,6 +89,9 @@ struct KGNNLayer {
   KGNNReal (*kink)(const KGNNLayer *, const KGNNLayerCtx *, const void *w, const KGNNReal *h, const KGNNReal *e, const void *cache);
   const KGNNLayer *parts[2];
   KGNNReal         mix[2];
+  /* a node model that also updates the edges (elim.c): its out is (n + m) x H, the node rows
+     then the edge rows, both added residually by the network; its backward must not read e */
+  int writes_edges;
 };
 
 /* the tensors of one layer's weights, by themselves (the harness): allocated (alloc) or listed;
@@ -105,6 +108,9 @@ void             KGNNLayerNames(KGNNLayerRole, char *buf, size_t len);
 
 /* the rows, each defined in its own file beside its forward and backward */
 extern const KGNNLayer KGNNLayerEdgeModel, KGNNLayerMLPNode, KGNNLayerMessageMLP, KGNNLayerGATv2, KGNNLayerGEN, KGNNLayerTransformer, KGNNLayerAllPair, KGNNLayerGlobal;
+extern const KGNNLayer KGNNLayerElim;
+/* elim.c: its forward over the columns in the order ord (the tests: level sets against 0..n-1) */
+KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *, const void *w, const KGNNReal *h, const KGNNReal *e, KGNNReal *out, void *cache, const KGNNInt *ord, KGNNInt ncol);
 
 #if defined(__GNUC__)
   #pragma GCC visibility pop

@@ -77,10 +77,11 @@ const KGNNLayer KGNNLayerGlobal = {"GlobalGraphTransformer",
                                    CompositeBackward,
                                    CompositeKink,
                                    {&KGNNLayerAllPair, &KGNNLayerGATv2},
-                                   {0.5, 0.5}};
+                                   {0.5, 0.5},
+                                   0};
 
 /* THE table. Order: the six node models in KGNNNodeModel's order, then the rest. */
-static const KGNNLayer *const table[] = {&KGNNLayerMLPNode, &KGNNLayerMessageMLP, &KGNNLayerGATv2, &KGNNLayerGEN, &KGNNLayerTransformer, &KGNNLayerGlobal, &KGNNLayerEdgeModel, &KGNNLayerAllPair};
+static const KGNNLayer *const table[] = {&KGNNLayerMLPNode, &KGNNLayerMessageMLP, &KGNNLayerGATv2, &KGNNLayerGEN, &KGNNLayerTransformer, &KGNNLayerGlobal, &KGNNLayerEdgeModel, &KGNNLayerAllPair, &KGNNLayerElim};
 
 /* a composite's weights are its parts', one after the other */
 size_t KGNNLayerWeightsSize(const KGNNLayer *L)

@@ -97,7 +97,7 @@ static size_t Layout(const KGNNModel *M, const KGNNPlan *P, int training, char *
   T->ncache   = Take(&c, (D + 1) * sizeof(void *));
   T->xn       = Take(&c, n * sizeof(KGNNReal));
   T->xe       = Take(&c, m * M->edge_in * sizeof(KGNNReal));
-  T->tmp      = Take(&c, big * H * sizeof(KGNNReal));
+  T->tmp      = Take(&c, (node->writes_edges ? n + m : big) * H * sizeof(KGNNReal)); /* an edge-writing node model's out: n + m rows */
   T->work     = Take(&c, work * sizeof(KGNNReal));
   if (training) { /* the encoders' and the decoder's caches */
     T->zn = Take(&c, n * H * sizeof(KGNNReal));
@@ -116,12 +116,12 @@ static size_t Layout(const KGNNModel *M, const KGNNPlan *P, int training, char *
     KGNNReal *h = Take(&c, n * H * sizeof(KGNNReal)), *e = Take(&c, m * H * sizeof(KGNNReal));
     void     *ca = NULL, *cn = NULL;
     if (!training) ca = cn = D ? Take(&c, KGNNMax(ec, nc)) : NULL;               /* inference: no backward reads a cache, the node model's may overwrite the edge model's */
-    else ca = b < D ? Take(&c, ec) : NULL, cn = b + 1 < D ? Take(&c, nc) : NULL; /* the last block's node model is not run */
+    else ca = b < D ? Take(&c, ec) : NULL, cn = b + 1 < D || (b < D && node->writes_edges) ? Take(&c, nc) : NULL; /* the last block's node model is not run (unless it writes edges) */
     if (base) T->hn[b] = h, T->he[b] = e, T->ecache[b] = ca, T->ncache[b] = cn;
   }
   T->dN = training ? Take(&c, n * H * sizeof(KGNNReal)) : NULL;
   T->dE = training ? Take(&c, m * H * sizeof(KGNNReal)) : NULL;
-  T->dt = training ? Take(&c, n * H * sizeof(KGNNReal)) : NULL;
+  T->dt = training ? Take(&c, (node->writes_edges ? n + m : n) * H * sizeof(KGNNReal)) : NULL;
   return c.off;
 }
 
@@ -146,10 +146,12 @@ static KGNNErr Run(const KGNNModel *M, const KGNNPlan *P, KGNNTape T, KGNNReal *
     KGNN_TRY(edge->forward(edge, &x, &B->edge, hb, eb, T->tmp, T->ecache[b]));
     E->add(E, (size_t)m * H, eb, T->tmp, eo);
     /* the last block's node states would reach nothing: the decoder reads the edges only */
-    if (b == M->depth - 1) break;
+    if (b == M->depth - 1 && !node->writes_edges) break;
     /* node model, on h and the updated e */
     KGNN_TRY(node->forward(node, &x, B->node, hb, eo, T->tmp, T->ncache[b]));
-    E->add(E, (size_t)n * H, hb, T->tmp, ho);
+    if (b < M->depth - 1) E->add(E, (size_t)n * H, hb, T->tmp, ho);
+    /* an edge-writing node model (elim.c): e += its edge rows, in place (its backward reads no e) */
+    if (node->writes_edges) E->add(E, (size_t)m * H, eo, T->tmp + (size_t)n * H, eo);
   }
   /* virtual edges never enter L */
   return KGNNMLPForward(E, &M->dec, P->mreal, T->he[M->depth], out, T->zd, T->ad);
@@ -259,8 +261,9 @@ KGNNErr KGNNNetBackward(const KGNNModel *M, KGNNTape T, const KGNNReal *dout, KG
     const KGNNBlock *B = &M->blocks[b];
     KGNNBlock       *g = &grad->blocks[b];
     /* h_{b+1} = h_b + node(h_b, e_{b+1}); the last block's node model was not run: gradient 0 */
-    if (b < M->depth - 1) {
+    if (b < M->depth - 1 || node->writes_edges) {
       E->copy(E, T->dt, T->dN, (size_t)n * H);
+      if (node->writes_edges) E->copy(E, T->dt + (size_t)n * H, T->dE, (size_t)m * H);
       KGNN_TRY(node->backward(node, &x, B->node, T->hn[b], T->he[b + 1], T->ncache[b], T->dt, T->dN, T->dE, g->node));
     }
     /* e_{b+1} = e_b + edge(e_b, h_b) */

@@ -39,6 +39,74 @@ static KGNNErr Levels(KGNNPlan *P)
   return KGNN_OK;
 }
 
+/* the elimination layer's lists (plan.h): rows of the lower pattern, diagonal edges, triangles,
+   level sets of its own dependences (a lower edge (j, k) makes column j wait for column k; on a
+   symmetric pattern these are the level sets above) */
+static KGNNErr ElimLists(KGNNPlan *P)
+{
+  const KGNNEngine *E = P->E;
+  const KGNNInt     n = P->nreal, m = P->mreal;
+  KGNNInt           nt = 0, *fill;
+
+  KGNN_TRY(ALLOC(P->rowptr, n + 1));
+  KGNN_TRY(ALLOC(P->diag, n + 1));
+  KGNN_TRY(ALLOC(P->tptr, m + 1));
+  KGNN_TRY(ALLOC(P->elevel, n + 1));
+  KGNN_TRY(ALLOC(P->eorder, n + 1));
+  KGNN_TRY(ALLOC(P->elptr, n + 2));
+  for (KGNNInt j = 0; j < n; j++) P->diag[j] = -1;
+  for (KGNNInt k = 0; k < m; k++) {
+    if (P->sender[k] > P->receiver[k]) P->rowptr[P->sender[k] + 1]++;
+    else if (P->sender[k] == P->receiver[k] && P->diag[P->sender[k]] < 0) P->diag[P->sender[k]] = k;
+  }
+  for (KGNNInt i = 0; i < n; i++) P->rowptr[i + 1] += P->rowptr[i];
+  KGNN_TRY(ALLOC(P->rowidx, P->rowptr[n] + 1));
+  KGNN_TRY(ALLOC(fill, n + 1));
+  for (KGNNInt k = 0; k < m; k++)
+    if (P->sender[k] > P->receiver[k]) {
+      KGNNInt *r = P->rowidx + P->rowptr[P->sender[k]], q = fill[P->sender[k]]++;
+      for (; q > 0 && P->receiver[r[q - 1]] > P->receiver[k]; q--) r[q] = r[q - 1]; /* by ascending column */
+      r[q] = k;
+    }
+  E->free(E, fill);
+  /* triangles: merge rows i and j below column j, twice (count, then fill) */
+  for (int pass = 0; pass < 2; pass++) {
+    nt = 0;
+    for (KGNNInt e = 0; e < m; e++) {
+      const KGNNInt i = P->sender[e], j = P->receiver[e];
+      if (pass == 0) P->tptr[e] = nt;
+      if (i <= j) continue;
+      for (KGNNInt a = P->rowptr[i], b = P->rowptr[j]; a < P->rowptr[i + 1] && b < P->rowptr[j + 1];) {
+        const KGNNInt ka = P->receiver[P->rowidx[a]], kb = P->receiver[P->rowidx[b]];
+        if (ka >= j) break;
+        if (ka < kb) a++;
+        else if (kb < ka) b++;
+        else {
+          if (pass) P->tri[2 * nt] = P->rowidx[a], P->tri[2 * nt + 1] = P->rowidx[b];
+          nt++, a++, b++;
+        }
+      }
+    }
+    if (pass == 0) {
+      P->tptr[m] = nt;
+      KGNN_TRY(ALLOC(P->tri, 2 * nt + 1));
+    }
+  }
+  P->nelevels = 0;
+  for (KGNNInt j = 0; j < n; j++) {
+    KGNNInt l = 0;
+    for (KGNNInt q = P->rowptr[j]; q < P->rowptr[j + 1]; q++) l = KGNNMax(l, P->elevel[P->receiver[P->rowidx[q]]] + 1);
+    P->elevel[j] = l;
+    P->nelevels  = KGNNMax(P->nelevels, l + 1);
+  }
+  for (KGNNInt j = 0; j < n; j++) P->elptr[P->elevel[j] + 1]++;
+  for (KGNNInt l = 0; l < P->nelevels; l++) P->elptr[l + 1] += P->elptr[l];
+  KGNN_TRY(ALLOC(fill, P->nelevels + 1));
+  for (KGNNInt j = 0; j < n; j++) P->eorder[P->elptr[P->elevel[j]] + fill[P->elevel[j]]++] = j;
+  E->free(E, fill);
+  return KGNN_OK;
+}
+
 KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node, KGNNPlan *P)
 {
   const KGNNInt n = G->n, m = G->nnz, ng = G->batch ? G->ngraphs : 1;
@@ -88,6 +156,7 @@ KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node
   }
   P->G = (KGNNGraph){N, M, P->sender, P->receiver, P->a, virtual_node ? ng : G->ngraphs, (G->batch || virtual_node) ? P->batch : NULL};
   KGNN_TRY(Levels(P));
+  KGNN_TRY(ElimLists(P));
   return KGNNPlanSetValues(P, G->a);
 }
 
@@ -123,6 +192,8 @@ void KGNNPlanDestroy(KGNNPlan *P)
   E->free(E, P->sender), E->free(E, P->receiver), E->free(E, P->a), E->free(E, P->batch);
   E->free(E, P->rptr), E->free(E, P->eidx), E->free(E, P->deg), E->free(E, P->scale);
   E->free(E, P->order), E->free(E, P->level), E->free(E, P->lptr), E->free(E, P->lidx);
+  E->free(E, P->rowptr), E->free(E, P->rowidx), E->free(E, P->diag), E->free(E, P->tptr), E->free(E, P->tri);
+  E->free(E, P->elevel), E->free(E, P->eorder), E->free(E, P->elptr);
   E->free(E, P->sptr), E->free(E, P->sidx);
   memset(P, 0, sizeof(*P));
 }

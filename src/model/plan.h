@@ -37,6 +37,13 @@ typedef struct {
      of level l are lidx[lptr[l] .. lptr[l+1]-1], ascending */
   KGNNInt *order, *level, nlevels, *lptr, *lidx;
   int      virtual_node;
+  /* for the elimination-order layer (elim.c), over the real edges: the lower edges (sender i >
+     receiver j) of row i are rowidx[rowptr[i] .. rowptr[i+1]-1] by ascending j; diag[j] is the
+     edge (j, j) or -1; the triangles of lower edge e = (i, j) are the pairs (tri[2t], tri[2t+1]) =
+     ((i, k), (j, k)), k < j, for t in tptr[e] .. tptr[e+1]-1 (IC(0)'s updates of l_ij); columns in
+     elimination order by level (elevel[j] = 1 + the largest elevel[k] over the lower edges (j, k),
+     0 if none): eorder[elptr[l] .. elptr[l+1]-1] (ascending within a level) */
+  KGNNInt *rowptr, *rowidx, *diag, *tptr, *tri, *elevel, *eorder, *elptr, nelevels;
   /* edges grouped by sender, ascending within a group: the edges out of node i are
      sidx[sptr[i] .. sptr[i+1]-1] (segment_sum by sender, the same adds as scatter_add by sender) */
   KGNNInt *sptr, *sidx;

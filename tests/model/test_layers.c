@@ -59,7 +59,7 @@ static double LayerLoss(void *ptr)
 static void CheckAlone(const Ctx *c, double *const params[], const int sizes[], int np)
 {
   const double delta0 = 1e-8;
-  double       d = 0, omax = 0, tol, *pout = malloc(sizeof(double) * c->rows * H), out[M * H];
+  double       d = 0, omax = 0, tol, *pout = malloc(sizeof(double) * c->rows * H), out[(NN + M) * H];
   uint64_t     r    = 0x2545F4914F6CDD1DULL;
   double     **keep = malloc(sizeof(double *) * np);
 
@@ -82,7 +82,7 @@ static void CheckAlone(const Ctx *c, double *const params[], const int sizes[], 
   tol = 10 * (d / omax / delta0) * TestGamma(3 * H > NN ? 3 * H : NN) * omax;
   for (KGNNInt g = 0; g < 2; g++) {
     KGNNInt  map[NN], nodes[NN], edges[M], n = 0, m = 0, s[M], t[M];
-    double   hs[NN * H], es[M * H], os[M * H], a[M];
+    double   hs[NN * H], es[M * H], os[(NN + M) * H], a[M];
     KGNNPlan P;
     for (KGNNInt i = 0; i < NN; i++) {
       map[i] = batch[i] == g ? n : -1;
@@ -108,6 +108,11 @@ static void CheckAlone(const Ctx *c, double *const params[], const int sizes[], 
         const double x = os[q * H + f], y = out[(c->rows == M ? edges[q] : nodes[q]) * H + f];
         CHECK(fabs(x - y) <= tol, "%s: graph %d alone differs from the batch at row %d by %.2e > %.2e", c->L->name, (int)g, (int)q, fabs(x - y), tol);
       }
+    for (KGNNInt q = 0; c->rows == NN + M && q < m; q++) /* an edge-writing layer's edge rows */
+      for (int f = 0; f < H; f++) {
+        const double x = os[(n + q) * H + f], y = out[(NN + edges[q]) * H + f];
+        CHECK(fabs(x - y) <= tol, "%s: graph %d alone differs from the batch at edge %d by %.2e > %.2e", c->L->name, (int)g, (int)q, fabs(x - y), tol);
+      }
   }
   free(pout);
   free(keep);
@@ -115,12 +120,12 @@ static void CheckAlone(const Ctx *c, double *const params[], const int sizes[], 
 
 static void CheckLayer(const KGNNEngine *E, const KGNNLayer *L, const KGNNPlan *P, uint64_t *seed)
 {
-  const int    rows = L->role == KGNN_LAYER_EDGE ? M : NN;
+  const int    rows = L->role == KGNN_LAYER_EDGE ? M : NN + (L->writes_edges ? M : 0);
   const size_t ws = KGNNLayerWeightsSize(L), cs = L->cache_size(L, H, P, 1), ci = L->cache_size(L, H, P, 0);
   void        *w = E->alloc(E, ws), *gw = E->alloc(E, ws), *cache = E->alloc(E, cs), *cache2 = E->alloc(E, cs);
   double      *work = E->alloc(E, L->work_size(L, H, P, 1) * sizeof(double)), *iwork = E->alloc(E, L->work_size(L, H, P, 0) * sizeof(double));
   void        *icache = E->alloc(E, ci);
-  double       h[NN * H], e[M * H], R[M * H], out[M * H], out2[M * H], dh[NN * H], de[M * H], kink, dmax = 0, worst;
+  double       h[NN * H], e[M * H], R[(NN + M) * H], out[(NN + M) * H], out2[(NN + M) * H], dh[NN * H], de[M * H], kink, dmax = 0, worst;
   int          nt = 0, ngt = 0, tries = 0, np;
   KGNNTensor  *T = NULL, *GT = NULL;
   char         what[128];
@@ -318,6 +323,72 @@ static void CheckNetwork(const KGNNEngine *E, int row, uint64_t *seed)
   printf("network with %s on the %s engine: inference = the tape's forward, two live tapes agree, %d gradient tensors\n", KGNNLayerAt(row)->name, E->name, nt);
 }
 
+/* ---- the elimination-order layer (elim.c): the plan's triangles and level sets against brute
+   force, and the level-scheduled forward against the plain sequential order 0 .. n-1 (the same
+   operations on each column in the same order, so the same bits: memcmp) ---- */
+static void CheckElim(const KGNNEngine *E, uint64_t *seed)
+{
+  enum { N = 40 };
+  static KGNNInt s[N * N], t[N * N], low[N][N];
+  static double  a[N * N], h[N * H], e[N * N * H], o1[(N + N * N) * H], o2[(N + N * N) * H];
+  KGNNInt        m = 0, seq[N], ntri = 0, level[N];
+  KGNNPlan       P;
+  const KGNNLayer *L = &KGNNLayerElim;
+
+  for (KGNNInt i = 0; i < N; i++)
+    for (KGNNInt j = 0; j < N; j++) low[i][j] = -1;
+  for (KGNNInt i = 0; i < N; i++) /* a random symmetric pattern with its diagonal, row by row */
+    for (KGNNInt j = 0; j <= i; j++)
+      if (i == j || TestUniform(seed) > 0.7) {
+        low[i][j] = m, s[m] = i, t[m] = j, a[m] = TestUniform(seed), m++;
+        if (i != j) s[m] = j, t[m] = i, a[m] = a[m - 1], m++;
+      }
+  {
+    KGNNGraph G = {N, m, s, t, a, 1, NULL};
+    CHECK(!KGNNPlanCreate(E, &G, 0, &P), "elim: plan");
+  }
+  for (KGNNInt i = 0; i < N; i++) {
+    CHECK(P.diag[i] == low[i][i], "elim plan: diagonal edge of %d", (int)i);
+    level[i] = 0;
+    for (KGNNInt k = 0; k < i; k++)
+      if (low[i][k] >= 0) level[i] = level[i] > level[k] + 1 ? level[i] : level[k] + 1;
+    CHECK(P.elevel[i] == level[i], "elim plan: column %d at level %d, brute force %d", (int)i, (int)P.elevel[i], (int)level[i]);
+    for (KGNNInt j = 0; j < i; j++) {
+      KGNNInt ed = low[i][j], q;
+      if (ed < 0) continue;
+      q = P.tptr[ed];
+      for (KGNNInt k = 0; k < j; k++)
+        if (low[i][k] >= 0 && low[j][k] >= 0) {
+          CHECK(q < P.tptr[ed + 1] && P.tri[2 * q] == low[i][k] && P.tri[2 * q + 1] == low[j][k], "elim plan: triangle (%d, %d, %d)", (int)i, (int)j, (int)k);
+          q++, ntri++;
+        }
+      CHECK(q == P.tptr[ed + 1], "elim plan: edge (%d, %d) has %d triangles, brute force fewer", (int)i, (int)j, (int)(P.tptr[ed + 1] - P.tptr[ed]));
+    }
+  }
+  CHECK(P.nelevels > 1 && P.nelevels < N, "elim plan: %d level sets of %d columns (the test needs some reordering)", (int)P.nelevels, N);
+  {
+    const size_t ws = KGNNLayerWeightsSize(L);
+    void        *w = E->alloc(E, ws), *c1 = E->alloc(E, L->cache_size(L, H, &P, 1)), *c2 = E->alloc(E, L->cache_size(L, H, &P, 1));
+    double      *work = E->alloc(E, L->work_size(L, H, &P, 1) * sizeof(double));
+    KGNNTensor  *T    = NULL;
+    int          nt   = 0;
+    KGNNLayerCtx x    = {E, &P, H, work, 1};
+    CHECK(!KGNNLayerTensors(E, L, H, 1, w, &nt, &T), "elim: tensors");
+    for (int k = 0; k < nt; k++)
+      for (int q = 0; q < T[k].size; q++) T[k].data[q] = TestUniform(seed);
+    for (int k = 0; k < N * H; k++) h[k] = TestUniform(seed);
+    for (int k = 0; k < m * H; k++) e[k] = TestUniform(seed);
+    for (KGNNInt i = 0; i < N; i++) seq[i] = i;
+    CHECK(!KGNNElimForwardOrder(&x, w, h, e, o1, c1, P.eorder, N) && !KGNNElimForwardOrder(&x, w, h, e, o2, c2, seq, N), "elim: forward");
+    CHECK(!memcmp(o1, o2, sizeof(double) * (N + m) * H), "elim: the level-scheduled forward differs from the sequential one");
+    for (int k = 0; k < (N + m) * H; k++) CHECK(isfinite(o1[k]), "elim: output %d not finite", k);
+    KGNNLayerTensorsFree(E, nt, T);
+    E->free(E, w), E->free(E, c1), E->free(E, c2), E->free(E, work);
+  }
+  printf("elimination layer on the %s engine: %d triangles and %d level sets of %d columns against brute force; level order = sequential order, bit for bit\n", E->name, (int)ntri, (int)P.nelevels, N);
+  KGNNPlanDestroy(&P);
+}
+
 int main(void)
 {
   int                      ne;
@@ -333,6 +404,7 @@ int main(void)
     for (int k = 0; k < M; k++) a[k] = 1;
     CheckMLP(E, &seed);
     CheckPlan(E, &seed);
+    CheckElim(E, &seed);
     CHECK(!KGNNPlanCreate(E, &G, 0, &P), "plan of the test graph");
     for (int i = 0; i < KGNNLayerCount(); i++, rows++) {
       CheckLayer(E, KGNNLayerAt(i), &P, &seed);
