@@ -55,7 +55,11 @@ static KGNNErr Gemm(const KGNNEngine *E, char ta, char tb, KGNNInt m, KGNNInt n,
 static void BiasRows(const KGNNEngine *E, KGNNInt m, KGNNInt w, const KGNNReal *b, KGNNReal *Y, int accumulate)
 {
   (void)E;
-  ROWS(m, w, KGNNKBiasRows(k, c, w, b, Y, accumulate));
+  /* the branch on accumulate hoisted out of the loops (the same bits: a copy, or the kernel's
+     sum), so that the compiler vectorises each; per element it cost PCGNN's forward ~5% */
+  if (accumulate) ROWS(m, w, KGNNKBiasRows(k, c, w, b, Y, 1));
+  else
+    for (size_t k = 0; k < (size_t)m; k++) memcpy(Y + k * (size_t)w, b, (size_t)w * sizeof(KGNNReal));
 }
 
 static void BiasBackward(const KGNNEngine *E, KGNNInt m, KGNNInt w, const KGNNReal *dY, KGNNReal *db)
