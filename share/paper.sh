@@ -44,7 +44,7 @@ for set in $SETS; do
         resume=
         [ -f "$out.ckpt" ] && resume=-resume
         echo "make paper: $cell${resume:+ (resumed)}"
-        ${KGNN_TRAIN:-bin/kgnn-train} -dataset "$data" -out "$out" -node_model "$model" -depth "$depth" $flags -epochs "$EPOCHS" -checkpoint_every 1 $resume -quiet ${PAPER_TRAIN_OPTIONS:-} || exit 1
+        ${KGNN_TRAIN:-bin/kgnn-train} -dataset "$data" -out "$out" -node_model "$model" -depth "$depth" $flags -epochs "$EPOCHS" -checkpoint_every 1 $resume -quality 0 -quiet ${PAPER_TRAIN_OPTIONS:-} || exit 1
         echo "$(($(wc -l < "$out.csv") - 1)) epochs of $EPOCHS on $(hostname), $(date -u +%Y-%m-%d)" > "$out.done"
       done
     done
