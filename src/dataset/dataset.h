@@ -54,6 +54,8 @@ PETSC_EXTERN PetscErrorCode KGNNDatasetWriteSample(KGNNDataset, const KGNNSample
 PETSC_EXTERN PetscErrorCode KGNNDatasetSetString(KGNNDataset, const char name[], const char value[]);
 /* A sample from a matrix and its factor: every stored entry of A an edge, y = L on and below the diagonal. */
 PETSC_EXTERN PetscErrorCode KGNNSampleFromFactor(Mat A, Mat L, KGNNSample *);
+/* y[k] = L_ij at the sample's entry k = (i, j) if j <= i, else 0 (sample.c) */
+PETSC_EXTERN PetscErrorCode KGNNSampleLowerValues(const KGNNSample *, Mat L, PetscReal *y);
 PETSC_EXTERN PetscErrorCode KGNNDatasetOpen(const char path[], KGNNDataset *);
 PETSC_EXTERN PetscErrorCode KGNNDatasetGetSize(KGNNDataset, PetscInt *);
 PETSC_EXTERN PetscErrorCode KGNNDatasetReadSample(KGNNDataset, PetscInt, KGNNSample *);

@@ -41,27 +41,6 @@ static PetscErrorCode SampleMats(const KGNNSample *s, Mat *A, Mat *Lt)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* l[k] = L(row[k], col[k]) for the sample's entries with col <= row (0 where L stores none) */
-static PetscErrorCode LowerValues(const KGNNSample *s, Mat L, PetscReal *l)
-{
-  Mat     Ls;
-  KGNNCSR c;
-
-  PetscFunctionBegin;
-  PetscCall(MatConvert(L, MATSEQAIJ, MAT_INITIAL_MATRIX, &Ls));
-  PetscCall(KGNNMatGetCSR(Ls, &c));
-  for (PetscInt k = 0; k < s->nnz; k++) {
-    const PetscInt i = s->row[k], j = s->col[k];
-    l[k] = 0;
-    if (j > i) continue;
-    for (PetscInt p = c.rowptr[i]; p < c.rowptr[i + 1]; p++)
-      if (c.colidx[p] == j) l[k] = PetscRealPart(c.val[p]);
-  }
-  PetscCall(KGNNMatRestoreCSR(Ls, &c));
-  PetscCall(MatDestroy(&Ls));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* A^-1, dense and column-major, by Cholesky; *ok false if A is not numerically SPD */
 static PetscErrorCode DenseInverse(const KGNNSample *s, PetscScalar *W, PetscBool *ok)
 {
@@ -154,8 +133,8 @@ PetscErrorCode KGNNSampleQuality(const KGNNSample *s, const char model[], PetscI
   PetscCall(KSPDestroy(&ksp));
   if (Ln) {
     PetscCall(PetscMalloc2(s->nnz, &yl, s->nnz, &nl));
-    PetscCall(LowerValues(s, Lt, yl));
-    PetscCall(LowerValues(s, Ln, nl));
+    PetscCall(KGNNSampleLowerValues(s, Lt, yl));
+    PetscCall(KGNNSampleLowerValues(s, Ln, nl));
     for (PetscInt k = 0; k < s->nnz; k++) dot += yl[k] * nl[k], ny += yl[k] * yl[k], nn += nl[k] * nl[k];
     q->cosine = dot / PetscSqrtReal(ny * nn);
     if (s->n <= dense_max) PetscCall(KGNNSampleKaporinRatio(s, nl, yl, &q->kratio));

@@ -2,6 +2,7 @@
    and the level sets of the lower-triangular pattern, built once per pattern; new values on the
    same pattern only refresh the scale (KGNNPlanSetValues). */
 #include "plan.h"
+#include <math.h>
 #include <string.h>
 
 #define ALLOC(p, count) ((p) = E->alloc(E, (size_t)(count) * sizeof(*(p))), (p) ? KGNN_OK : KGNN_ERR_MEMORY)
@@ -107,6 +108,20 @@ static KGNNErr ElimLists(KGNNPlan *P)
   return KGNN_OK;
 }
 
+/* the M edges grouped by key[k] (receiver or sender) into N groups, edges ascending in a group:
+   group i is idx[ptr[i] .. ptr[i+1]-1] (ptr zeroed, N + 1 long) */
+static KGNNErr GroupBy(const KGNNEngine *E, KGNNInt N, KGNNInt M, const KGNNInt *key, KGNNInt *ptr, KGNNInt *idx)
+{
+  KGNNInt *fill;
+
+  for (KGNNInt k = 0; k < M; k++) ptr[key[k] + 1]++;
+  for (KGNNInt i = 0; i < N; i++) ptr[i + 1] += ptr[i];
+  KGNN_TRY(ALLOC(fill, N + 1));
+  for (KGNNInt k = 0; k < M; k++) idx[ptr[key[k]] + fill[key[k]]++] = k;
+  E->free(E, fill);
+  return KGNN_OK;
+}
+
 KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node, KGNNPlan *P)
 {
   const KGNNInt n = G->n, m = G->nnz, ng = G->batch ? G->ngraphs : 1;
@@ -135,25 +150,12 @@ KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node
     }
     for (KGNNInt g = 0; g < ng; g++) P->batch[n + g] = g;
   }
+  KGNN_TRY(GroupBy(E, N, M, P->receiver, P->rptr, P->eidx));
   /* the diagonal edges count: PyG's in-degree, clamped to >= 1 */
-  for (KGNNInt k = 0; k < M; k++) P->deg[P->receiver[k]] += 1, P->rptr[P->receiver[k] + 1]++;
-  for (KGNNInt i = 0; i < N; i++) P->deg[i] = KGNNMax(P->deg[i], 1.0), P->rptr[i + 1] += P->rptr[i];
-  {
-    KGNNInt *fill;
-    KGNN_TRY(ALLOC(fill, N + 1));
-    for (KGNNInt k = 0; k < M; k++) P->eidx[P->rptr[P->receiver[k]] + fill[P->receiver[k]]++] = k;
-    E->free(E, fill);
-  }
+  for (KGNNInt i = 0; i < N; i++) P->deg[i] = KGNNMax((KGNNReal)(P->rptr[i + 1] - P->rptr[i]), 1.0);
   KGNN_TRY(ALLOC(P->sptr, N + 1));
   KGNN_TRY(ALLOC(P->sidx, M + 1));
-  for (KGNNInt k = 0; k < M; k++) P->sptr[P->sender[k] + 1]++;
-  for (KGNNInt i = 0; i < N; i++) P->sptr[i + 1] += P->sptr[i];
-  {
-    KGNNInt *fill;
-    KGNN_TRY(ALLOC(fill, N + 1));
-    for (KGNNInt k = 0; k < M; k++) P->sidx[P->sptr[P->sender[k]] + fill[P->sender[k]]++] = k;
-    E->free(E, fill);
-  }
+  KGNN_TRY(GroupBy(E, N, M, P->sender, P->sptr, P->sidx));
   P->G = (KGNNGraph){N, M, P->sender, P->receiver, P->a, virtual_node ? ng : G->ngraphs, (G->batch || virtual_node) ? P->batch : NULL};
   KGNN_TRY(Levels(P));
   KGNN_TRY(ElimLists(P));
@@ -196,4 +198,20 @@ void KGNNPlanDestroy(KGNNPlan *P)
   E->free(E, P->elevel), E->free(E, P->eorder), E->free(E, P->elptr);
   E->free(E, P->sptr), E->free(E, P->sidx);
   memset(P, 0, sizeof(*P));
+}
+
+KGNNInt KGNNJacobiScale(KGNNInt n, KGNNInt m, const KGNNInt *sender, const KGNNInt *receiver, KGNNReal *a, KGNNReal *y, KGNNReal *d)
+{
+  for (KGNNInt i = 0; i < n; i++) d[i] = 0;
+  for (KGNNInt k = 0; k < m; k++)
+    if (sender[k] == receiver[k]) d[sender[k]] = a[k];
+  for (KGNNInt i = 0; i < n; i++) {
+    if (!(d[i] > 0)) return i;
+    d[i] = sqrt(d[i]);
+  }
+  for (KGNNInt k = 0; k < m; k++) {
+    a[k] /= d[sender[k]] * d[receiver[k]];
+    if (y) y[k] /= d[sender[k]];
+  }
+  return -1;
 }

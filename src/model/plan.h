@@ -54,6 +54,13 @@ KGNNErr KGNNPlanSetValues(KGNNPlan *, const KGNNReal *a); /* new values on the s
 int     KGNNPlanMatches(const KGNNPlan *, const KGNNGraph *, int virtual_node);
 void    KGNNPlanDestroy(KGNNPlan *);
 
+/* Jacobi scaling (PCGNN's -pc_gnn_scale jacobi, kgnn-train's -scale jacobi): on the m edges of a
+   graph of n nodes, d[i] = sqrt(a_ii) from its diagonal edges, then a_ij /= d_i d_j and, if y is
+   not NULL, y_ij /= d_i (a factor of A becomes one of D^-1/2 A D^-1/2). Returns the first node
+   whose diagonal is not positive or not stored, -1 if none; then d[that node] holds its a_ii
+   (0 if not stored) and a and y are untouched. */
+KGNNInt KGNNJacobiScale(KGNNInt n, KGNNInt m, const KGNNInt *sender, const KGNNInt *receiver, KGNNReal *a, KGNNReal *y, KGNNReal *d);
+
 #if defined(__GNUC__)
   #pragma GCC visibility pop
 #endif

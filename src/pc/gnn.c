@@ -3,6 +3,7 @@
    This file is only the PETSc face; the network lives in src/model/. */
 #include "factor_pc.h"
 #include "../io/io.h"
+#include "../model/plan.h"
 #include <petsc/private/pcimpl.h>
 #include <math.h>
 
@@ -249,6 +250,7 @@ static PetscErrorCode PCGNNScaleInput(PC pc, const KGNNCSR *A, PetscReal *a)
 {
   PC_GNN   *g = (PC_GNN *)pc->data;
   PetscBool jacobi;
+  PetscInt  bad;
 
   PetscFunctionBegin;
   PetscCall(KGNNNetworkGetJacobi(g->net, &jacobi));
@@ -256,14 +258,8 @@ static PetscErrorCode PCGNNScaleInput(PC pc, const KGNNCSR *A, PetscReal *a)
   if (g->scale_used != PCGNN_SCALE_JACOBI) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree(g->dsqrt));
   PetscCall(PetscMalloc1(A->n, &g->dsqrt));
-  for (PetscInt i = 0; i < A->n; i++) {
-    g->dsqrt[i] = 0;
-    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1]; p++)
-      if (A->colidx[p] == i) g->dsqrt[i] = PetscSqrtReal(PetscRealPart(A->val[p]));
-    PetscCheck(g->dsqrt[i] > 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_WRONG, "-pc_gnn_scale jacobi: diagonal entry (%" PetscInt_FMT ", %" PetscInt_FMT ") (1-based) is %g, not positive", i + 1, i + 1, (double)(g->dsqrt[i] * g->dsqrt[i]));
-  }
-  for (PetscInt i = 0; i < A->n; i++)
-    for (PetscInt p = A->rowptr[i]; p < A->rowptr[i + 1]; p++) a[p] /= g->dsqrt[i] * g->dsqrt[A->colidx[p]];
+  bad = KGNNJacobiScale(A->n, g->nnz, g->sender, g->receiver, a, NULL, g->dsqrt); /* the graph's edges are A's CSR entries */
+  PetscCheck(bad < 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_WRONG, "-pc_gnn_scale jacobi: diagonal entry (%" PetscInt_FMT ", %" PetscInt_FMT ") (1-based) is %g, not positive", bad + 1, bad + 1, (double)g->dsqrt[bad < 0 ? 0 : bad]);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -35,16 +35,12 @@ PetscErrorCode KGNNBatchCreate(PetscInt count, KGNNSample *const s[], KGNNBatch 
 PetscErrorCode KGNNBatchJacobi(KGNNBatch *B)
 {
   PetscReal *d;
+  PetscInt   bad;
 
   PetscFunctionBegin;
-  PetscCall(PetscCalloc1(B->G.n, &d));
-  for (PetscInt k = 0; k < B->G.nnz; k++)
-    if (B->sender[k] == B->receiver[k]) d[B->sender[k]] = B->a[k];
-  for (PetscInt i = 0; i < B->G.n; i++) {
-    PetscCheck(d[i] > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-scale jacobi: node %d of the batch has diagonal %g, not positive", (int)i, (double)d[i]);
-    d[i] = PetscSqrtReal(d[i]);
-  }
-  for (PetscInt k = 0; k < B->G.nnz; k++) B->a[k] /= d[B->sender[k]] * d[B->receiver[k]], B->y[k] /= d[B->sender[k]];
+  PetscCall(PetscMalloc1(B->G.n, &d));
+  bad = KGNNJacobiScale(B->G.n, B->G.nnz, B->sender, B->receiver, B->a, B->y, d);
+  PetscCheck(bad < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-scale jacobi: node %d of the batch has diagonal %g, not positive", (int)bad, (double)d[bad < 0 ? 0 : bad]);
   PetscCall(PetscFree(d));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
