@@ -111,6 +111,7 @@ INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training buil
   build/tests/test_kaporin_loss build/tests/test_kopt_direct
 INTERNAL_TESTS += build/tests/test_engine_open
 INTERNAL_TESTS += build/tests/test_train_scale
+INTERNAL_TESTS += build/tests/test_gnn_elim_ic0
 $(INTERNAL_TESTS): build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")

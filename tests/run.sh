@@ -173,6 +173,11 @@ run train_scale_resume_same_weights /usr/bin/python3 -c "import h5py, numpy as n
 error train_scale_resume_other "checkpoint $T/jr.h5.ckpt was trained with -scale jacobi, this run asks for -scale max" bin/kgnn-train -dataset $TS -out $T/jr.h5 -epochs 4 -depth 1 -resume -scale max
 expect train_kaporin_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5," bin/kgnn-train -dataset $TS -out $T/k.h5 -epochs 5 -depth 1 -loss kaporin -malloc_dump
 run train_png_written test -s $T/p.png
+# -init_ic0: an ElimOrder network that starts as IC(0) (its factor: test_gnn_elim_ic0); a start that no epoch beats is kept
+error train_ic0_other_model "-init_ic0 needs -node_model ElimOrder, not MessagePassingMLP" bin/kgnn-train -dataset $TS -out $T/i.h5 -init_ic0 1e-4
+error train_ic0_floor "-init_ic0 1e-06: the pivot floor must be at least the layer's 1e-4" bin/kgnn-train -dataset $TS -out $T/i.h5 -node_model ElimOrder -init_ic0 1e-6
+error train_ic0_and_init "-init $T/m.h5 and -init_ic0: give one start, not both" bin/kgnn-train -dataset $TS -out $T/i.h5 -node_model ElimOrder -init_ic0 1e-4 -init $T/m.h5
+expect train_ic0_start_kept "done after 3 epochs; best test loss [^ ]+ at epoch 0," bin/kgnn-train -dataset $TS -out $T/i.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -loss kaporin -lr 0.3 -epochs 3 -quality false -malloc_dump
 error train_resume_other_model "checkpoint $T/m.h5.ckpt holds a MessagePassingMLP of depth 1, hidden 16" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 2 -resume
 error train_resume_other_seed "was made with -seed 1 on 8 training samples, this run has -seed 2" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -seed 2
 cp $T/m.h5.ckpt $T/good.ckpt

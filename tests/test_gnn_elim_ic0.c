@@ -10,8 +10,13 @@
    backward stable with K = (longest row) + 8 roundings per entry (the row's updates, the square
    root, the division, the scaling by s, the encoder's and decoder's products and sums, the
    rescaling by sqrt(s)); so |sqrt(s) L_gnn - L| / |L| <= F kappa gamma_K, F = 10, kappa the
-   measured relative change of IC(0) per relative change of A's entries. */
+   measured relative change of IC(0) per relative change of A's entries.
+   The same checks for the networks kgnn-train -init_ic0 starts from (src/model/elim_init.c):
+   depth 2, Jacobi scaling, every other channel random (so the factor must not depend on them);
+   their factor is IC(0)(A) itself (IC(0) commutes with A -> D A D), and with -init_ic0_shift s
+   IC(0)(A + s diag A) (Manteuffel's shifted IC(0)), against KGNNComputeIC0 of that matrix. */
 #include "testutil.h"
+#include "io/model_face.h"
 
 static PetscErrorCode IC0Fn(Mat A, void *ctx, Mat *L)
 {
@@ -23,8 +28,17 @@ static PetscErrorCode IC0Fn(Mat A, void *ctx, Mat *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Check(const char *name, Mat A, PetscBool exact)
+/* the network and its reference: model file, scaling s of its input (A / s; 1 under Jacobi's),
+   the shift of the IC(0) it starts as */
+typedef struct {
+  const char *model, *what;
+  PetscBool   jacobi;
+  PetscReal   shift;
+} Net;
+
+static PetscErrorCode Check(const char *name, Mat A0, PetscBool exact, const Net *net)
 {
+  Mat                A = A0;
   PC                 gnn, icc;
   Mat                Lg, L0;
   PCGNNFactorSource  src;
@@ -32,10 +46,19 @@ static PetscErrorCode Check(const char *name, Mat A, PetscBool exact)
   PetscScalar       *Dg, *D0;
   PetscReal          smax = 0, kmax = 0, kfro = 0, tol, err, ratio, b1, b2;
   KSPConvergedReason r1, r2;
-  PetscBool          m1, m2;
+  PetscBool          m1 = PETSC_FALSE, m2 = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscCall(MatGetSize(A, &n, NULL));
+  if (net->shift > 0) { /* the reference is IC(0) of A + shift diag(A); the network sees A */
+    Vec d;
+    PetscCall(MatDuplicate(A0, MAT_COPY_VALUES, &A));
+    PetscCall(MatCreateVecs(A, &d, NULL));
+    PetscCall(MatGetDiagonal(A, d));
+    PetscCall(VecScale(d, net->shift));
+    PetscCall(MatDiagonalSet(A, d, ADD_VALUES));
+    PetscCall(VecDestroy(&d));
+  }
   for (PetscInt i = 0; i < n; i++) {
     PetscInt           nc;
     const PetscScalar *v;
@@ -46,15 +69,16 @@ static PetscErrorCode Check(const char *name, Mat A, PetscBool exact)
   }
   PetscCall(PCCreate(PETSC_COMM_SELF, &gnn));
   PetscCall(PCSetType(gnn, PCGNN));
-  PetscCall(PCGNNSetModel(gnn, "tests/fixtures/gnn_elim_ic0.h5"));
+  PetscCall(PCGNNSetModel(gnn, net->model));
   PetscCall(PCGNNSetFallback(gnn, PCGNN_FALLBACK_NONE));
-  PetscCall(PCSetOperators(gnn, A, A));
+  PetscCall(PCSetOperators(gnn, A0, A0));
   PetscCall(PCSetUp(gnn));
   PetscCall(PCGNNGetFactorSource(gnn, &src, &ratio));
   CHECK(src == PCGNN_FACTOR_NETWORK, "%s: PCGNN applies the %s factor, not the network's", name, PCGNNFactorSources[src]);
   PetscCall(PCGNNGetFactor(gnn, &Lg));
   PetscCall(TestDense(Lg, &Dg));
-  for (size_t k = 0; k < (size_t)n * n; k++) Dg[k] *= PetscSqrtReal(smax);
+  if (!net->jacobi)
+    for (size_t k = 0; k < (size_t)n * n; k++) Dg[k] *= PetscSqrtReal(smax);
   if (exact) { /* the exact Cholesky factor, by LAPACK */
     PetscBLASInt bn, info;
     PetscCall(TestDense(A, &D0));
@@ -71,7 +95,16 @@ static PetscErrorCode Check(const char *name, Mat A, PetscBool exact)
   PetscCall(TestFactorKappa(A, IC0Fn, NULL, &kmax, &kfro));
   tol = 10 * kmax * TestGamma(rowmax + 8);
   err = TestRelDiff(n, Dg, D0);
-  CHECK(err <= tol, "%s: |sqrt(s) L_gnn - %s| / |%s| = %.3e > %.3e", name, exact ? "chol(A)" : "IC0(A)", exact ? "chol(A)" : "IC0(A)", (double)err, (double)tol);
+  CHECK(err <= tol, "%s, %s: |sqrt(s) L_gnn - %s| / |%s| = %.3e > %.3e", name, net->what, exact ? "chol(A)" : "IC0(A)", exact ? "chol(A)" : "IC0(A)", (double)err, (double)tol);
+  if (net->shift > 0) { /* no PCICC with this shift to compare CG with */
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs IC(0) of A + %g diag(A): %.2e relative (tolerance %.2e, kappa %.2e)\n", name, (int)n, net->what, (double)net->shift, (double)err, (double)tol, (double)kmax));
+    PetscCall(PetscFree(Dg));
+    PetscCall(PetscFree(D0));
+    PetscCall(MatDestroy(&Lg));
+    PetscCall(PCDestroy(&gnn));
+    PetscCall(MatDestroy(&A));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   /* CG: PCGNN against PETSc's PCICC without shift */
   PetscCall(PCCreate(PETSC_COMM_SELF, &icc));
   PetscCall(PCSetType(icc, PCICC));
@@ -79,9 +112,9 @@ static PetscErrorCode Check(const char *name, Mat A, PetscBool exact)
   PetscCall(PCSetOperators(icc, A, A));
   PetscCall(TestCGMargin(A, icc, NULL, &its1, &r1, &m1, &b1));
   PetscCall(TestCGMargin(A, gnn, NULL, &its2, &r2, &m2, &b2));
-  CHECK(r1 > 0 && r2 > 0 && PetscAbsInt(its1 - its2) <= (m1 || m2 ? 1 : 0), "%s: CG iterations differ: PCICC %d, PCGNN (hand-set ElimOrder) %d", name, (int)its1, (int)its2);
+  CHECK(r1 > 0 && r2 > 0 && PetscAbsInt(its1 - its2) <= (m1 || m2 ? 1 : 0), "%s: CG iterations differ: PCICC %d, PCGNN (%s) %d", name, (int)its1, net->what, (int)its2);
   if (exact) CHECK(its2 == 1 || (m2 && its2 == 2), "%s: CG with the exact factor took %d iterations", name, (int)its2);
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): hand-set ElimOrder vs %s: %.2e relative (tolerance %.2e, kappa %.2e); K ratio to Jacobi %.3g; CG iterations PCICC %d, PCGNN %d\n", name, (int)n, exact ? "LAPACK Cholesky" : "IC(0)", (double)err, (double)tol,
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs %s: %.2e relative (tolerance %.2e, kappa %.2e); K ratio to Jacobi %.3g; CG iterations PCICC %d, PCGNN %d\n", name, (int)n, net->what, exact ? "LAPACK Cholesky" : "IC(0)", (double)err, (double)tol,
                         (double)kmax, (double)ratio, (int)its1, (int)its2));
   PetscCall(PetscFree(Dg));
   PetscCall(PetscFree(D0));
@@ -91,15 +124,46 @@ static PetscErrorCode Check(const char *name, Mat A, PetscBool exact)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* a network as kgnn-train -init_ic0 FLOOR -init_ic0_shift SHIFT starts it: ElimOrder, depth 2,
+   hidden 16, Jacobi scaling, the free channels at torch's full initialisation (noise 1) */
+static PetscErrorCode InitIC0(const char *path, PetscReal floor_, PetscReal shift)
+{
+  KGNNModel  M = {0};
+  KGNNRandom r = {77};
+  PetscInt   nt, nonzero = 0;
+  KGNNTensor *X;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNNodeModelFromName("ElimOrder", &M.node_model));
+  M.depth = 2, M.hidden = 16, M.jacobi = PETSC_TRUE;
+  PetscCall(KGNNModelSetUp(&M));
+  PetscCall(KGNNModelInitIC0(&M, &r, floor_, 1.0, shift));
+  PetscCall(KGNNModelTensors(&M, &nt, &X));
+  for (PetscInt k = 0; k < nt; k++)
+    for (PetscInt i = 0; i < X[k].size; i++) nonzero += X[k].data[i] != 0;
+  PetscCall(PetscFree(X));
+  /* the IC(0) paths set at most a few dozen weights: the rest must be the random free channels */
+  CHECK(nonzero > 1000, "-init_ic0: only %d nonzero weights; the free channels are not random", (int)nonzero);
+  PetscCall(KGNNModelSave(&M, path, NULL, NULL));
+  PetscCall(KGNNModelDestroy(&M));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
   PetscInt     n = 200;
   PetscScalar *d, *e;
   PetscRandom  rnd;
   Mat          A;
+  char         p0[PETSC_MAX_PATH_LEN], p1[PETSC_MAX_PATH_LEN];
+  Net          nets[3] = {{"tests/fixtures/gnn_elim_ic0.h5", "hand-set ElimOrder", PETSC_FALSE, 0}, {p0, "-init_ic0 ElimOrder", PETSC_TRUE, 0}, {p1, "-init_ic0 -init_ic0_shift 0.2 ElimOrder", PETSC_TRUE, 0.2}};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(KGNNInitializePackage());
+  PetscCall(PetscSNPrintf(p0, sizeof(p0), "build/tests/elim_init_ic0_%d.h5", (int)getpid()));
+  PetscCall(PetscSNPrintf(p1, sizeof(p1), "build/tests/elim_init_ic0_shift_%d.h5", (int)getpid()));
+  PetscCall(InitIC0(p0, 1e-4, 0));
+  PetscCall(InitIC0(p1, 1e-4, 0.2));
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetSeed(rnd, 12));
   PetscCall(PetscRandomSeed(rnd));
@@ -112,15 +176,16 @@ int main(int argc, char **argv)
     e[i] = 2 * r - 1;
   }
   PetscCall(TestTridiag(n, d, e, &A));
-  PetscCall(Check("tridiagonal", A, PETSC_TRUE));
+  for (int k = 0; k < 3; k++) PetscCall(Check("tridiagonal", A, k < 2, &nets[k]));
   PetscCall(MatDestroy(&A));
   PetscCall(PetscFree2(d, e));
   PetscCall(TestPoisson2D(PETSC_COMM_SELF, 20, &A));
-  PetscCall(Check("poisson 20x20", A, PETSC_FALSE));
+  for (int k = 0; k < 3; k++) PetscCall(Check("poisson 20x20", A, PETSC_FALSE, &nets[k]));
   PetscCall(MatDestroy(&A));
   PetscCall(TestRandomSPD(300, 8, rnd, &A));
-  PetscCall(Check("random SPD n=300", A, PETSC_FALSE));
+  for (int k = 0; k < 3; k++) PetscCall(Check("random SPD n=300", A, PETSC_FALSE, &nets[k]));
   PetscCall(MatDestroy(&A));
   PetscCall(PetscRandomDestroy(&rnd));
+  unlink(p0), unlink(p1);
   TEST_END();
 }

@@ -42,7 +42,8 @@ PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer T)
   } else {
     KGNNRandom r = {(uint64_t)T->seed};
     PetscCall(KGNNModelSetUp(&T->M));
-    PetscCall(KGNNModelInitialize(&T->M, &r));
+    if (T->init_ic0 > 0) PetscCall(KGNNModelInitIC0(&T->M, &r, T->init_ic0, T->init_ic0_noise, T->init_ic0_shift));
+    else PetscCall(KGNNModelInitialize(&T->M, &r));
   }
   PetscCall(KGNNModelDuplicate(&T->M, &T->G));
   PetscCall(KGNNModelDuplicate(&T->M, &T->Am));

@@ -52,6 +52,9 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsString("-checkpoint", "checkpoint file (default OUT.ckpt)", NULL, T->ckpt, T->ckpt, sizeof(T->ckpt), NULL));
   PetscCall(PetscOptionsString("-log", "CSV log (default OUT.csv)", NULL, T->log, T->log, sizeof(T->log), NULL));
   PetscCall(PetscOptionsString("-init", "start from these weights (a model file) instead of a seeded initialisation", NULL, T->init, T->init, sizeof(T->init), NULL));
+  PetscCall(PetscOptionsReal("-init_ic0", "FLOOR: an ElimOrder network whose factor starts as IC(0), pivots held in (0, FLOOR] below FLOOR; its other channels seeded (0: off)", NULL, T->init_ic0, &T->init_ic0, NULL));
+  PetscCall(PetscOptionsReal("-init_ic0_noise", "with -init_ic0: the seeded initialisation of the free channels times this", NULL, T->init_ic0_noise, &T->init_ic0_noise, NULL));
+  PetscCall(PetscOptionsReal("-init_ic0_shift", "with -init_ic0: start from IC(0) of A + SHIFT diag(A) (Manteuffel's shift; on the Jacobi scaling)", NULL, T->init_ic0_shift, &T->init_ic0_shift, NULL));
   PetscCall(PetscOptionsString("-node_model", models, NULL, nm, nm, sizeof(nm), NULL));
   PetscCall(PetscOptionsInt("-depth", "graph-network blocks", NULL, T->M.depth, &T->M.depth, NULL));
   PetscCall(PetscOptionsInt("-hidden", "hidden size", NULL, T->M.hidden, &T->M.hidden, NULL));
@@ -99,6 +102,8 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCheck(T->M.hidden >= 1 && T->M.hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-hidden %d: out of range 1..4096", (int)T->M.hidden);
   PetscCheck(!batch_set || T->batch >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: need at least 1 graph a batch (default: 16 for synthetic data, 8 for matrices)", (int)T->batch);
   PetscCheck(T->batch <= KGNN_TRAIN_MAX_BATCH, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: at most %d graphs a batch", (int)T->batch, KGNN_TRAIN_MAX_BATCH);
+  PetscCheck(!(T->init[0] && T->init_ic0 > 0), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-init %s and -init_ic0: give one start, not both", T->init);
+  PetscCheck(T->init_ic0 >= 0 && T->init_ic0_noise >= 0 && T->init_ic0_shift >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 %g, -init_ic0_noise %g, -init_ic0_shift %g: none may be negative", (double)T->init_ic0, (double)T->init_ic0_noise, (double)T->init_ic0_shift);
   PetscCheck(T->epochs >= 0 && T->step_size >= 1 && T->every >= 1 && T->lr > 0 && T->patience >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -epochs >= 0, -step_size >= 1, -checkpoint_every >= 1, -lr > 0, -patience >= 0");
   PetscCheck(T->quality_max >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_max %d: need >= 0 (0: no report)", (int)T->quality_max);
   PetscCheck(T->quality_dense >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_dense_max %d: need >= 0 (0: no K ratio)", (int)T->quality_dense);

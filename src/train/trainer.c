@@ -23,6 +23,7 @@ PetscErrorCode KGNNTrainerCreate(KGNNTrainer *t)
   T->patience      = 50;
   T->step_size     = 50;
   T->lr            = 1e-3;
+  T->init_ic0_noise = 0.1;
   T->gamma         = 0.6;
   T->every         = 10;
   T->seed          = 1;
@@ -233,6 +234,12 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
   PetscCall(PetscMalloc1((size_t)(T->epochs + 1) * KGNN_TRAIN_NHIST, &T->hist));
   if (T->resume) PetscCall(KGNNTrainerLoadCheckpoint(T));
   PetscCall(KGNNTrainerViewStart(T));
+  if (!T->resume && (T->init[0] || T->init_ic0 > 0) && T->ntest) { /* a start worth keeping: the best weights are never worse on the test loss */
+    PetscReal l0, c0; /* the cosine is the log's, not needed here */
+    PetscCall(Evaluate(T, &l0, &c0));
+    T->best_loss = l0;
+    if (!T->quiet) PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: the initial weights: test loss %.6e (epoch 0; kept unless an epoch does better)\n", (double)l0));
+  }
   PetscCall(PetscMalloc1(T->ntrain, &perm));
   stop_signal = 0;
   old_int     = signal(SIGINT, OnSignal);

@@ -1,0 +1,95 @@
+/* The IC(0) start of an ElimOrder network (issue 12; kgnn-train -init_ic0): weights whose
+   output is IC(0)'s factor of the scaled matrix, and whose other channels are free.
+   The paths of the hand-set model (share/python/make_elim_fixture.py) are written over a seeded
+   initialisation: channel 0 of the edge states carries a_ij, channel 1 the factor; block 0 runs
+   IC(0)'s arithmetic on them and later blocks leave channel 1 alone. Every weight that reads
+   another channel into these two (and into the decoder's output) is zero, so the factor is IC(0)
+   whatever the other channels hold, and the others keep their random values: their gradients are
+   not zero (a zero weight that reads a random channel gets one, as the zero half of a low-rank
+   update does), so training can move away from IC(0) along them. From random weights ElimOrder
+   reached only 31-33 CG iterations on the synthetic set; IC(0) is its exact factor there.
+   The pivot floor: the layer's pivot is sqrt(phi(u . c)) with phi the identity above TAU = 1e-4
+   (elim.c); u = alpha e_0, Wo = sqrt(alpha), w_diag = 1 / sqrt(alpha) with alpha = TAU / floor
+   give the same factor wherever IC(0)'s pivot is above floor, and a pivot that IC(0) would make
+   smaller, or negative, is held between 0 and floor instead of 1e-4 (on A's Jacobi scaling floor
+   is a fraction of a_jj). */
+#include "layer.h"
+#include "net.h"
+#include <math.h>
+#include <string.h>
+
+static KGNNTensor *Find(KGNNTensor *X, int nt, const char *name)
+{
+  for (int k = 0; k < nt; k++)
+    if (!strcmp(X[k].name, name)) return &X[k];
+  return NULL;
+}
+
+/* zero row r of a rank-2 tensor (or entry r of a rank-1 one) */
+static void ZeroRow(KGNNTensor *t, KGNNInt r)
+{
+  const KGNNInt cols = t->rank == 1 ? 1 : t->dims[1];
+  for (KGNNInt c = 0; c < cols; c++) t->data[r * cols + c] = 0;
+}
+static void Set(KGNNTensor *t, KGNNInt r, KGNNInt c, KGNNReal v)
+{
+  t->data[r * (t->rank == 1 ? 1 : t->dims[1]) + c] = v;
+}
+
+KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal noise, KGNNReal shift)
+{
+  const KGNNReal TAU = 1e-4, alpha = TAU / floor_;
+  const KGNNInt  H   = M->hidden;
+  int            nt;
+  KGNNTensor    *X;
+  char           name[96];
+  KGNNErr        err = KGNN_OK;
+
+  if (H < 3 || !(shift >= 0) || !(floor_ >= TAU) || !(noise >= 0)) return KGNN_ERR_ARGUMENT;
+  KGNN_TRY(KGNNNetInitialize(M, r));
+  KGNN_TRY(KGNNNetTensors(M, &nt, &X));
+  for (int k = 0; k < nt; k++) /* the free channels start small: a step of Adam moves every weight by about lr, and a weight that reads a large random channel into the factor would move it by that much times the channel */
+    for (KGNNInt i = 0; i < X[k].size; i++) X[k].data[i] *= noise;
+  {
+    KGNNTensor *e0 = Find(X, nt, "encoder.edge_mlp.0.weight"), *e0b = Find(X, nt, "encoder.edge_mlp.0.bias");
+    KGNNTensor *e2 = Find(X, nt, "encoder.edge_mlp.2.weight"), *e2b = Find(X, nt, "encoder.edge_mlp.2.bias");
+    KGNNTensor *d0 = Find(X, nt, "decoder.mlp.0.weight"), *d0b = Find(X, nt, "decoder.mlp.0.bias");
+    KGNNTensor *d2 = Find(X, nt, "decoder.mlp.2.weight"), *d2b = Find(X, nt, "decoder.mlp.2.bias");
+    if (!e0 || !e0b || !e2 || !e2b || !d0 || !d0b || !d2 || !d2b || !Find(X, nt, "processor.blocks.0.node_model.w_diag")) {
+      err = KGNN_ERR_UNKNOWN; /* not an ElimOrder network */
+      goto done;
+    }
+    /* the encoder: channel 0 = relu(a) - relu(-a) = a, channel 1 = 0 */
+    for (KGNNInt c = 0; c < 2; c++) ZeroRow(e0, c), ZeroRow(e0b, c), ZeroRow(e2, c), ZeroRow(e2b, c);
+    Set(e0, 0, 0, 1), Set(e0, 1, 0, -1), Set(e2, 0, 0, 1), Set(e2, 0, 1, -1);
+    /* channel 2 = 1 on every edge: the shift's (below) */
+    ZeroRow(e0, 2), ZeroRow(e0b, 2), ZeroRow(e2, 2), Set(e2b, 2, 0, 1);
+    /* the decoder: relu(l) - relu(-l) of channel 1, and nothing else */
+    ZeroRow(d0, 0), ZeroRow(d0, 1), ZeroRow(d0b, 0), ZeroRow(d0b, 1), ZeroRow(d2, 0), ZeroRow(d2b, 0);
+    Set(d0, 0, 1, 1), Set(d0, 1, 1, -1), Set(d2, 0, 0, 1), Set(d2, 0, 1, -1);
+  }
+  for (KGNNInt b = 0; b < M->depth; b++) {
+    KGNNTensor *t[8];
+    const char *part[8] = {"edge.2.weight", "edge.2.bias", "node_model.p.weight", "node_model.q.weight", "node_model.o.weight", "node_model.u", "node_model.w_diag", NULL};
+    for (int k = 0; part[k]; k++) {
+      snprintf(name, sizeof(name), "processor.blocks.%d.%s", (int)b, part[k]);
+      if (!(t[k] = Find(X, nt, name))) {
+        err = KGNN_ERR_UNKNOWN;
+        goto done;
+      }
+    }
+    /* the block's edge model adds nothing to channels 0 and 1 */
+    for (KGNNInt c = 0; c < 3; c++) ZeroRow(t[0], c), ZeroRow(t[1], c);
+    /* the layer: channel 1 of its output (o's row 1, w_diag[1]) is l in block 0 and 0 after it;
+       row 0 of p and q is the product l_ik l_jk; u reads channel 0 alone */
+    ZeroRow(t[4], 1), Set(t[6], 1, 0, 0);
+    if (b == 0) {
+      ZeroRow(t[2], 0), ZeroRow(t[3], 0), ZeroRow(t[2], 2), ZeroRow(t[3], 2);
+      for (KGNNInt c = 0; c < H; c++) Set(t[5], c, 0, 0);
+      Set(t[2], 0, 1, 1), Set(t[3], 0, 1, 1), Set(t[5], 0, 0, alpha), Set(t[4], 1, 0, sqrt(alpha)), Set(t[6], 1, 0, 1 / sqrt(alpha)), Set(t[5], 2, 0, alpha * shift);
+    }
+  }
+done:
+  KGNNNetTensorsFree(M, X);
+  return err;
+}
