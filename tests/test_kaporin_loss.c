@@ -630,6 +630,27 @@ static PetscErrorCode CheckBatch(void)
     const char *names[1] = {"p"};
     PetscCall(TestGradients(BatchLoss, &ctx, 1, params, grads, &m, names));
   }
+  { /* a graph whose factor breaks (a zero pivot: K infinite) counts as the cap, 20, with no
+       gradient; the other graphs' losses and gradients are what they were */
+    PetscReal *dq, l2, cap = 20, worst_other = 0, gmax = 0;
+    PetscInt   e0 = B.eptr[1], e1 = B.eptr[2];
+    PetscCall(PetscMalloc1(m, &dq));
+    r = (KGNNRandom){99};
+    PetscCall(KGNNBatchLoss(&B, KGNN_LOSS_KAPORIN, p, dp, &r, &l, NULL));
+    for (PetscInt k = e0; k < e1; k++)
+      if (B.sender[k] == B.receiver[k]) p[k] = 0;
+    r = (KGNNRandom){99};
+    PetscCall(KGNNBatchLoss(&B, KGNN_LOSS_KAPORIN, p, dq, &r, &l2, NULL));
+    for (PetscInt k = 0; k < m; k++) {
+      if (k >= e0 && k < e1) gmax = PetscMax(gmax, PetscAbsReal(dq[k]));
+      else worst_other = PetscMax(worst_other, PetscAbsReal(dq[k] - dp[k]));
+    }
+    CHECK(PetscIsNormalReal(l2) && gmax == 0 && worst_other == 0, "-loss kaporin with a broken graph: loss %g (finite?), its gradient %g (0?), the others' changed by %g (0?)", (double)l2, (double)gmax, (double)worst_other);
+    /* the mean moves by (cap - the graph's old loss) / 3; the old one is the difference to l */
+    CHECK(l2 > l && l2 - l <= cap / 3 + 1, "-loss kaporin with a broken graph: %g from %g, not the capped graph's share", (double)l2, (double)l);
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  batch -loss kaporin with a zero pivot in graph 2: loss %.3f (from %.3f; capped at %g), its gradient 0, the other graphs' unchanged\n", (double)l2, (double)l, (double)cap));
+    PetscCall(PetscFree(dq));
+  }
   PetscCall(PetscFree2(p, dp));
   PetscCall(KGNNBatchDestroy(&B));
   for (int g = 0; g < 3; g++) PetscCall(KGNNSampleDestroy(&s[g]));

@@ -36,7 +36,7 @@ static void Set(KGNNTensor *t, KGNNInt r, KGNNInt c, KGNNReal v)
   t->data[r * (t->rank == 1 ? 1 : t->dims[1]) + c] = v;
 }
 
-KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal noise, KGNNReal shift)
+KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal noise, KGNNReal shift, KGNNReal damp)
 {
   const KGNNReal TAU = 1e-4, alpha = TAU / floor_;
   const KGNNInt  H   = M->hidden;
@@ -45,7 +45,7 @@ KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal n
   char           name[96];
   KGNNErr        err = KGNN_OK;
 
-  if (H < 3 || !(shift >= 0) || !(floor_ >= TAU) || !(noise >= 0)) return KGNN_ERR_ARGUMENT;
+  if (H < 4 || !(shift >= 0) || !(damp >= 0 && damp < 1) || !(floor_ >= TAU) || !(noise >= 0)) return KGNN_ERR_ARGUMENT;
   KGNN_TRY(KGNNNetInitialize(M, r));
   KGNN_TRY(KGNNNetTensors(M, &nt, &X));
   for (int k = 0; k < nt; k++) /* the free channels start small: a step of Adam moves every weight by about lr, and a weight that reads a large random channel into the factor would move it by that much times the channel */
@@ -64,6 +64,8 @@ KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal n
     Set(e0, 0, 0, 1), Set(e0, 1, 0, -1), Set(e2, 0, 0, 1), Set(e2, 0, 1, -1);
     /* channel 2 = 1 on every edge: the shift's (below) */
     ZeroRow(e0, 2), ZeroRow(e0b, 2), ZeroRow(e2, 2), Set(e2b, 2, 0, 1);
+    /* channel 3 = 0: the damping's sum (below) */
+    ZeroRow(e0, 3), ZeroRow(e0b, 3), ZeroRow(e2, 3), ZeroRow(e2b, 3);
     /* the decoder: relu(l) - relu(-l) of channel 1, and nothing else */
     ZeroRow(d0, 0), ZeroRow(d0, 1), ZeroRow(d0b, 0), ZeroRow(d0b, 1), ZeroRow(d2, 0), ZeroRow(d2b, 0);
     Set(d0, 0, 1, 1), Set(d0, 1, 1, -1), Set(d2, 0, 0, 1), Set(d2, 0, 1, -1);
@@ -79,14 +81,18 @@ KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal n
       }
     }
     /* the block's edge model adds nothing to channels 0 and 1 */
-    for (KGNNInt c = 0; c < 3; c++) ZeroRow(t[0], c), ZeroRow(t[1], c);
+    for (KGNNInt c = 0; c < 4; c++) ZeroRow(t[0], c), ZeroRow(t[1], c);
     /* the layer: channel 1 of its output (o's row 1, w_diag[1]) is l in block 0 and 0 after it;
        row 0 of p and q is the product l_ik l_jk; u reads channel 0 alone */
     ZeroRow(t[4], 1), Set(t[6], 1, 0, 0);
     if (b == 0) {
-      ZeroRow(t[2], 0), ZeroRow(t[3], 0), ZeroRow(t[2], 2), ZeroRow(t[3], 2);
+      for (KGNNInt c = 0; c < 4; c++) ZeroRow(t[2], c), ZeroRow(t[3], c);
       for (KGNNInt c = 0; c < H; c++) Set(t[5], c, 0, 0);
       Set(t[2], 0, 1, 1), Set(t[3], 0, 1, 1), Set(t[5], 0, 0, alpha), Set(t[4], 1, 0, sqrt(alpha)), Set(t[6], 1, 0, 1 / sqrt(alpha)), Set(t[5], 2, 0, alpha * shift);
+      /* channel 3 of c_j is -sum_k l_jk^2 (p, q: channel 1), so u_3 = -alpha damp gives the damped
+         pivot a_jj - (1 - damp) sum_k l_jk^2: a shift where the column's updates are large, none
+         where it has none */
+      Set(t[2], 3, 1, 1), Set(t[3], 3, 1, 1), Set(t[5], 3, 0, -alpha * damp);
     }
   }
 done:

@@ -73,7 +73,7 @@ KGNNErr KGNNNetSetUp(KGNNModel *); /* from node_model, depth, hidden, positional
 KGNNErr KGNNNetDuplicate(const KGNNModel *, KGNNModel *);
 KGNNErr KGNNNetCopy(const KGNNModel *from, KGNNModel *to);
 KGNNErr KGNNNetInitialize(KGNNModel *, KGNNRandom *);
-KGNNErr KGNNElimInitIC0(KGNNModel *, KGNNRandom *, KGNNReal floor_, KGNNReal noise, KGNNReal shift); /* elim_init.c: ElimOrder starting as IC(0) */
+KGNNErr KGNNElimInitIC0(KGNNModel *, KGNNRandom *, KGNNReal floor_, KGNNReal noise, KGNNReal shift, KGNNReal damp); /* elim_init.c: ElimOrder starting as IC(0) */
 void    KGNNNetDestroy(KGNNModel *);
 
 /* net.c: out[k] = the network's value on edge k of G. The forward keeps what the backward needs
