@@ -85,6 +85,14 @@ KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal n
     /* the layer: channel 1 of its output (o's row 1, w_diag[1]) is l in block 0 and 0 after it;
        row 0 of p and q is the product l_ik l_jk; u reads channel 0 alone */
     ZeroRow(t[4], 1), Set(t[6], 1, 0, 0);
+    /* channel 2 stays 1 through every block (o's row 2, w_diag[2] zero), so that a later block's
+       pivot can read it: u = e_2 there gives d_j = 1, and its free channels start with divisions
+       by 1, not by the tiny pivots of a random u (which broke a depth-2 start at its first epoch) */
+    ZeroRow(t[4], 2), Set(t[6], 2, 0, 0);
+    if (b > 0) {
+      ZeroRow(t[2], 2), ZeroRow(t[3], 2);
+      for (KGNNInt c = 0; c < H; c++) Set(t[5], c, 0, c == 2);
+    }
     if (b == 0) {
       for (KGNNInt c = 0; c < 4; c++) ZeroRow(t[2], c), ZeroRow(t[3], c);
       for (KGNNInt c = 0; c < H; c++) Set(t[5], c, 0, 0);
