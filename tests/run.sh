@@ -284,6 +284,8 @@ oneline kopt_direct_rtol_bad "-pc_kopt_direct_rtol must be in \[0, 1\), got 2" b
 expect kopt_trace_view "start: IC\(0\)" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type kopt -pc_kopt_objective trace -pc_kopt_direct_its 5 -ksp_view
 # -pc_gnn_refine: L-BFGS steps of the same objective from the network's factor, said by PCView
 expect gnn_refine_view "refined \\(-pc_gnn_refine 5\\): 5 L-BFGS steps" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_refine 5 -ksp_view
+# the refinement lowers K (its line search accepts only a decrease): K / K(Jacobi) before -> after, as PCView says
+run gnn_refine_lowers_k sh -c "bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_fallback none -pc_gnn_refine 20 -ksp_view 2>&1 | grep -o 'K / K(Jacobi) [0-9.e+-]* -> [0-9.e+-]*' | awk '{ if (\$6 + 0 < \$4 + 0 && \$6 + 0 > 0) ok = 1; print } END { exit ok ? 0 : 1 }'"
 for m in dense mumps selinv; do
   expect indefinite_$m "reason=DIVERGED_PC_FAILED iterations=0 pcfailed=1" $VG $B -case indefinite -pc_kopt_inverse $m -malloc_dump
   expect indefinite_info_$m "K-optimal factor failed: .*(row|column) [0-9]+" $B -case indefinite -pc_kopt_inverse $m -info :pc

@@ -1,6 +1,7 @@
 """PCGNN weight files (format in share/doc/model.md) from and to a PyTorch state_dict.
 
     save(model, "model.h5")      # every tensor under its state_dict name, float64
+    save(model, "model.h5", normalisation="jacobi")  # a model trained on D^-1/2 A D^-1/2
     model = load("model.h5")     # a kgnn_model.KGNNModel with those weights
 """
 import os
@@ -14,8 +15,12 @@ from kgnn_model import KGNNModel
 FORMAT_VERSION = 1
 
 
-def save(model, path, extra=None):
-    """extra(h5file) may add groups (test fixtures) before the file is closed"""
+def save(model, path, extra=None, normalisation="max_abs"):
+    """extra(h5file) may add groups (test fixtures) before the file is closed; normalisation is
+    how PCGNN scales A for this model (-pc_gnn_scale model): max_abs (A / max|A|, the paper's) or
+    jacobi (D^-1/2 A D^-1/2, D = diag A)"""
+    if normalisation not in ("max_abs", "jacobi"):
+        raise ValueError(f"normalisation {normalisation!r}: not one of max_abs, jacobi")
     tmp = path + ".tmp"
     with h5py.File(tmp, "w", track_order=True) as f:
         f.attrs["format"] = np.bytes_("kgnn-model")  # fixed-length ASCII, as the C reader expects
@@ -25,7 +30,7 @@ def save(model, path, extra=None):
         f.attrs["hidden"] = model.hidden
         f.attrs["positional"] = int(model.positional)
         f.attrs["virtual_node"] = int(model.virtual_node)
-        f.attrs["normalisation"] = np.bytes_("max_abs")
+        f.attrs["normalisation"] = np.bytes_(normalisation)
         for key, t in model.state_dict().items():
             f.create_dataset(key, data=t.detach().cpu().double().numpy())
         if extra:
