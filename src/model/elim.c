@@ -44,13 +44,15 @@ typedef struct {
   KGNNReal *z, *d;         /* n: pivot argument, pivot */
 } Cache;
 
-static Cache Carve(const KGNNPlan *P, KGNNInt H, void *cache)
+/* inference (training 0) keeps no s and c: only the backward reads them, so the forward then
+   holds one edge's in the layer's work (2 of the 4 m x H arrays fewer: 1.3 GB at n = 1e6) */
+static Cache Carve(const KGNNPlan *P, KGNNInt H, void *cache, int training)
 {
   const size_t m = P->G.nnz, n = P->G.n;
   char        *c = cache;
   Cache        C;
-  C.s    = KGNNCarve(&c, m * H * sizeof(KGNNReal));
-  C.c    = KGNNCarve(&c, m * H * sizeof(KGNNReal));
+  C.s    = training ? KGNNCarve(&c, m * H * sizeof(KGNNReal)) : NULL;
+  C.c    = training ? KGNNCarve(&c, m * H * sizeof(KGNNReal)) : NULL;
   C.P    = KGNNCarve(&c, m * H * sizeof(KGNNReal));
   C.Q    = KGNNCarve(&c, m * H * sizeof(KGNNReal));
   C.cd   = KGNNCarve(&c, n * H * sizeof(KGNNReal));
@@ -77,12 +79,13 @@ static KGNNErr Tensors(const KGNNLayer *L, KGNNWalk *w, const char *prefix, KGNN
 
 static size_t CacheSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
 {
-  return 4 * KGNN_REALS((size_t)P->G.nnz * H) + 2 * KGNN_REALS((size_t)P->G.n * H) + 2 * KGNN_REALS(P->G.n);
+  return (training ? 4 : 2) * KGNN_REALS((size_t)P->G.nnz * H) + 2 * KGNN_REALS((size_t)P->G.n * H) + 2 * KGNN_REALS(P->G.n);
 }
 
+/* the backward's adjoints; the forward's o c (and, in inference, one edge's c and s) */
 static size_t WorkSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
 {
-  return 2 * (size_t)P->G.nnz * H + 2 * (size_t)P->G.n * H + 4 * (size_t)H;
+  return training ? 2 * (size_t)P->G.nnz * H + 2 * (size_t)P->G.n * H + 4 * (size_t)H : 3 * (size_t)H;
 }
 
 static inline KGNNReal Clip(KGNNReal v)
@@ -131,12 +134,12 @@ KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *x, const void *weights, const K
   const Elim     *B = weights;
   const KGNNPlan *P = x->P;
   const KGNNInt   H = x->H, n = P->G.n, m = P->G.nnz;
-  const Cache     C  = Carve(P, H, cache);
-  KGNNReal       *oe = out + (size_t)n * H, *tmp = x->work;
+  const Cache     C  = Carve(P, H, cache, x->training);
+  KGNNReal       *oe = out + (size_t)n * H, *tmp = x->work, *c1 = tmp + H, *s1 = tmp + 2 * H; /* c1, s1: inference's */
 
   x->E->zero(x->E, out, (size_t)(n + m) * H);
   x->E->zero(x->E, C.mean, (size_t)n * H);
-  x->E->copy(x->E, C.s, e, (size_t)m * H);
+  if (x->training) x->E->copy(x->E, C.s, e, (size_t)m * H);
   for (KGNNInt t = 0; t < ncol; t++) {
     const KGNNInt j = ord[t], dg = P->diag[j];
     KGNNReal     *cd = C.cd + (size_t)j * H, dphi, cnt = 0;
@@ -149,13 +152,14 @@ KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *x, const void *weights, const K
     for (KGNNInt f = 0; f < H; f++) C.z[j] += B->u[f] * cd[f];
     C.d[j] = sqrt(Phi(C.z[j], &dphi));
     if (dg >= 0) {
-      for (KGNNInt f = 0; f < H; f++) oe[(size_t)dg * H + f] = B->wd[f] * C.d[j], C.s[(size_t)dg * H + f] = e[(size_t)dg * H + f] + oe[(size_t)dg * H + f];
-      for (KGNNInt f = 0; f < H; f++) C.mean[(size_t)j * H + f] += C.s[(size_t)dg * H + f];
+      KGNNReal *sd = x->training ? C.s + (size_t)dg * H : s1;
+      for (KGNNInt f = 0; f < H; f++) oe[(size_t)dg * H + f] = B->wd[f] * C.d[j], sd[f] = e[(size_t)dg * H + f] + oe[(size_t)dg * H + f];
+      for (KGNNInt f = 0; f < H; f++) C.mean[(size_t)j * H + f] += sd[f];
       cnt++;
     }
     for (KGNNInt q = P->rptr[j]; q < P->rptr[j + 1]; q++) {
       const KGNNInt ed = P->eidx[q];
-      KGNNReal     *c  = C.c + (size_t)ed * H, *s = C.s + (size_t)ed * H;
+      KGNNReal     *c  = x->training ? C.c + (size_t)ed * H : c1, *s = x->training ? C.s + (size_t)ed * H : s1;
       if (!LOWER_IN(P, q, j)) continue;
       for (KGNNInt f = 0; f < H; f++) c[f] = e[(size_t)ed * H + f];
       for (KGNNInt t2 = P->tptr[ed]; t2 < P->tptr[ed + 1]; t2++) {
@@ -190,7 +194,7 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   Elim           *g = grad;
   const KGNNPlan *P = x->P;
   const KGNNInt   H = x->H, n = P->G.n, m = P->G.nnz;
-  const Cache     C     = Carve(P, H, (void *)cache);
+  const Cache     C     = Carve(P, H, (void *)cache, 1);
   const KGNNReal *doe   = dout + (size_t)n * H;
   KGNNReal       *gP    = x->work, *gQ = gP + (size_t)m * H, *dmean = gQ + (size_t)m * H, *dp = dmean + (size_t)n * H;
   KGNNReal       *gs    = dp + (size_t)n * H, *go = gs + H, *gc = go + H, *o = gc + H;
@@ -259,7 +263,7 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
 static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w, const KGNNReal *h, const KGNNReal *e, const void *cache)
 {
   const KGNNPlan *P = x->P;
-  const Cache     C = Carve(P, x->H, (void *)cache);
+  const Cache     C = Carve(P, x->H, (void *)cache, x->training);
   KGNNReal        d = DBL_MAX;
   for (KGNNInt j = 0; j < P->nreal; j++) d = KGNNMin(d, fabs(C.z[j] - TAU));
   for (KGNNInt k = 0; k < P->mreal; k++)
