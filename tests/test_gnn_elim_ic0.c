@@ -85,6 +85,8 @@ static PetscErrorCode Check(const char *name, Mat A0, PetscBool exact, const Net
   PetscReal          smax = 0, kmax = 0, kfro = 0, tol, err, ratio, b1, b2;
   KSPConvergedReason r1, r2;
   PetscBool          m1 = PETSC_FALSE, m2 = PETSC_FALSE;
+  TestFactorFn       ref  = net->damp > 0 ? DampedFn : IC0Fn; /* the reference factor of A */
+  void              *rctx = net->damp > 0 ? (void *)&net->damp : NULL;
 
   PetscFunctionBegin;
   PetscCall(MatGetSize(A, &n, NULL));
@@ -126,42 +128,35 @@ static PetscErrorCode Check(const char *name, Mat A0, PetscBool exact, const Net
     for (PetscInt j = 0; j < n; j++)
       for (PetscInt i = 0; i < j; i++) D0[i + j * n] = 0.0;
   } else {
-    if (net->damp > 0) PetscCall(DampedFn(A, (void *)&net->damp, &L0));
-    else PetscCall(IC0Fn(A, NULL, &L0));
+    PetscCall(ref(A, rctx, &L0));
     PetscCall(TestDense(L0, &D0));
     PetscCall(MatDestroy(&L0));
   }
-  if (net->damp > 0) PetscCall(TestFactorKappa(A, DampedFn, (void *)&net->damp, &kmax, &kfro));
-  else PetscCall(TestFactorKappa(A, IC0Fn, NULL, &kmax, &kfro));
+  PetscCall(TestFactorKappa(A, ref, rctx, &kmax, &kfro));
   tol = 10 * kmax * TestGamma(rowmax + 8);
   err = TestRelDiff(n, Dg, D0);
   CHECK(err <= tol, "%s, %s: |sqrt(s) L_gnn - %s| / |%s| = %.3e > %.3e", name, net->what, exact ? "chol(A)" : "IC0(A)", exact ? "chol(A)" : "IC0(A)", (double)err, (double)tol);
   if (net->shift > 0 || net->damp > 0) { /* no PCICC of this kind to compare CG with */
     if (net->shift > 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs IC(0) of A + %g diag(A): %.2e relative (tolerance %.2e, kappa %.2e)\n", name, (int)n, net->what, (double)net->shift, (double)err, (double)tol, (double)kmax));
     else PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs the dense damped IC(0), pivots a_jj - %g sum l_jk^2: %.2e relative (tolerance %.2e, kappa %.2e)\n", name, (int)n, net->what, 1 - (double)net->damp, (double)err, (double)tol, (double)kmax));
-    PetscCall(PetscFree(Dg));
-    PetscCall(PetscFree(D0));
-    PetscCall(MatDestroy(&Lg));
-    PetscCall(PCDestroy(&gnn));
-    if (A != A0) PetscCall(MatDestroy(&A));
-    PetscFunctionReturn(PETSC_SUCCESS);
+  } else { /* CG: PCGNN against PETSc's PCICC without shift */
+    PetscCall(PCCreate(PETSC_COMM_SELF, &icc));
+    PetscCall(PCSetType(icc, PCICC));
+    PetscCall(PCFactorSetShiftType(icc, MAT_SHIFT_NONE));
+    PetscCall(PCSetOperators(icc, A, A));
+    PetscCall(TestCGMargin(A, icc, NULL, &its1, &r1, &m1, &b1));
+    PetscCall(TestCGMargin(A, gnn, NULL, &its2, &r2, &m2, &b2));
+    CHECK(r1 > 0 && r2 > 0 && PetscAbsInt(its1 - its2) <= (m1 || m2 ? 1 : 0), "%s: CG iterations differ: PCICC %d, PCGNN (%s) %d", name, (int)its1, net->what, (int)its2);
+    if (exact) CHECK(its2 == 1 || (m2 && its2 == 2), "%s: CG with the exact factor took %d iterations", name, (int)its2);
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs %s: %.2e relative (tolerance %.2e, kappa %.2e); K ratio to Jacobi %.3g; CG iterations PCICC %d, PCGNN %d\n", name, (int)n, net->what, exact ? "LAPACK Cholesky" : "IC(0)", (double)err, (double)tol,
+                          (double)kmax, (double)ratio, (int)its1, (int)its2));
+    PetscCall(PCDestroy(&icc));
   }
-  /* CG: PCGNN against PETSc's PCICC without shift */
-  PetscCall(PCCreate(PETSC_COMM_SELF, &icc));
-  PetscCall(PCSetType(icc, PCICC));
-  PetscCall(PCFactorSetShiftType(icc, MAT_SHIFT_NONE));
-  PetscCall(PCSetOperators(icc, A, A));
-  PetscCall(TestCGMargin(A, icc, NULL, &its1, &r1, &m1, &b1));
-  PetscCall(TestCGMargin(A, gnn, NULL, &its2, &r2, &m2, &b2));
-  CHECK(r1 > 0 && r2 > 0 && PetscAbsInt(its1 - its2) <= (m1 || m2 ? 1 : 0), "%s: CG iterations differ: PCICC %d, PCGNN (%s) %d", name, (int)its1, net->what, (int)its2);
-  if (exact) CHECK(its2 == 1 || (m2 && its2 == 2), "%s: CG with the exact factor took %d iterations", name, (int)its2);
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs %s: %.2e relative (tolerance %.2e, kappa %.2e); K ratio to Jacobi %.3g; CG iterations PCICC %d, PCGNN %d\n", name, (int)n, net->what, exact ? "LAPACK Cholesky" : "IC(0)", (double)err, (double)tol,
-                        (double)kmax, (double)ratio, (int)its1, (int)its2));
   PetscCall(PetscFree(Dg));
   PetscCall(PetscFree(D0));
   PetscCall(MatDestroy(&Lg));
   PetscCall(PCDestroy(&gnn));
-  PetscCall(PCDestroy(&icc));
+  if (A != A0) PetscCall(MatDestroy(&A));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

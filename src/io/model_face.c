@@ -80,7 +80,7 @@ PetscErrorCode KGNNModelInitialize(KGNNModel *M, KGNNRandom *r)
 PetscErrorCode KGNNModelInitIC0(KGNNModel *M, KGNNRandom *r, PetscReal floor_, PetscReal noise, PetscReal shift, PetscReal damp)
 {
   PetscFunctionBegin;
-  PetscCheck(floor_ >= 1e-4, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 %g: the pivot floor must be at least the layer's 1e-4", (double)floor_);
+  PetscCheck(floor_ >= KGNNElimTau, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 %g: the pivot floor must be at least the layer's 1e-4", (double)floor_); /* KGNNElimTau, as run.sh reads it */
   PetscCheck(!strcmp(KGNNNodeModelName(M->node_model), "ElimOrder"), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-init_ic0 needs -node_model ElimOrder, not %s", KGNNNodeModelName(M->node_model));
   PetscCheck(M->hidden >= 4, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 needs -hidden 4 or more, not %d", (int)M->hidden);
   KGNNModelCall(KGNNElimInitIC0(M, r, floor_, noise, shift, damp));

@@ -28,6 +28,7 @@
    u -> alpha u, Wo -> sqrt(alpha) Wo, w_d -> w_d / sqrt(alpha) give the same outputs above
    TAU / alpha */
 #define TAU 1e-4
+const KGNNReal KGNNElimTau = TAU; /* for -init_ic0 (elim_init.c), which moves the floor by the weights */
 /* the factors of the products are clipped to [-CLIP, CLIP]: without it a state that grows is
    squared by every later column and random weights overflow within a few dozen columns; IC(0)'s
    own factors of A / max|A| stay inside (the hand-set model's |l_ik| <= 1 on the test matrices) */

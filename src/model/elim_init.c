@@ -38,7 +38,7 @@ static void Set(KGNNTensor *t, KGNNInt r, KGNNInt c, KGNNReal v)
 
 KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal noise, KGNNReal shift, KGNNReal damp)
 {
-  const KGNNReal TAU = 1e-4, alpha = TAU / floor_;
+  const KGNNReal TAU = KGNNElimTau, alpha = TAU / floor_;
   const KGNNInt  H   = M->hidden;
   int            nt;
   KGNNTensor    *X;
@@ -80,7 +80,7 @@ KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal n
         goto done;
       }
     }
-    /* the block's edge model adds nothing to channels 0 and 1 */
+    /* the block's edge model adds nothing to channels 0-3 */
     for (KGNNInt c = 0; c < 4; c++) ZeroRow(t[0], c), ZeroRow(t[1], c);
     /* the layer: channel 1 of its output (o's row 1, w_diag[1]) is l in block 0 and 0 after it;
        row 0 of p and q is the product l_ik l_jk; u reads channel 0 alone */
@@ -92,8 +92,7 @@ KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal n
     if (b > 0) {
       ZeroRow(t[2], 2), ZeroRow(t[3], 2);
       for (KGNNInt c = 0; c < H; c++) Set(t[5], c, 0, c == 2);
-    }
-    if (b == 0) {
+    } else {
       for (KGNNInt c = 0; c < 4; c++) ZeroRow(t[2], c), ZeroRow(t[3], c);
       for (KGNNInt c = 0; c < H; c++) Set(t[5], c, 0, 0);
       Set(t[2], 0, 1, 1), Set(t[3], 0, 1, 1), Set(t[5], 0, 0, alpha), Set(t[4], 1, 0, sqrt(alpha)), Set(t[6], 1, 0, 1 / sqrt(alpha)), Set(t[5], 2, 0, alpha * shift);

@@ -73,6 +73,7 @@ KGNNErr KGNNNetSetUp(KGNNModel *); /* from node_model, depth, hidden, positional
 KGNNErr KGNNNetDuplicate(const KGNNModel *, KGNNModel *);
 KGNNErr KGNNNetCopy(const KGNNModel *from, KGNNModel *to);
 KGNNErr KGNNNetInitialize(KGNNModel *, KGNNRandom *);
+extern const KGNNReal KGNNElimTau; /* elim.c: ElimOrder's pivot floor, the smallest -init_ic0 FLOOR */
 KGNNErr KGNNElimInitIC0(KGNNModel *, KGNNRandom *, KGNNReal floor_, KGNNReal noise, KGNNReal shift, KGNNReal damp); /* elim_init.c: ElimOrder starting as IC(0) */
 void    KGNNNetDestroy(KGNNModel *);
 

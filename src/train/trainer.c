@@ -23,8 +23,8 @@ PetscErrorCode KGNNTrainerCreate(KGNNTrainer *t)
   T->patience      = 50;
   T->step_size     = 50;
   T->lr            = 1e-3;
-  T->init_ic0_noise = 0.1;
   T->gamma         = 0.6;
+  T->init_ic0_noise = 0.1; /* -init_ic0_noise */
   T->every         = 10;
   T->seed          = 1;
   T->shuffle       = PETSC_TRUE;
