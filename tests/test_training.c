@@ -196,7 +196,7 @@ static PetscErrorCode CheckTrainedInPyTorch(const char *model)
   PetscCall(PetscSNPrintf(fix, sizeof(fix), "tests/fixtures/trained_%s.h5", model));
   PetscCall(KGNNNetworkLoad(fix, &net));
   for (int g = 0; g < 3; g++) {
-    PetscCall(TestNetworkOnFixture(net, fix, graphs[g], &rel));
+    PetscCall(TestNetworkOnFixture(net, fix, graphs[g], PETSC_FALSE, &rel));
     worst = PetscMax(worst, rel);
   }
   PetscCall(KGNNNetworkDestroy(&net));

@@ -175,4 +175,4 @@ static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w, c
 }
 
 const KGNNLayer KGNNLayerAllPair = {
-    "AllPairAttention", "SGFormer's linear all-pair attention over the nodes of each graph (a part of GlobalGraphTransformer)", KGNN_LAYER_PART, sizeof(AllPair), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0};
+    "AllPairAttention", "SGFormer's linear all-pair attention over the nodes of each graph (a part of GlobalGraphTransformer)", KGNN_LAYER_PART, sizeof(AllPair), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0, 0};

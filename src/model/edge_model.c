@@ -86,4 +86,4 @@ static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *weig
   return d;
 }
 
-const KGNNLayer KGNNLayerEdgeModel = {"EdgeModel", "e_k += mlp([e_k, h_sender, h_receiver]): the edge update of every block", KGNN_LAYER_EDGE, sizeof(KGNNMLP), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0};
+const KGNNLayer KGNNLayerEdgeModel = {"EdgeModel", "e_k += mlp([e_k, h_sender, h_receiver]): the edge update of every block", KGNN_LAYER_EDGE, sizeof(KGNNMLP), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0, 0};

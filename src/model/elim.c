@@ -16,7 +16,9 @@
    positive, so the layer never breaks down, and it is the identity wherever IC(0)'s pivot is.
    Columns of one level set are independent (the plan's eorder, level by level); the layer's
    output is written to out = [node rows (n x H); edge rows (m x H)] (writes_edges), and the
-   backward does not read e (the network adds the edge rows into e in place). */
+   backward does not read e (the network adds the edge rows into e in place; in inference the
+   layer adds them itself, x->eres). It reads no edge above the diagonal (lower_only), so the
+   network gives it a plan of the lower triangle alone (plan.h). */
 #include "layer.h"
 #include <float.h>
 #include <math.h>
@@ -40,23 +42,25 @@ typedef struct {
 } Elim;
 
 typedef struct {
-  KGNNReal *s, *c, *P, *Q; /* m x H: states, pre-division values, Wp s, Wq s (before the clip) */
-  KGNNReal *cd, *mean;     /* n x H: the diagonal's c, the finished column's mean */
-  KGNNReal *z, *d;         /* n: pivot argument, pivot */
+  KGNNReal *s, *c;     /* m x H: states, pre-division values (training) */
+  KGNNReal *P, *Q;     /* nlower x H (the lower edges, plan.h's lpos): Wp s, Wq s (before the clip) */
+  KGNNReal *cd, *mean; /* n x H: the diagonal's c (training), the finished column's mean */
+  KGNNReal *z, *d;     /* n: pivot argument, pivot */
 } Cache;
 
-/* inference (training 0) keeps no s and c: only the backward reads them, so the forward then
-   holds one edge's in the layer's work (2 of the 4 m x H arrays fewer: 1.3 GB at n = 1e6) */
+/* inference (training 0) keeps no s, c and cd: only the backward reads them, so the forward then
+   holds one edge's and one column's in the layer's work; the products P and Q are kept for the
+   lower edges alone (the diagonal's are never read) */
 static Cache Carve(const KGNNPlan *P, KGNNInt H, void *cache, int training)
 {
-  const size_t m = P->G.nnz, n = P->G.n;
+  const size_t m = P->G.nnz, n = P->G.n, nl = P->nlower;
   char        *c = cache;
   Cache        C;
   C.s    = training ? KGNNCarve(&c, m * H * sizeof(KGNNReal)) : NULL;
   C.c    = training ? KGNNCarve(&c, m * H * sizeof(KGNNReal)) : NULL;
-  C.P    = KGNNCarve(&c, m * H * sizeof(KGNNReal));
-  C.Q    = KGNNCarve(&c, m * H * sizeof(KGNNReal));
-  C.cd   = KGNNCarve(&c, n * H * sizeof(KGNNReal));
+  C.P    = KGNNCarve(&c, nl * H * sizeof(KGNNReal));
+  C.Q    = KGNNCarve(&c, nl * H * sizeof(KGNNReal));
+  C.cd   = training ? KGNNCarve(&c, n * H * sizeof(KGNNReal)) : NULL;
   C.mean = KGNNCarve(&c, n * H * sizeof(KGNNReal));
   C.z    = KGNNCarve(&c, n * sizeof(KGNNReal));
   C.d    = KGNNCarve(&c, n * sizeof(KGNNReal));
@@ -80,13 +84,15 @@ static KGNNErr Tensors(const KGNNLayer *L, KGNNWalk *w, const char *prefix, KGNN
 
 static size_t CacheSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
 {
-  return (training ? 4 : 2) * KGNN_REALS((size_t)P->G.nnz * H) + 2 * KGNN_REALS((size_t)P->G.n * H) + 2 * KGNN_REALS(P->G.n);
+  const size_t m = P->G.nnz, n = P->G.n, nl = P->nlower;
+  return (training ? 2 * KGNN_REALS(m * H) + KGNN_REALS(n * H) : 0) + 2 * KGNN_REALS(nl * H) + KGNN_REALS(n * H) + 2 * KGNN_REALS(n);
 }
 
-/* the backward's adjoints; the forward's o c (and, in inference, one edge's c and s) */
+/* the backward's adjoints; the forward's o c (and, in inference, one edge's c and s and one
+   column's c_j) */
 static size_t WorkSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
 {
-  return training ? 2 * (size_t)P->G.nnz * H + 2 * (size_t)P->G.n * H + 4 * (size_t)H : 3 * (size_t)H;
+  return training ? 2 * (size_t)P->nlower * H + 2 * (size_t)P->G.n * H + 4 * (size_t)H : 4 * (size_t)H;
 }
 
 static inline KGNNReal Clip(KGNNReal v)
@@ -128,25 +134,30 @@ static void OuterAdd(KGNNInt H, KGNNLinear *gl, const KGNNReal *g, const KGNNRea
 /* the lower edges into column j are the plan's receiver group of j with a sender i > j */
 #define LOWER_IN(P, q, j) ((P)->eidx[q] < (P)->mreal && (P)->sender[(P)->eidx[q]] > (j))
 
+/* the offset of lower edge k's products in P, Q and their adjoints */
+#define LP(P, k, H) ((size_t)(P)->lpos[k] * (H))
+
 /* the forward over the columns in the order ord (ncol of them): any order in which a column
-   comes after the columns it depends on gives the same bits (test_gnn_elim_ic0) */
+   comes after the columns it depends on gives the same bits (test_gnn_elim_ic0). With x->eres
+   (inference) the edge rows go straight into eres as e + out: each edge's e is read once, when
+   its column runs, before its row is written, so eres may be e. */
 KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *x, const void *weights, const KGNNReal *h, const KGNNReal *e, KGNNReal *out, void *cache, const KGNNInt *ord, KGNNInt ncol)
 {
   const Elim     *B = weights;
   const KGNNPlan *P = x->P;
   const KGNNInt   H = x->H, n = P->G.n, m = P->G.nnz;
   const Cache     C  = Carve(P, H, cache, x->training);
-  KGNNReal       *oe = out + (size_t)n * H, *tmp = x->work, *c1 = tmp + H, *s1 = tmp + 2 * H; /* c1, s1: inference's */
+  KGNNReal       *oe = x->eres ? NULL : out + (size_t)n * H, *tmp = x->work, *c1 = tmp + H, *s1 = tmp + 2 * H, *cd1 = tmp + 3 * H; /* c1, s1, cd1: inference's */
 
-  x->E->zero(x->E, out, (size_t)(n + m) * H);
+  x->E->zero(x->E, out, (size_t)(x->eres ? n : n + m) * H);
   x->E->zero(x->E, C.mean, (size_t)n * H);
   if (x->training) x->E->copy(x->E, C.s, e, (size_t)m * H);
   for (KGNNInt t = 0; t < ncol; t++) {
     const KGNNInt j = ord[t], dg = P->diag[j];
-    KGNNReal     *cd = C.cd + (size_t)j * H, dphi, cnt = 0;
+    KGNNReal     *cd = x->training ? C.cd + (size_t)j * H : cd1, dphi, cnt = 0;
     for (KGNNInt f = 0; f < H; f++) cd[f] = dg >= 0 ? e[(size_t)dg * H + f] : 0.0;
     for (KGNNInt q = P->rowptr[j]; q < P->rowptr[j + 1]; q++) {
-      const KGNNReal *pk = C.P + (size_t)P->rowidx[q] * H, *qk = C.Q + (size_t)P->rowidx[q] * H;
+      const KGNNReal *pk = C.P + LP(P, P->rowidx[q], H), *qk = C.Q + LP(P, P->rowidx[q], H);
       for (KGNNInt f = 0; f < H; f++) cd[f] -= Clip(pk[f]) * Clip(qk[f]);
     }
     C.z[j] = 0;
@@ -154,7 +165,12 @@ KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *x, const void *weights, const K
     C.d[j] = sqrt(Phi(C.z[j], &dphi));
     if (dg >= 0) {
       KGNNReal *sd = x->training ? C.s + (size_t)dg * H : s1;
-      for (KGNNInt f = 0; f < H; f++) oe[(size_t)dg * H + f] = B->wd[f] * C.d[j], sd[f] = e[(size_t)dg * H + f] + oe[(size_t)dg * H + f];
+      for (KGNNInt f = 0; f < H; f++) {
+        const KGNNReal o = B->wd[f] * C.d[j];
+        sd[f]            = e[(size_t)dg * H + f] + o;
+        if (oe) oe[(size_t)dg * H + f] = o;
+      }
+      if (x->eres) x->E->copy(x->E, x->eres + (size_t)dg * H, sd, H);
       for (KGNNInt f = 0; f < H; f++) C.mean[(size_t)j * H + f] += sd[f];
       cnt++;
     }
@@ -164,13 +180,18 @@ KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *x, const void *weights, const K
       if (!LOWER_IN(P, q, j)) continue;
       for (KGNNInt f = 0; f < H; f++) c[f] = e[(size_t)ed * H + f];
       for (KGNNInt t2 = P->tptr[ed]; t2 < P->tptr[ed + 1]; t2++) {
-        const KGNNReal *pk = C.P + (size_t)P->tri[2 * t2] * H, *qk = C.Q + (size_t)P->tri[2 * t2 + 1] * H;
+        const KGNNReal *pk = C.P + LP(P, P->tri[2 * t2], H), *qk = C.Q + LP(P, P->tri[2 * t2 + 1], H);
         for (KGNNInt f = 0; f < H; f++) c[f] -= Clip(pk[f]) * Clip(qk[f]);
       }
       MatVec(H, &B->o, c, tmp);
-      for (KGNNInt f = 0; f < H; f++) oe[(size_t)ed * H + f] = tmp[f] / C.d[j], s[f] = e[(size_t)ed * H + f] + oe[(size_t)ed * H + f];
-      MatVec(H, &B->p, s, C.P + (size_t)ed * H);
-      MatVec(H, &B->q, s, C.Q + (size_t)ed * H);
+      for (KGNNInt f = 0; f < H; f++) {
+        const KGNNReal o = tmp[f] / C.d[j];
+        s[f]             = e[(size_t)ed * H + f] + o;
+        if (oe) oe[(size_t)ed * H + f] = o;
+      }
+      if (x->eres) x->E->copy(x->E, x->eres + (size_t)ed * H, s, H);
+      MatVec(H, &B->p, s, C.P + LP(P, ed, H));
+      MatVec(H, &B->q, s, C.Q + LP(P, ed, H));
       for (KGNNInt f = 0; f < H; f++) C.mean[(size_t)j * H + f] += s[f];
       cnt++;
     }
@@ -194,16 +215,16 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   const Elim     *B = weights;
   Elim           *g = grad;
   const KGNNPlan *P = x->P;
-  const KGNNInt   H = x->H, n = P->G.n, m = P->G.nnz;
+  const KGNNInt   H = x->H, n = P->G.n;
   const Cache     C     = Carve(P, H, (void *)cache, 1);
   const KGNNReal *doe   = dout + (size_t)n * H;
-  KGNNReal       *gP    = x->work, *gQ = gP + (size_t)m * H, *dmean = gQ + (size_t)m * H, *dp = dmean + (size_t)n * H;
+  KGNNReal       *gP    = x->work, *gQ = gP + (size_t)P->nlower * H, *dmean = gQ + (size_t)P->nlower * H, *dp = dmean + (size_t)n * H;
   KGNNReal       *gs    = dp + (size_t)n * H, *go = gs + H, *gc = go + H, *o = gc + H;
 
   KGNN_TRY(KGNNLinearBlockBackward(x->E, &B->n, 0, H, n, h, dout, dp, g->n.W));
   for (size_t k = 0; k < (size_t)n * H; k++) dh[k] += dp[k];
   KGNN_TRY(KGNNLinearBlockBackward(x->E, &B->n, H, H, n, C.mean, dout, dmean, g->n.W));
-  x->E->zero(x->E, gP, 2 * (size_t)m * H);
+  x->E->zero(x->E, gP, 2 * (size_t)P->nlower * H);
   for (KGNNInt t = P->nreal - 1; t >= 0; t--) {
     const KGNNInt j = P->eorder[t], dg = P->diag[j];
     KGNNReal      cnt = dg >= 0, gd = 0, gz, dphi;
@@ -213,15 +234,16 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
       const KGNNReal *s = C.s + (size_t)ed * H, *c = C.c + (size_t)ed * H;
       if (!LOWER_IN(P, q, j)) continue;
       /* s's adjoint: the column mean and the later columns' products (through the clip) */
+      KGNNReal *gp = gP + LP(P, ed, H), *gq = gQ + LP(P, ed, H);
       for (KGNNInt f = 0; f < H; f++) {
         gs[f] = dmean[(size_t)j * H + f] / cnt;
-        gP[(size_t)ed * H + f] *= Pass(C.P[(size_t)ed * H + f]);
-        gQ[(size_t)ed * H + f] *= Pass(C.Q[(size_t)ed * H + f]);
+        gp[f] *= Pass(C.P[LP(P, ed, H) + f]);
+        gq[f] *= Pass(C.Q[LP(P, ed, H) + f]);
       }
-      MatTVecAdd(H, &B->p, gP + (size_t)ed * H, gs);
-      MatTVecAdd(H, &B->q, gQ + (size_t)ed * H, gs);
-      OuterAdd(H, &g->p, gP + (size_t)ed * H, s);
-      OuterAdd(H, &g->q, gQ + (size_t)ed * H, s);
+      MatTVecAdd(H, &B->p, gp, gs);
+      MatTVecAdd(H, &B->q, gq, gs);
+      OuterAdd(H, &g->p, gp, s);
+      OuterAdd(H, &g->q, gq, s);
       /* out = Wo c / d_j, s = e + out */
       MatVec(H, &B->o, c, o);
       for (KGNNInt f = 0; f < H; f++) {
@@ -234,8 +256,8 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
       MatTVecAdd(H, &B->o, go, gc);
       for (KGNNInt f = 0; f < H; f++) de[(size_t)ed * H + f] += gs[f] + gc[f];
       for (KGNNInt t2 = P->tptr[ed]; t2 < P->tptr[ed + 1]; t2++) {
-        const KGNNInt a = P->tri[2 * t2], b = P->tri[2 * t2 + 1];
-        for (KGNNInt f = 0; f < H; f++) gP[(size_t)a * H + f] -= gc[f] * Clip(C.Q[(size_t)b * H + f]), gQ[(size_t)b * H + f] -= gc[f] * Clip(C.P[(size_t)a * H + f]);
+        const size_t a = LP(P, P->tri[2 * t2], H), b = LP(P, P->tri[2 * t2 + 1], H);
+        for (KGNNInt f = 0; f < H; f++) gP[a + f] -= gc[f] * Clip(C.Q[b + f]), gQ[b + f] -= gc[f] * Clip(C.P[a + f]);
       }
     }
     if (dg >= 0) /* out_jj = w_d d_j, s_jj = e_jj + out_jj */
@@ -252,8 +274,8 @@ static KGNNErr Backward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
     if (dg >= 0)
       for (KGNNInt f = 0; f < H; f++) de[(size_t)dg * H + f] += gc[f];
     for (KGNNInt q = P->rowptr[j]; q < P->rowptr[j + 1]; q++) {
-      const KGNNInt k = P->rowidx[q];
-      for (KGNNInt f = 0; f < H; f++) gP[(size_t)k * H + f] -= gc[f] * Clip(C.Q[(size_t)k * H + f]), gQ[(size_t)k * H + f] -= gc[f] * Clip(C.P[(size_t)k * H + f]);
+      const size_t k = LP(P, P->rowidx[q], H);
+      for (KGNNInt f = 0; f < H; f++) gP[k + f] -= gc[f] * Clip(C.Q[k + f]), gQ[k + f] -= gc[f] * Clip(C.P[k + f]);
     }
   }
   return KGNN_OK;
@@ -269,7 +291,7 @@ static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w, c
   for (KGNNInt j = 0; j < P->nreal; j++) d = KGNNMin(d, fabs(C.z[j] - TAU));
   for (KGNNInt k = 0; k < P->mreal; k++)
     if (P->sender[k] > P->receiver[k])
-      for (KGNNInt f = 0; f < x->H; f++) d = KGNNMin(d, KGNNMin(fabs(fabs(C.P[(size_t)k * x->H + f]) - CLIP), fabs(fabs(C.Q[(size_t)k * x->H + f]) - CLIP)));
+      for (KGNNInt f = 0; f < x->H; f++) d = KGNNMin(d, KGNNMin(fabs(fabs(C.P[LP(P, k, x->H) + f]) - CLIP), fabs(fabs(C.Q[LP(P, k, x->H) + f]) - CLIP)));
   return d;
 }
 
@@ -285,4 +307,5 @@ const KGNNLayer KGNNLayerElim = {"ElimOrder",
                                  Kink,
                                  {NULL, NULL},
                                  {0, 0},
-                                 1 /* writes_edges */};
+                                 1 /* writes_edges */,
+                                 1 /* lower_only */};

@@ -137,4 +137,4 @@ static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w, c
   return d;
 }
 
-const KGNNLayer KGNNLayerGATv2 = {"GATv2", "GATv2Conv (Brody et al.): one head, edge features, attention over the edges into each node", KGNN_LAYER_NODE, sizeof(GATv2), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0};
+const KGNNLayer KGNNLayerGATv2 = {"GATv2", "GATv2Conv (Brody et al.): one head, edge features, attention over the edges into each node", KGNN_LAYER_NODE, sizeof(GATv2), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0, 0};

@@ -105,4 +105,4 @@ static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *weig
   return d;
 }
 
-const KGNNLayer KGNNLayerGEN = {"GEN", "GENConv (Li et al.): softmax aggregation of relu(h_j + e_ji), then an MLP H -> 2H -> H", KGNN_LAYER_NODE, sizeof(KGNNMLP), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0};
+const KGNNLayer KGNNLayerGEN = {"GEN", "GENConv (Li et al.): softmax aggregation of relu(h_j + e_ji), then an MLP H -> 2H -> H", KGNN_LAYER_NODE, sizeof(KGNNMLP), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0, 0};

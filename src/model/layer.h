@@ -59,6 +59,9 @@ typedef struct {
   KGNNInt           H;
   KGNNReal         *work;     /* work_size reals, the layer's own during the call */
   int               training; /* a backward follows: keep what it needs (else ReLU in place) */
+  KGNNReal         *eres;     /* inference, an edge-writing layer: not NULL, it adds its edge rows into
+                                 eres itself (the network's residual; eres may be e) and out holds
+                                 its node rows alone */
 } KGNNLayerCtx;
 
 typedef enum {
@@ -92,6 +95,11 @@ struct KGNNLayer {
   /* a node model that also updates the edges (elim.c): its out is (n + m) x H, the node rows
      then the edge rows, both added residually by the network; its backward must not read e */
   int writes_edges;
+  /* a node model that reads no edge above the diagonal (elim.c): the network then runs on the
+     lower triangle and the diagonal alone (a lower-only plan, plan.h), since the edge model, the
+     encoder and the decoder act edge by edge and the upper edges would reach nothing but their
+     own outputs, which L does not read (they come out 0) */
+  int lower_only;
 };
 
 /* the tensors of one layer's weights, by themselves (the harness): allocated (alloc) or listed;

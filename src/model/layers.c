@@ -78,6 +78,7 @@ const KGNNLayer KGNNLayerGlobal = {"GlobalGraphTransformer",
                                    CompositeKink,
                                    {&KGNNLayerAllPair, &KGNNLayerGATv2},
                                    {0.5, 0.5},
+                                   0,
                                    0};
 
 /* THE table. Order: the six node models in KGNNNodeModel's order, then the rest. */

@@ -50,7 +50,7 @@ static KGNNReal MLPKink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w
   return MinAbs((size_t)x->P->G.n * x->H, cache);
 }
 
-const KGNNLayer KGNNLayerMLPNode = {"MLPNodeModel", "h_i += f1(h_i): an MLP on each node, no messages", KGNN_LAYER_NODE, sizeof(KGNNMLP), MLPTensors, MLPCacheSize, MLPWorkSize, MLPForward, MLPBackward, MLPKink, {NULL, NULL}, {0, 0}, 0};
+const KGNNLayer KGNNLayerMLPNode = {"MLPNodeModel", "h_i += f1(h_i): an MLP on each node, no messages", KGNN_LAYER_NODE, sizeof(KGNNMLP), MLPTensors, MLPCacheSize, MLPWorkSize, MLPForward, MLPBackward, MLPKink, {NULL, NULL}, {0, 0}, 0, 0};
 
 /* ---- MessagePassingMLP ---- */
 typedef struct {
@@ -156,4 +156,4 @@ static KGNNReal MPKink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w,
 }
 
 const KGNNLayer KGNNLayerMessageMLP = {
-    "MessagePassingMLP", "h_i += f2([h_i, mean over the edges j -> i of f1([h_i, e_ji])]): the paper's node model", KGNN_LAYER_NODE, sizeof(MessageMLP), MPTensors, MPCacheSize, MPWorkSize, MPForward, MPBackward, MPKink, {NULL, NULL}, {0, 0}, 0};
+    "MessagePassingMLP", "h_i += f2([h_i, mean over the edges j -> i of f1([h_i, e_ji])]): the paper's node model", KGNN_LAYER_NODE, sizeof(MessageMLP), MPTensors, MPCacheSize, MPWorkSize, MPForward, MPBackward, MPKink, {NULL, NULL}, {0, 0}, 0, 0};

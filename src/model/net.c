@@ -97,7 +97,7 @@ static size_t Layout(const KGNNModel *M, const KGNNPlan *P, int training, char *
   T->ncache   = Take(&c, (D + 1) * sizeof(void *));
   T->xn       = Take(&c, n * sizeof(KGNNReal));
   T->xe       = Take(&c, m * M->edge_in * sizeof(KGNNReal));
-  T->tmp      = Take(&c, (node->writes_edges ? n + m : big) * H * sizeof(KGNNReal)); /* an edge-writing node model's out: n + m rows */
+  T->tmp      = Take(&c, (node->writes_edges && training ? n + m : big) * H * sizeof(KGNNReal)); /* an edge-writing node model's out: n + m rows (inference: n, its edges in place) */
   T->work     = Take(&c, work * sizeof(KGNNReal));
   if (training) { /* the encoders' and the decoder's caches */
     T->zn = Take(&c, n * H * sizeof(KGNNReal));
@@ -132,7 +132,7 @@ static KGNNErr Run(const KGNNModel *M, const KGNNPlan *P, KGNNTape T, KGNNReal *
   const KGNNLayer  *node = KGNNLayerAt(M->node_model), *edge = &KGNNLayerEdgeModel;
   const KGNNGraph  *G = &P->G;
   const KGNNInt     H = M->hidden, n = G->n, m = G->nnz, ei = M->edge_in;
-  KGNNLayerCtx      x = {E, P, H, T->work, T->training};
+  KGNNLayerCtx      x = {E, P, H, T->work, T->training, NULL};
 
   /* encoder: nodes see ones; edges see A / max|A| per graph (L is defined up to scale, Sec. 6.2) */
   E->fill(E, (size_t)n, 1.0, T->xn);
@@ -147,23 +147,33 @@ static KGNNErr Run(const KGNNModel *M, const KGNNPlan *P, KGNNTape T, KGNNReal *
     E->add(E, (size_t)m * H, eb, T->tmp, eo);
     /* the last block's node states would reach nothing: the decoder reads the edges only */
     if (b == M->depth - 1 && !node->writes_edges) break;
-    /* node model, on h and the updated e */
-    KGNN_TRY(node->forward(node, &x, B->node, hb, eo, T->tmp, T->ncache[b]));
+    /* node model, on h and the updated e; an edge-writing one (elim.c): e += its edge rows, in
+       place (its backward reads no e), by the layer itself in inference (no m x H out) */
+    {
+      KGNNLayerCtx xn = x;
+      if (node->writes_edges && !T->training) xn.eres = eo;
+      KGNN_TRY(node->forward(node, &xn, B->node, hb, eo, T->tmp, T->ncache[b]));
+    }
     if (b < M->depth - 1) E->add(E, (size_t)n * H, hb, T->tmp, ho);
-    /* an edge-writing node model (elim.c): e += its edge rows, in place (its backward reads no e) */
-    if (node->writes_edges) E->add(E, (size_t)m * H, eo, T->tmp + (size_t)n * H, eo);
+    if (node->writes_edges && T->training) E->add(E, (size_t)m * H, eo, T->tmp + (size_t)n * H, eo);
   }
-  /* virtual edges never enter L */
-  return KGNNMLPForward(E, &M->dec, P->mreal, T->he[M->depth], out, T->zd, T->ad);
+  /* virtual edges never enter L; a lower-only plan's edges go back to their places in the input
+     (T->tmp is free now), its dropped ones are 0 */
+  if (!P->keep) return KGNNMLPForward(E, &M->dec, P->mreal, T->he[M->depth], out, T->zd, T->ad);
+  KGNN_TRY(KGNNMLPForward(E, &M->dec, P->mreal, T->he[M->depth], T->tmp, T->zd, T->ad));
+  E->zero(E, out, (size_t)P->min);
+  E->scatter_add(E, P->mreal, 1, P->keep, T->tmp, out);
+  return KGNN_OK;
 }
 
 /* the plan of G in *P: kept when G has the same pattern, values refreshed */
 static KGNNErr Plan(const KGNNModel *M, const KGNNGraph *G, KGNNPlan *P)
 {
-  if (KGNNPlanMatches(P, G, M->virtual_node)) return KGNNPlanSetValues(P, G->a);
+  const int lower = KGNNLayerAt(M->node_model)->lower_only;
+  if (KGNNPlanMatches(P, G, M->virtual_node, lower)) return KGNNPlanSetValues(P, G->a);
   KGNNPlanDestroy(P);
   {
-    KGNNErr e = KGNNPlanCreate(Engine(M), G, M->virtual_node, P);
+    KGNNErr e = KGNNPlanCreate(Engine(M), G, M->virtual_node, lower, P);
     if (e) KGNNPlanDestroy(P);
     return e;
   }
@@ -227,7 +237,7 @@ KGNNErr KGNNNetForwardTape(const KGNNModel *M, const KGNNGraph *G, KGNNReal *out
     arena = ws->arena;
   } else {
     T->P = &T->own_plan;
-    e    = KGNNPlanCreate(E, G, M->virtual_node, T->P);
+    e    = KGNNPlanCreate(E, G, M->virtual_node, KGNNLayerAt(M->node_model)->lower_only, T->P);
     if (!e && !(T->own_arena = E->alloc(E, Layout(M, T->P, 1, NULL, NULL)))) e = KGNN_ERR_MEMORY;
     arena = T->own_arena;
   }
@@ -253,9 +263,14 @@ KGNNErr KGNNNetBackward(const KGNNModel *M, KGNNTape T, const KGNNReal *dout, KG
 
   if (!T || T->M != M || grad->node_model != M->node_model || grad->depth != M->depth || grad->hidden != M->hidden || grad->edge_in != M->edge_in) return KGNN_ERR_SHAPE;
   P = T->P, H = M->hidden, n = P->G.n, m = P->G.nnz;
-  x = (KGNNLayerCtx){E, P, H, T->work, 1};
+  x = (KGNNLayerCtx){E, P, H, T->work, 1, NULL};
   E->zero(E, T->dN, (size_t)n * H);
   E->zero(E, T->dE, (size_t)m * H);
+  if (P->keep) { /* a lower-only plan: its edges' part of dout (the dropped edges' outputs are constant) */
+    E->zero(E, T->tmp, (size_t)P->mreal);
+    E->gather_add(E, P->mreal, 1, P->keep, dout, NULL, NULL, T->tmp);
+    dout = T->tmp;
+  }
   KGNN_TRY(KGNNMLPBackward(E, &M->dec, P->mreal, T->he[M->depth], T->zd, T->ad, dout, T->dE, &grad->dec, T->work)); /* virtual edges: 0 */
   for (KGNNInt b = M->depth - 1; b >= 0; b--) {
     const KGNNBlock *B = &M->blocks[b];

@@ -55,7 +55,10 @@ static KGNNErr ElimLists(KGNNPlan *P)
   KGNN_TRY(ALLOC(P->elevel, n + 1));
   KGNN_TRY(ALLOC(P->eorder, n + 1));
   KGNN_TRY(ALLOC(P->elptr, n + 2));
+  KGNN_TRY(ALLOC(P->lpos, m + 1));
   for (KGNNInt j = 0; j < n; j++) P->diag[j] = -1;
+  P->nlower = 0;
+  for (KGNNInt k = 0; k < m; k++) P->lpos[k] = P->sender[k] > P->receiver[k] ? P->nlower++ : -1;
   for (KGNNInt k = 0; k < m; k++) {
     if (P->sender[k] > P->receiver[k]) P->rowptr[P->sender[k] + 1]++;
     else if (P->sender[k] == P->receiver[k] && P->diag[P->sender[k]] < 0) P->diag[P->sender[k]] = k;
@@ -122,15 +125,24 @@ static KGNNErr GroupBy(const KGNNEngine *E, KGNNInt N, KGNNInt M, const KGNNInt 
   return KGNN_OK;
 }
 
-KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node, KGNNPlan *P)
+/* the input edges a plan keeps: every one, or (lower_only) those with sender >= receiver */
+static inline int Kept(const KGNNGraph *G, int lower_only, KGNNInt k)
 {
-  const KGNNInt n = G->n, m = G->nnz, ng = G->batch ? G->ngraphs : 1;
-  const KGNNInt N = virtual_node ? n + ng : n, M = virtual_node ? m + 2 * n : m;
+  return !lower_only || G->sender[k] >= G->receiver[k];
+}
+
+KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node, int lower_only, KGNNPlan *P)
+{
+  const KGNNInt n = G->n, ng = G->batch ? G->ngraphs : 1;
+  KGNNInt       m = 0, N, M;
 
   memset(P, 0, sizeof(*P));
-  P->E = E, P->nreal = n, P->mreal = m, P->ng = ng, P->virtual_node = virtual_node;
-  for (KGNNInt k = 0; k < m; k++)
+  for (KGNNInt k = 0; k < G->nnz; k++) {
     if (G->sender[k] < 0 || G->sender[k] >= n || G->receiver[k] < 0 || G->receiver[k] >= n) return KGNN_ERR_ARGUMENT;
+    m += Kept(G, lower_only, k);
+  }
+  N = virtual_node ? n + ng : n, M = virtual_node ? m + 2 * n : m;
+  P->E = E, P->nreal = n, P->mreal = m, P->min = G->nnz, P->ng = ng, P->virtual_node = virtual_node;
   KGNN_TRY(ALLOC(P->sender, M + 1));
   KGNN_TRY(ALLOC(P->receiver, M + 1));
   KGNN_TRY(ALLOC(P->a, M + 1));
@@ -139,8 +151,12 @@ KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node
   KGNN_TRY(ALLOC(P->eidx, M + 1));
   KGNN_TRY(ALLOC(P->deg, N + 1));
   KGNN_TRY(ALLOC(P->scale, ng));
-  memcpy(P->sender, G->sender, (size_t)m * sizeof(KGNNInt));
-  memcpy(P->receiver, G->receiver, (size_t)m * sizeof(KGNNInt));
+  if (m < G->nnz) KGNN_TRY(ALLOC(P->keep, m + 1));
+  for (KGNNInt k = 0, q = 0; k < G->nnz; k++)
+    if (Kept(G, lower_only, k)) {
+      if (P->keep) P->keep[q] = k;
+      P->sender[q] = G->sender[k], P->receiver[q++] = G->receiver[k];
+    }
   for (KGNNInt i = 0; i < n; i++) P->batch[i] = G->batch ? G->batch[i] : 0;
   if (virtual_node) { /* i -> v for all i, then v -> i; their inputs are 0, they never enter L */
     for (KGNNInt i = 0; i < n; i++) {
@@ -162,27 +178,34 @@ KGNNErr KGNNPlanCreate(const KGNNEngine *E, const KGNNGraph *G, int virtual_node
   return KGNNPlanSetValues(P, G->a);
 }
 
-/* Sec. 6.2: L is defined up to scale, so the edges see A / max|A| per graph */
+/* Sec. 6.2: L is defined up to scale, so the edges see A / max|A| per graph (a lower-only plan's
+   max is over its own edges: the whole graph's for a symmetric A) */
 KGNNErr KGNNPlanSetValues(KGNNPlan *P, const KGNNReal *a)
 {
   for (KGNNInt g = 0; g < P->ng; g++) P->scale[g] = 0;
   for (KGNNInt k = 0; k < P->mreal; k++) {
     const KGNNInt  g = P->batch[P->sender[k]];
-    const KGNNReal v = a[k] < 0 ? -a[k] : a[k];
+    const KGNNReal v = P->keep ? a[P->keep[k]] : a[k];
     if (v != v) return KGNN_ERR_NONFINITE;
-    P->scale[g] = KGNNMax(P->scale[g], v);
+    P->a[k]     = v;
+    P->scale[g] = KGNNMax(P->scale[g], v < 0 ? -v : v);
   }
   for (KGNNInt g = 0; g < P->ng; g++)
     if (P->scale[g] == 0) P->scale[g] = 1;
-  memcpy(P->a, a, (size_t)P->mreal * sizeof(KGNNReal));
   return KGNN_OK;
 }
 
-int KGNNPlanMatches(const KGNNPlan *P, const KGNNGraph *G, int virtual_node)
+int KGNNPlanMatches(const KGNNPlan *P, const KGNNGraph *G, int virtual_node, int lower_only)
 {
   const KGNNInt ng = G->batch ? G->ngraphs : 1;
-  if (!P->sender || P->nreal != G->n || P->mreal != G->nnz || P->ng != ng || P->virtual_node != virtual_node || (P->G.batch != NULL) != (G->batch != NULL || virtual_node)) return 0;
-  if (memcmp(P->sender, G->sender, (size_t)G->nnz * sizeof(KGNNInt)) || memcmp(P->receiver, G->receiver, (size_t)G->nnz * sizeof(KGNNInt))) return 0;
+  KGNNInt       q  = 0;
+  if (!P->sender || P->nreal != G->n || P->min != G->nnz || P->ng != ng || P->virtual_node != virtual_node || (P->G.batch != NULL) != (G->batch != NULL || virtual_node)) return 0;
+  for (KGNNInt k = 0; k < G->nnz; k++)
+    if (Kept(G, lower_only, k)) {
+      if (q >= P->mreal || (P->keep && P->keep[q] != k) || P->sender[q] != G->sender[k] || P->receiver[q] != G->receiver[k]) return 0;
+      q++;
+    }
+  if (q != P->mreal) return 0;
   if (G->batch && memcmp(P->batch, G->batch, (size_t)G->n * sizeof(KGNNInt))) return 0;
   return 1;
 }
@@ -196,7 +219,7 @@ void KGNNPlanDestroy(KGNNPlan *P)
   E->free(E, P->order), E->free(E, P->level), E->free(E, P->lptr), E->free(E, P->lidx);
   E->free(E, P->rowptr), E->free(E, P->rowidx), E->free(E, P->diag), E->free(E, P->tptr), E->free(E, P->tri);
   E->free(E, P->elevel), E->free(E, P->eorder), E->free(E, P->elptr);
-  E->free(E, P->sptr), E->free(E, P->sidx);
+  E->free(E, P->sptr), E->free(E, P->sidx), E->free(E, P->keep), E->free(E, P->lpos);
   memset(P, 0, sizeof(*P));
 }
 

@@ -44,14 +44,21 @@ typedef struct {
      elimination order by level (elevel[j] = 1 + the largest elevel[k] over the lower edges (j, k),
      0 if none): eorder[elptr[l] .. elptr[l+1]-1] (ascending within a level) */
   KGNNInt *rowptr, *rowidx, *diag, *tptr, *tri, *elevel, *eorder, *elptr, nelevels;
+  /* lpos[e]: the lower edge e's place among the nlower = rowptr[n] lower edges (in edge order),
+     -1 for the others: the layer keeps its per-edge products for the lower edges alone */
+  KGNNInt *lpos, nlower;
   /* edges grouped by sender, ascending within a group: the edges out of node i are
      sidx[sptr[i] .. sptr[i+1]-1] (segment_sum by sender, the same adds as scatter_add by sender) */
   KGNNInt *sptr, *sidx;
+  /* a lower-only plan (a node model that reads nothing above the diagonal, elim.c): its real
+     edges are the input's with sender >= receiver, in the input's order, real edge k being the
+     input's keep[k] of min; keep NULL (and min = mreal) when the plan has every input edge */
+  KGNNInt *keep, min;
 } KGNNPlan;
 
-KGNNErr KGNNPlanCreate(const KGNNEngine *, const KGNNGraph *, int virtual_node, KGNNPlan *);
-KGNNErr KGNNPlanSetValues(KGNNPlan *, const KGNNReal *a); /* new values on the same pattern */
-int     KGNNPlanMatches(const KGNNPlan *, const KGNNGraph *, int virtual_node);
+KGNNErr KGNNPlanCreate(const KGNNEngine *, const KGNNGraph *, int virtual_node, int lower_only, KGNNPlan *);
+KGNNErr KGNNPlanSetValues(KGNNPlan *, const KGNNReal *a); /* new values (the input's min) on the same pattern */
+int     KGNNPlanMatches(const KGNNPlan *, const KGNNGraph *, int virtual_node, int lower_only);
 void    KGNNPlanDestroy(KGNNPlan *);
 
 /* Jacobi scaling (PCGNN's -pc_gnn_scale jacobi, kgnn-train's -scale jacobi): on the m edges of a

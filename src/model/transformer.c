@@ -129,4 +129,4 @@ static KGNNReal Kink(const KGNNLayer *L, const KGNNLayerCtx *x, const void *w, c
 }
 
 const KGNNLayer KGNNLayerTransformer = {
-    "GraphTransformer", "TransformerConv (Shi et al.): one head, edge features in keys and values, a root weight", KGNN_LAYER_NODE, sizeof(Transformer), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0};
+    "GraphTransformer", "TransformerConv (Shi et al.): one head, edge features in keys and values, a root weight", KGNN_LAYER_NODE, sizeof(Transformer), Tensors, CacheSize, WorkSize, Forward, Backward, Kink, {NULL, NULL}, {0, 0}, 0, 0};

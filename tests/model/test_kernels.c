@@ -124,7 +124,7 @@ static void CheckGraph(const KGNNEngine *E, const Graph *g, KGNNInt w, uint64_t 
 
   for (KGNNInt k = 0; k < m; k++) a[k] = TestUniform(seed);
   G = (KGNNGraph){n, m, g->s, g->t, a, 1, NULL};
-  CHECK(!KGNNPlanCreate(KGNNEngineCPU(), &G, 0, &P), "plan of %s", g->name);
+  CHECK(!KGNNPlanCreate(KGNNEngineCPU(), &G, 0, 0, &P), "plan of %s", g->name);
   for (KGNNInt i = 0; i < n; i++) /* the sender groups (the receiver groups: test_layers' CheckPlan) */
     for (KGNNInt q = P.sptr[i]; q < P.sptr[i + 1]; q++) CHECK(g->s[P.sidx[q]] == i && (q == P.sptr[i] || P.sidx[q - 1] < P.sidx[q]), "plan of %s: edge %d in the sender group of node %d", g->name, (int)P.sidx[q], (int)i);
   CHECK(P.sptr[n] == m, "plan of %s: %d edges in the sender groups, %d edges", g->name, (int)P.sptr[n], (int)m);

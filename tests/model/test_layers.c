@@ -42,7 +42,7 @@ typedef struct {
 
 static KGNNErr Run(const Ctx *c, const KGNNPlan *P, const double *h, const double *e, double *out, void *cache)
 {
-  KGNNLayerCtx x = {c->E, P, H, c->work, 1};
+  KGNNLayerCtx x = {c->E, P, H, c->work, 1, NULL};
   return c->L->forward(c->L, &x, c->w, h, e, out, cache);
 }
 
@@ -97,7 +97,7 @@ static void CheckAlone(const Ctx *c, double *const params[], const int sizes[], 
     {
       KGNNGraph G     = {n, m, s, t, a, 1, NULL};
       void     *cache = NULL;
-      CHECK(!KGNNPlanCreate(c->E, &G, 0, &P), "plan of graph %d alone", (int)g);
+      CHECK(!KGNNPlanCreate(c->E, &G, 0, 0, &P), "plan of graph %d alone", (int)g);
       cache = c->E->alloc(c->E, c->L->cache_size(c->L, H, &P, 1));
       CHECK(!Run(c, &P, hs, es, os, cache), "%s: forward of graph %d alone failed", c->L->name, (int)g);
       c->E->free(c->E, cache);
@@ -134,7 +134,7 @@ static void CheckLayer(const KGNNEngine *E, const KGNNLayer *L, const KGNNPlan *
   CHECK(!KGNNLayerTensors(E, L, H, 1, w, &nt, &T) && !KGNNLayerTensors(E, L, H, 1, gw, &ngt, &GT) && nt == ngt && nt > 0, "%s: tensors", what);
   {
     Ctx          c = {E, L, P, w, h, e, R, rows, cache, work, out};
-    KGNNLayerCtx x = {E, P, H, work, 1}, xi = {E, P, H, iwork, 0};
+    KGNNLayerCtx x = {E, P, H, work, 1, NULL}, xi = {E, P, H, iwork, 0, NULL};
     double     **params = malloc(sizeof(double *) * (nt + 2)), **grads = malloc(sizeof(double *) * (nt + 2)), **base = malloc(sizeof(double *) * (nt + 2));
     int         *sizes = malloc(sizeof(int) * (nt + 2));
     const char **names = malloc(sizeof(char *) * (nt + 2));
@@ -244,7 +244,7 @@ static void CheckPlan(const KGNNEngine *E, uint64_t *seed)
   for (int vn = 0; vn < 2; vn++) {
     KGNNGraph G          = {N, m, s, t, a, 2, b};
     KGNNInt   cnt[N + 2] = {0};
-    CHECK(!KGNNPlanCreate(E, &G, vn, &P), "plan");
+    CHECK(!KGNNPlanCreate(E, &G, vn, 0, &P), "plan");
     CHECK(P.G.n == N + (vn ? 2 : 0) && P.G.nnz == m + (vn ? 2 * N : 0), "plan: %d nodes and %d edges with virtual nodes %d", (int)P.G.n, (int)P.G.nnz, vn);
     for (KGNNInt i = 0; vn && i < N; i++) CHECK(P.sender[m + i] == i && P.receiver[m + i] == N + b[i] && P.sender[m + N + i] == N + b[i] && P.receiver[m + N + i] == i && P.a[m + i] == 0, "plan: virtual edges of node %d", (int)i);
     for (KGNNInt g = 0; g < 2; g++) CHECK(P.scale[g] == smax[g], "plan: scale of graph %d is %g, max|a| %g", (int)g, P.scale[g], smax[g]);
@@ -345,7 +345,7 @@ static void CheckElim(const KGNNEngine *E, uint64_t *seed)
       }
   {
     KGNNGraph G = {N, m, s, t, a, 1, NULL};
-    CHECK(!KGNNPlanCreate(E, &G, 0, &P), "elim: plan");
+    CHECK(!KGNNPlanCreate(E, &G, 0, 0, &P), "elim: plan");
   }
   for (KGNNInt i = 0; i < N; i++) {
     CHECK(P.diag[i] == low[i][i], "elim plan: diagonal edge of %d", (int)i);
@@ -372,7 +372,7 @@ static void CheckElim(const KGNNEngine *E, uint64_t *seed)
     double      *work = E->alloc(E, L->work_size(L, H, &P, 1) * sizeof(double));
     KGNNTensor  *T    = NULL;
     int          nt   = 0;
-    KGNNLayerCtx x    = {E, &P, H, work, 1};
+    KGNNLayerCtx x    = {E, &P, H, work, 1, NULL};
     CHECK(!KGNNLayerTensors(E, L, H, 1, w, &nt, &T), "elim: tensors");
     for (int k = 0; k < nt; k++)
       for (int q = 0; q < T[k].size; q++) T[k].data[q] = TestUniform(seed);
@@ -382,10 +382,24 @@ static void CheckElim(const KGNNEngine *E, uint64_t *seed)
     CHECK(!KGNNElimForwardOrder(&x, w, h, e, o1, c1, P.eorder, N) && !KGNNElimForwardOrder(&x, w, h, e, o2, c2, seq, N), "elim: forward");
     CHECK(!memcmp(o1, o2, sizeof(double) * (N + m) * H), "elim: the level-scheduled forward differs from the sequential one");
     for (int k = 0; k < (N + m) * H; k++) CHECK(isfinite(o1[k]), "elim: output %d not finite", k);
+    { /* the lower-only plan (what the network gives this layer): the same bits on the edges it keeps */
+      KGNNGraph G  = {N, m, s, t, a, 1, NULL};
+      KGNNPlan  PL;
+      void     *c3 = NULL;
+      CHECK(!KGNNPlanCreate(E, &G, 0, 1, &PL) && PL.keep && PL.mreal == (m + N) / 2 && PL.min == m, "elim: lower-only plan (%d of %d edges)", (int)PL.mreal, (int)m);
+      c3 = E->alloc(E, L->cache_size(L, H, &PL, 1));
+      for (KGNNInt q = 0; q < PL.mreal; q++) memcpy(e + (size_t)q * H, e + (size_t)PL.keep[q] * H, sizeof(double) * H); /* keep[q] >= q: in place */
+      KGNNLayerCtx xl = {E, &PL, H, work, 1, NULL};
+      CHECK(!KGNNElimForwardOrder(&xl, w, h, e, o2, c3, PL.eorder, N), "elim: forward on the lower-only plan");
+      CHECK(!memcmp(o1, o2, sizeof(double) * N * H), "elim: node rows differ on the lower-only plan");
+      for (KGNNInt q = 0; q < PL.mreal; q++) CHECK(!memcmp(o1 + (size_t)(N + PL.keep[q]) * H, o2 + (size_t)(N + q) * H, sizeof(double) * H), "elim: edge %d of the lower-only plan differs", (int)q);
+      E->free(E, c3);
+      KGNNPlanDestroy(&PL);
+    }
     KGNNLayerTensorsFree(E, nt, T);
     E->free(E, w), E->free(E, c1), E->free(E, c2), E->free(E, work);
   }
-  printf("elimination layer on the %s engine: %d triangles and %d level sets of %d columns against brute force; level order = sequential order, bit for bit\n", E->name, (int)ntri, (int)P.nelevels, N);
+  printf("elimination layer on the %s engine: %d triangles and %d level sets of %d columns against brute force; level order = sequential order, and the lower-only plan = the full one, bit for bit\n", E->name, (int)ntri, (int)P.nelevels, N);
   KGNNPlanDestroy(&P);
 }
 
@@ -405,7 +419,7 @@ int main(void)
     CheckMLP(E, &seed);
     CheckPlan(E, &seed);
     CheckElim(E, &seed);
-    CHECK(!KGNNPlanCreate(E, &G, 0, &P), "plan of the test graph");
+    CHECK(!KGNNPlanCreate(E, &G, 0, 0, &P), "plan of the test graph");
     for (int i = 0; i < KGNNLayerCount(); i++, rows++) {
       CheckLayer(E, KGNNLayerAt(i), &P, &seed);
       if (KGNNLayerAt(i)->role == KGNN_LAYER_NODE) CheckNetwork(E, i, &seed);
