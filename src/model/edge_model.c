@@ -8,13 +8,14 @@ typedef struct {
   KGNNReal *z, *a; /* the first layer's pre-activation and relu(z), m x Hh */
 } Cache;
 
-/* inference keeps no a: ReLU in place */
+/* training's: every row's; inference keeps none (one block's, in the work) */
 static Cache Carve(const KGNNPlan *P, KGNNInt Hh, void *cache, int training)
 {
   char *c = cache;
-  Cache C;
+  Cache C = {NULL, NULL};
+  if (!training) return C;
   C.z = KGNNCarve(&c, (size_t)P->G.nnz * Hh * sizeof(KGNNReal));
-  C.a = training ? KGNNCarve(&c, (size_t)P->G.nnz * Hh * sizeof(KGNNReal)) : C.z;
+  C.a = KGNNCarve(&c, (size_t)P->G.nnz * Hh * sizeof(KGNNReal));
   return C;
 }
 
@@ -25,29 +26,43 @@ static KGNNErr Tensors(const KGNNLayer *L, KGNNWalk *w, const char *prefix, KGNN
 
 static size_t CacheSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
 {
-  return (training ? 2 : 1) * KGNN_REALS((size_t)P->G.nnz * H);
+  return training ? 2 * KGNN_REALS((size_t)P->G.nnz * H) : 0;
 }
 
+/* the forward's W_s h and W_r h (n x H each; inference: and one block's z and out), the
+   backward's */
 static size_t WorkSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
 {
-  const size_t n = P->G.n, m = P->G.nnz;
-  return training ? 2 * m * H + 2 * n * H : 2 * n * H;
+  const size_t n = P->G.n, m = P->G.nnz, rows = m < KGNN_ROWS ? m : KGNN_ROWS;
+  return training ? 2 * m * H + 2 * n * H : 2 * n * H + 2 * rows * H;
 }
 
+/* by blocks of rows (layer.h); with x->eres (inference) each block's out goes into eres as
+   e + out (eres may be e: a block's e is read before its rows are written) */
 static KGNNErr Forward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *weights, const KGNNReal *hn, const KGNNReal *he, KGNNReal *out, void *cache)
 {
   const KGNNMLP   *mlp = weights;
   const KGNNGraph *G   = &x->P->G;
   const KGNNInt    H = x->H, Hh = mlp->l1.out;
   const Cache      C  = Carve(x->P, Hh, cache, x->training);
-  KGNNReal        *ps = x->work, *pr = x->work + (size_t)G->n * Hh;
+  const size_t     rows = G->nnz < KGNN_ROWS ? G->nnz : KGNN_ROWS;
+  KGNNReal        *ps = x->work, *pr = ps + (size_t)G->n * Hh, *zb = pr + (size_t)G->n * Hh, *ob = zb + rows * Hh;
 
-  KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, 0, H, G->nnz, he, C.z, 0, 1));
   KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, H, H, G->n, hn, ps, 0, 0));
   KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, 2 * H, H, G->n, hn, pr, 0, 0));
-  x->E->gather_add(x->E, G->nnz, Hh, G->sender, ps, G->receiver, pr, C.z);
-  x->E->relu(x->E, (size_t)G->nnz * Hh, C.z, C.a);
-  return KGNNLinearForward(x->E, &mlp->l2, G->nnz, C.a, out);
+  for (KGNNInt r = 0; r < G->nnz; r += KGNN_ROWS) {
+    const KGNNInt k = G->nnz - r < KGNN_ROWS ? G->nnz - r : KGNN_ROWS;
+    KGNNReal     *z = x->training ? C.z + (size_t)r * Hh : zb, *a = x->training ? C.a + (size_t)r * Hh : zb;
+    KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, 0, H, k, he + (size_t)r * H, z, 0, 1));
+    x->E->gather_add(x->E, k, Hh, G->sender + r, ps, G->receiver + r, pr, z);
+    x->E->relu(x->E, (size_t)k * Hh, z, a);
+    if (!x->eres) KGNN_TRY(KGNNLinearForward(x->E, &mlp->l2, k, a, out + (size_t)r * H));
+    else {
+      KGNN_TRY(KGNNLinearForward(x->E, &mlp->l2, k, a, ob));
+      x->E->add(x->E, (size_t)k * H, x->eres + (size_t)r * H, ob, x->eres + (size_t)r * H);
+    }
+  }
+  return KGNN_OK;
 }
 
 /* de += d/d e (computed whole, then added: de may be dout), dh += d/d h (the sender and

@@ -31,6 +31,12 @@ KGNNErr KGNNLinearForward(const KGNNEngine *, const KGNNLinear *, KGNNInt m, con
 KGNNErr KGNNLinearBackward(const KGNNEngine *, const KGNNLinear *, KGNNInt m, const KGNNReal *X, const KGNNReal *dY, KGNNReal *dX, KGNNReal *dW, KGNNReal *db);
 KGNNErr KGNNMLPForward(const KGNNEngine *, const KGNNMLP *, KGNNInt m, const KGNNReal *X, KGNNReal *Y, KGNNReal *z, KGNNReal *a);
 KGNNErr KGNNMLPBackward(const KGNNEngine *, const KGNNMLP *, KGNNInt m, const KGNNReal *X, const KGNNReal *z, const KGNNReal *a, const KGNNReal *dY, KGNNReal *dX, KGNNMLP *g, KGNNReal *work);
+/* The row-wise layers (the encoders, the decoder, the edge model) run over blocks of at most
+   KGNN_ROWS rows, in training and in inference alike (the same BLAS calls, so the same bits), so
+   that inference keeps one block's hidden values instead of every row's (z = a: one block);
+   training's z and a are every row's */
+#define KGNN_ROWS 16384
+KGNNErr KGNNMLPForwardRows(const KGNNEngine *, const KGNNMLP *, KGNNInt m, const KGNNReal *X, KGNNReal *Y, KGNNReal *z, KGNNReal *a, int training);
 
 /* The tensors walk (tensors.c): a layer names its tensors by their PyTorch state_dict names;
    the walk either allocates them (set-up) or lists them (load, save, Adam, gradients) */

@@ -49,6 +49,16 @@ KGNNErr KGNNMLPForward(const KGNNEngine *E, const KGNNMLP *mlp, KGNNInt m, const
   return KGNNLinearForward(E, &mlp->l2, m, a, Y);
 }
 
+KGNNErr KGNNMLPForwardRows(const KGNNEngine *E, const KGNNMLP *mlp, KGNNInt m, const KGNNReal *X, KGNNReal *Y, KGNNReal *z, KGNNReal *a, int training)
+{
+  const size_t in = mlp->l1.in, h = mlp->l1.out, out = mlp->l2.out;
+  for (KGNNInt r = 0; r < m; r += KGNN_ROWS) {
+    const KGNNInt k = m - r < KGNN_ROWS ? m - r : KGNN_ROWS;
+    KGNN_TRY(KGNNMLPForward(E, mlp, k, X + r * in, Y + r * out, training ? z + r * h : z, training ? a + r * h : z));
+  }
+  return KGNN_OK;
+}
+
 /* From the cache (z, a = relu(z)): both layers' gradients accumulate in g (same shapes as mlp);
    dX = d/d X (may be NULL); work: m x hidden */
 KGNNErr KGNNMLPBackward(const KGNNEngine *E, const KGNNMLP *mlp, KGNNInt m, const KGNNReal *X, const KGNNReal *z, const KGNNReal *a, const KGNNReal *dY, KGNNReal *dX, KGNNMLP *g, KGNNReal *work)

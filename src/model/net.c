@@ -85,7 +85,8 @@ static size_t Layout(const KGNNModel *M, const KGNNPlan *P, int training, char *
   const KGNNLayer   *node = KGNNLayerAt(M->node_model), *edge = &KGNNLayerEdgeModel;
   const size_t       H = M->hidden, n = P->G.n, m = P->G.nnz, mr = P->mreal, D = M->depth, big = KGNNMax(n, m);
   const size_t       ec = edge->cache_size(edge, M->hidden, P, training), nc = node->cache_size(node, M->hidden, P, training);
-  const size_t       work = KGNNMax(KGNNMax(edge->work_size(edge, M->hidden, P, training), node->work_size(node, M->hidden, P, training)), big * H);
+  const size_t       rows = training ? big : KGNNMin(big, KGNN_ROWS); /* the row-wise MLPs' hidden values (layer.h) */
+  const size_t       work = KGNNMax(KGNNMax(edge->work_size(edge, M->hidden, P, training), node->work_size(node, M->hidden, P, training)), rows * H);
   Cursor             c    = {base, 0};
   struct _n_KGNNTape dummy;
 
@@ -97,7 +98,10 @@ static size_t Layout(const KGNNModel *M, const KGNNPlan *P, int training, char *
   T->ncache   = Take(&c, (D + 1) * sizeof(void *));
   T->xn       = Take(&c, n * sizeof(KGNNReal));
   T->xe       = Take(&c, m * M->edge_in * sizeof(KGNNReal));
-  T->tmp      = Take(&c, (node->writes_edges && training ? n + m : big) * H * sizeof(KGNNReal)); /* an edge-writing node model's out: n + m rows (inference: n, its edges in place) */
+  /* the layers' out: training, the edge model's m rows or an edge-writing node model's n + m;
+     inference, the node model's n rows (the edge rows go into e in place, KGNNLayerCtx.eres), and
+     a lower-only plan's decoded edges */
+  T->tmp = Take(&c, (training ? (node->writes_edges ? n + m : big) * H : KGNNMax(n * H, mr)) * sizeof(KGNNReal));
   T->work     = Take(&c, work * sizeof(KGNNReal));
   if (training) { /* the encoders' and the decoder's caches */
     T->zn = Take(&c, n * H * sizeof(KGNNReal));
@@ -137,14 +141,20 @@ static KGNNErr Run(const KGNNModel *M, const KGNNPlan *P, KGNNTape T, KGNNReal *
   /* encoder: nodes see ones; edges see A / max|A| per graph (L is defined up to scale, Sec. 6.2) */
   E->fill(E, (size_t)n, 1.0, T->xn);
   E->edge_input(E, m, ei, M->positional != KGNN_NO, P->mreal, G->a, P->scale, P->batch, G->sender, G->receiver, T->xe);
-  KGNN_TRY(KGNNMLPForward(E, &M->enc_node, n, T->xn, T->hn[0], T->zn, T->an));
-  KGNN_TRY(KGNNMLPForward(E, &M->enc_edge, m, T->xe, T->he[0], T->ze, T->ae));
+  KGNN_TRY(KGNNMLPForwardRows(E, &M->enc_node, n, T->xn, T->hn[0], T->zn, T->an, T->training));
+  KGNN_TRY(KGNNMLPForwardRows(E, &M->enc_edge, m, T->xe, T->he[0], T->ze, T->ae, T->training));
   for (KGNNInt b = 0; b < M->depth; b++) {
     const KGNNBlock *B  = &M->blocks[b];
     KGNNReal        *hb = T->hn[b], *eb = T->he[b], *eo = T->he[b + 1], *ho = T->hn[b + 1];
-    /* edge model: e += mlp([e, h_sender, h_receiver]) */
-    KGNN_TRY(edge->forward(edge, &x, &B->edge, hb, eb, T->tmp, T->ecache[b]));
-    E->add(E, (size_t)m * H, eb, T->tmp, eo);
+    /* edge model: e += mlp([e, h_sender, h_receiver]) (inference: by the layer, in place) */
+    if (T->training) {
+      KGNN_TRY(edge->forward(edge, &x, &B->edge, hb, eb, T->tmp, T->ecache[b]));
+      E->add(E, (size_t)m * H, eb, T->tmp, eo);
+    } else {
+      KGNNLayerCtx xi = x;
+      xi.eres         = eo; /* = eb */
+      KGNN_TRY(edge->forward(edge, &xi, &B->edge, hb, eb, NULL, T->ecache[b]));
+    }
     /* the last block's node states would reach nothing: the decoder reads the edges only */
     if (b == M->depth - 1 && !node->writes_edges) break;
     /* node model, on h and the updated e; an edge-writing one (elim.c): e += its edge rows, in
@@ -159,8 +169,8 @@ static KGNNErr Run(const KGNNModel *M, const KGNNPlan *P, KGNNTape T, KGNNReal *
   }
   /* virtual edges never enter L; a lower-only plan's edges go back to their places in the input
      (T->tmp is free now), its dropped ones are 0 */
-  if (!P->keep) return KGNNMLPForward(E, &M->dec, P->mreal, T->he[M->depth], out, T->zd, T->ad);
-  KGNN_TRY(KGNNMLPForward(E, &M->dec, P->mreal, T->he[M->depth], T->tmp, T->zd, T->ad));
+  if (!P->keep) return KGNNMLPForwardRows(E, &M->dec, P->mreal, T->he[M->depth], out, T->zd, T->ad, T->training);
+  KGNN_TRY(KGNNMLPForwardRows(E, &M->dec, P->mreal, T->he[M->depth], T->tmp, T->zd, T->ad, T->training));
   E->zero(E, out, (size_t)P->min);
   E->scatter_add(E, P->mreal, 1, P->keep, T->tmp, out);
   return KGNN_OK;

@@ -323,6 +323,61 @@ static void CheckNetwork(const KGNNEngine *E, int row, uint64_t *seed)
   printf("network with %s on the %s engine: inference = the tape's forward, two live tapes agree, %d gradient tensors\n", KGNNLayerAt(row)->name, E->name, nt);
 }
 
+/* ---- the network by blocks of rows (layer.h's KGNN_ROWS): four copies of a graph side by side,
+   more edges than two blocks, against the graph alone (a block boundary falls inside copies whose
+   alone run has none: an offset wrong anywhere gives O(1) errors); inference and the tape still
+   give the same bits. Tolerance as CheckAlone's, derived above: F kappa gamma_K max|out|, K =
+   max(3 H, n + 1) (the edge model's input, a graph's nodes), kappa measured on the graph alone
+   with every weight times 1 + delta0 r ---- */
+static void CheckNetworkBlocks(const KGNNEngine *E, int row, uint64_t *seed)
+{
+  enum { N1 = 1200, DEG = 3, COPIES = 6, M1 = N1 * (2 * DEG + 1) };
+  static KGNNInt s[COPIES * M1], t[COPIES * M1], b[COPIES * N1];
+  static double  a[COPIES * M1], alone[M1], pert[M1], out[COPIES * M1], tape[COPIES * M1];
+  const double   delta0 = 1e-8;
+  KGNNModel      A = {0}, P = {0};
+  KGNNRandom     r = {(uint64_t)row + 11};
+  KGNNTape       T = NULL;
+  KGNNTensor    *TP = NULL;
+  int            nt = 0, m = 0;
+  double         d = 0, omax = 0, err = 0, tol;
+
+  for (KGNNInt i = 0; i < N1; i++) { /* the diagonal, and DEG random neighbours j < i both ways */
+    s[m] = t[m] = i, a[m++] = 5 + TestUniform(seed);
+    for (int k = 0; k < DEG && i > k; k++) { /* DEG distinct j: one in each of DEG slices of 0 .. i-1 */
+      const KGNNInt j = (KGNNInt)((k + 0.5 * (1 + TestUniform(seed))) * i / DEG) % i;
+      if (k > 0 && j == t[m - 2]) continue;
+      s[m] = i, t[m] = j, a[m] = TestUniform(seed) - 0.5, m++;
+      s[m] = j, t[m] = i, a[m] = a[m - 1], m++;
+    }
+  }
+  for (int c = 1; c < COPIES; c++)
+    for (int k = 0; k < m; k++) s[c * m + k] = s[k] + c * N1, t[c * m + k] = t[k] + c * N1, a[c * m + k] = a[k];
+  for (int i = 0; i < COPIES * N1; i++) b[i] = i / N1;
+  A.node_model = (KGNNNodeModel)row, A.depth = 2, A.hidden = 4, A.positional = KGNN_YES, A.virtual_node = KGNN_YES, A.engine = E;
+  /* ElimOrder from random weights has pivots at its floor, whose 1 / d_j make kappa ~1e11 (a
+     tolerance of 20% of max|out|); its IC(0) start on this diagonally dominant matrix has none */
+  if (KGNNLayerAt(row) == &KGNNLayerElim) A.positional = KGNN_NO, A.virtual_node = KGNN_NO;
+  CHECK(!KGNNNetSetUp(&A) && !(KGNNLayerAt(row) == &KGNNLayerElim ? KGNNElimInitIC0(&A, &r, 1e-4, 0.5, 0, 0.2) : KGNNNetInitialize(&A, &r)) && !KGNNNetDuplicate(&A, &P) && !KGNNNetCopy(&A, &P) && !KGNNNetTensors(&P, &nt, &TP), "blocks %s: set-up", KGNNLayerAt(row)->name);
+  for (int k = 0; k < nt; k++)
+    for (int q = 0; q < TP[k].size; q++) TP[k].data[q] *= 1 + (KGNNRandomNext(&r) & 1 ? delta0 : -delta0);
+  {
+    KGNNGraph G1 = {N1, m, s, t, a, 1, NULL}, G = {COPIES * N1, COPIES * m, s, t, a, COPIES, b};
+    CHECK(COPIES * m > 2 * KGNN_ROWS && m < KGNN_ROWS, "blocks: %d edges alone, %d side by side (blocks of %d)", m, COPIES * m, KGNN_ROWS);
+    CHECK(!KGNNNetForward(&A, &G1, alone) && !KGNNNetForward(&P, &G1, pert) && !KGNNNetForward(&A, &G, out), "blocks %s: inference", KGNNLayerAt(row)->name);
+    CHECK(!KGNNNetForwardTape(&A, &G, tape, &T) && !memcmp(out, tape, sizeof(double) * COPIES * m), "blocks %s: the tape's forward differs from inference over %d edges", KGNNLayerAt(row)->name, COPIES * m);
+    KGNNNetTapeDestroy(&T);
+  }
+  for (int k = 0; k < m; k++) d = fmax(d, fabs(pert[k] - alone[k])), omax = fmax(omax, fabs(alone[k]));
+  tol = 10 * (d / omax / delta0) * TestGamma(3 * A.hidden > N1 + 1 ? 3 * A.hidden : N1 + 1) * omax;
+  for (int c = 0; c < COPIES; c++)
+    for (int k = 0; k < m; k++) err = fmax(err, fabs(out[c * m + k] - alone[k]));
+  CHECK(omax > 0 && err <= tol, "blocks %s: a copy side by side differs from the graph alone by %.2e > %.2e", KGNNLayerAt(row)->name, err, tol);
+  printf("network with %s on the %s engine by blocks of %d rows: %d copies of %d edges side by side = alone to %.1e (tolerance %.1e), inference = the tape's forward\n", KGNNLayerAt(row)->name, E->name, KGNN_ROWS, COPIES, m, err, tol);
+  KGNNNetTensorsFree(&P, TP);
+  KGNNNetDestroy(&A), KGNNNetDestroy(&P);
+}
+
 /* ---- the elimination-order layer (elim.c): the plan's triangles and level sets against brute
    force, and the level-scheduled forward against the plain sequential order 0 .. n-1 (the same
    operations on each column in the same order, so the same bits: memcmp) ---- */
@@ -422,7 +477,7 @@ int main(void)
     CHECK(!KGNNPlanCreate(E, &G, 0, 0, &P), "plan of the test graph");
     for (int i = 0; i < KGNNLayerCount(); i++, rows++) {
       CheckLayer(E, KGNNLayerAt(i), &P, &seed);
-      if (KGNNLayerAt(i)->role == KGNN_LAYER_NODE) CheckNetwork(E, i, &seed);
+      if (KGNNLayerAt(i)->role == KGNN_LAYER_NODE) CheckNetwork(E, i, &seed), CheckNetworkBlocks(E, i, &seed);
     }
     KGNNPlanDestroy(&P);
   }
