@@ -176,6 +176,8 @@ run train_png_written test -s $T/p.png
 # -init_ic0: an ElimOrder network that starts as IC(0) (its factor: test_gnn_elim_ic0); a start that no epoch beats is kept
 error train_ic0_other_model "-init_ic0 needs -node_model ElimOrder, not MessagePassingMLP" bin/kgnn-train -dataset $TS -out $T/i.h5 -init_ic0 1e-4
 error train_ic0_floor "-init_ic0 1e-06: the pivot floor must be at least the layer's 1e-4" bin/kgnn-train -dataset $TS -out $T/i.h5 -node_model ElimOrder -init_ic0 1e-6
+error train_ic0_posdamp_hidden "-init_ic0_posdamp needs -hidden 7 or more .its channels 4-6., not 4" bin/kgnn-train -dataset $TS -out $T/i.h5 -node_model ElimOrder -hidden 4 -init_ic0 1e-4 -init_ic0_posdamp 0.4
+error train_ic0_posdamp_negative "-init_ic0_posdamp -1.: none may be negative" bin/kgnn-train -dataset $TS -out $T/i.h5 -node_model ElimOrder -init_ic0 1e-4 -init_ic0_posdamp -1
 error train_ic0_and_init "-init $T/m.h5 and -init_ic0: give one start, not both" bin/kgnn-train -dataset $TS -out $T/i.h5 -node_model ElimOrder -init_ic0 1e-4 -init $T/m.h5
 expect train_ic0_start_kept "done after 3 epochs; best test loss [^ ]+ at epoch 0," bin/kgnn-train -dataset $TS -out $T/i.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -loss kaporin -lr 0.3 -epochs 3 -quality false -malloc_dump
 error train_resume_other_model "checkpoint $T/m.h5.ckpt holds a MessagePassingMLP of depth 1, hidden 16" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 2 -resume

@@ -15,8 +15,9 @@
    depth 2, Jacobi scaling, every other channel random (so the factor must not depend on them);
    their factor is IC(0)(A) itself (IC(0) commutes with A -> D A D), and with -init_ic0_shift s
    IC(0)(A + s diag A) (Manteuffel's shifted IC(0)), against KGNNComputeIC0 of that matrix; with
-   -init_ic0_damp w the damped IC(0) whose pivots are a_jj - (1 - w) sum_k l_jk^2, against a dense
-   loop here (DampedFn). */
+   -init_ic0_damp w the damped IC(0) whose pivots are a_jj - (1 - w) sum_k l_jk^2, and with
+   -init_ic0_posdamp p the one whose pivots are a_jj - sum_k l_jk^2 + p sum_k (a+_jk / l_kk)^2 (a+ the
+   positive part: on 2D Poisson, an M-matrix, it is IC(0)), against a dense loop here (DampedFn). */
 #include "testutil.h"
 #include "io/model_face.h"
 
@@ -30,10 +31,18 @@ static PetscErrorCode IC0Fn(Mat A, void *ctx, Mat *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the network and its reference: model file, scaling s of its input (A / s; 1 under Jacobi's),
+   the shift of the IC(0) it starts as, its damping and positive-entry damping */
+typedef struct {
+  const char *model, *what;
+  PetscBool   jacobi;
+  PetscReal   shift, damp, posdamp;
+} Net;
+
 /* the damped IC(0) on the pattern of tril(A), densely: a second implementation, not the layer's */
 static PetscErrorCode DampedFn(Mat A, void *ctx, Mat *L)
 {
-  const PetscReal w = *(PetscReal *)ctx;
+  const PetscReal w = ((const Net *)ctx)->damp, p = ((const Net *)ctx)->posdamp;
   PetscInt        n;
   PetscScalar    *D, *F;
 
@@ -42,9 +51,12 @@ static PetscErrorCode DampedFn(Mat A, void *ctx, Mat *L)
   PetscCall(TestDense(A, &D));
   PetscCall(PetscCalloc1((size_t)n * n, &F));
   for (PetscInt j = 0; j < n; j++) { /* column j of F (column-major: F[i + j n]) */
-    PetscReal z = D[j + j * n], s = 0;
-    for (PetscInt k = 0; k < j; k++) s += F[j + k * n] * F[j + k * n];
-    z -= (1 - w) * s;
+    PetscReal z = D[j + j * n], s = 0, sp = 0;
+    for (PetscInt k = 0; k < j; k++) {
+      s += F[j + k * n] * F[j + k * n];
+      if (D[j + k * n] > 0) sp += (D[j + k * n] / F[k + k * n]) * (D[j + k * n] / F[k + k * n]);
+    }
+    z = z - (1 - w) * s + p * sp;
     PetscCheck(z > 0, PETSC_COMM_SELF, PETSC_ERR_CONV_FAILED, "damped IC(0) broke down at row %d", (int)j);
     F[j + j * n] = PetscSqrtReal(z);
     for (PetscInt i = j + 1; i < n; i++) {
@@ -66,14 +78,6 @@ static PetscErrorCode DampedFn(Mat A, void *ctx, Mat *L)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the network and its reference: model file, scaling s of its input (A / s; 1 under Jacobi's),
-   the shift of the IC(0) it starts as */
-typedef struct {
-  const char *model, *what;
-  PetscBool   jacobi;
-  PetscReal   shift, damp;
-} Net;
-
 static PetscErrorCode Check(const char *name, Mat A0, PetscBool exact, const Net *net)
 {
   Mat                A = A0;
@@ -85,8 +89,8 @@ static PetscErrorCode Check(const char *name, Mat A0, PetscBool exact, const Net
   PetscReal          smax = 0, kmax = 0, kfro = 0, tol, err, ratio, b1, b2;
   KSPConvergedReason r1, r2;
   PetscBool          m1 = PETSC_FALSE, m2 = PETSC_FALSE;
-  TestFactorFn       ref  = net->damp > 0 ? DampedFn : IC0Fn; /* the reference factor of A */
-  void              *rctx = net->damp > 0 ? (void *)&net->damp : NULL;
+  TestFactorFn       ref  = net->damp > 0 || net->posdamp > 0 ? DampedFn : IC0Fn; /* the reference factor of A */
+  void              *rctx = net->damp > 0 || net->posdamp > 0 ? (void *)net : NULL;
 
   PetscFunctionBegin;
   PetscCall(MatGetSize(A, &n, NULL));
@@ -136,8 +140,9 @@ static PetscErrorCode Check(const char *name, Mat A0, PetscBool exact, const Net
   tol = 10 * kmax * TestGamma(rowmax + 8);
   err = TestRelDiff(n, Dg, D0);
   CHECK(err <= tol, "%s, %s: |sqrt(s) L_gnn - %s| / |%s| = %.3e > %.3e", name, net->what, exact ? "chol(A)" : "IC0(A)", exact ? "chol(A)" : "IC0(A)", (double)err, (double)tol);
-  if (net->shift > 0 || net->damp > 0) { /* no PCICC of this kind to compare CG with */
-    if (net->shift > 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs IC(0) of A + %g diag(A): %.2e relative (tolerance %.2e, kappa %.2e)\n", name, (int)n, net->what, (double)net->shift, (double)err, (double)tol, (double)kmax));
+  if (net->shift > 0 || net->damp > 0 || net->posdamp > 0) { /* no PCICC of this kind to compare CG with */
+    if (net->posdamp > 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs the dense IC(0) with pivots a_jj - sum l_jk^2 + %g sum (a+_jk / l_kk)^2: %.2e relative (tolerance %.2e, kappa %.2e)\n", name, (int)n, net->what, (double)net->posdamp, (double)err, (double)tol, (double)kmax));
+    else if (net->shift > 0) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs IC(0) of A + %g diag(A): %.2e relative (tolerance %.2e, kappa %.2e)\n", name, (int)n, net->what, (double)net->shift, (double)err, (double)tol, (double)kmax));
     else PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): %s vs the dense damped IC(0), pivots a_jj - %g sum l_jk^2: %.2e relative (tolerance %.2e, kappa %.2e)\n", name, (int)n, net->what, 1 - (double)net->damp, (double)err, (double)tol, (double)kmax));
   } else { /* CG: PCGNN against PETSc's PCICC without shift */
     PetscCall(PCCreate(PETSC_COMM_SELF, &icc));
@@ -162,7 +167,7 @@ static PetscErrorCode Check(const char *name, Mat A0, PetscBool exact, const Net
 
 /* a network as kgnn-train -init_ic0 FLOOR -init_ic0_shift SHIFT starts it: ElimOrder, depth 2,
    hidden 16, Jacobi scaling, the free channels at torch's full initialisation (noise 1) */
-static PetscErrorCode InitIC0(const char *path, PetscReal floor_, PetscReal shift, PetscReal damp)
+static PetscErrorCode InitIC0(const char *path, PetscReal floor_, PetscReal shift, PetscReal damp, PetscReal posdamp)
 {
   KGNNModel  M = {0};
   KGNNRandom r = {77};
@@ -173,7 +178,7 @@ static PetscErrorCode InitIC0(const char *path, PetscReal floor_, PetscReal shif
   PetscCall(KGNNNodeModelFromName("ElimOrder", &M.node_model));
   M.depth = 2, M.hidden = 16, M.jacobi = PETSC_TRUE;
   PetscCall(KGNNModelSetUp(&M));
-  PetscCall(KGNNModelInitIC0(&M, &r, floor_, 1.0, shift, damp));
+  PetscCall(KGNNModelInitIC0(&M, &r, floor_, 1.0, shift, damp, posdamp));
   PetscCall(KGNNModelTensors(&M, &nt, &X));
   for (PetscInt k = 0; k < nt; k++)
     for (PetscInt i = 0; i < X[k].size; i++) nonzero += X[k].data[i] != 0;
@@ -191,17 +196,19 @@ int main(int argc, char **argv)
   PetscScalar *d, *e;
   PetscRandom  rnd;
   Mat          A;
-  char         p0[PETSC_MAX_PATH_LEN], p1[PETSC_MAX_PATH_LEN], p2[PETSC_MAX_PATH_LEN];
-  Net          nets[4] = {{"tests/fixtures/gnn_elim_ic0.h5", "hand-set ElimOrder", PETSC_FALSE, 0, 0}, {p0, "-init_ic0 ElimOrder", PETSC_TRUE, 0, 0}, {p1, "-init_ic0 -init_ic0_shift 0.2 ElimOrder", PETSC_TRUE, 0.2, 0}, {p2, "-init_ic0 -init_ic0_damp 0.3 ElimOrder", PETSC_TRUE, 0, 0.3}};
+  char         p0[PETSC_MAX_PATH_LEN], p1[PETSC_MAX_PATH_LEN], p2[PETSC_MAX_PATH_LEN], p3[PETSC_MAX_PATH_LEN];
+  Net          nets[5] = {{"tests/fixtures/gnn_elim_ic0.h5", "hand-set ElimOrder", PETSC_FALSE, 0, 0, 0}, {p0, "-init_ic0 ElimOrder", PETSC_TRUE, 0, 0, 0}, {p1, "-init_ic0 -init_ic0_shift 0.2 ElimOrder", PETSC_TRUE, 0.2, 0, 0}, {p2, "-init_ic0 -init_ic0_damp 0.3 ElimOrder", PETSC_TRUE, 0, 0.3, 0}, {p3, "-init_ic0 -init_ic0_posdamp 0.4 ElimOrder", PETSC_TRUE, 0, 0, 0.4}};
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCall(KGNNInitializePackage());
   PetscCall(PetscSNPrintf(p0, sizeof(p0), "build/tests/elim_init_ic0_%d.h5", (int)getpid()));
   PetscCall(PetscSNPrintf(p1, sizeof(p1), "build/tests/elim_init_ic0_shift_%d.h5", (int)getpid()));
   PetscCall(PetscSNPrintf(p2, sizeof(p2), "build/tests/elim_init_ic0_damp_%d.h5", (int)getpid()));
-  PetscCall(InitIC0(p0, 1e-4, 0, 0));
-  PetscCall(InitIC0(p1, 1e-4, 0.2, 0));
-  PetscCall(InitIC0(p2, 1e-4, 0, 0.3));
+  PetscCall(PetscSNPrintf(p3, sizeof(p3), "build/tests/elim_init_ic0_posdamp_%d.h5", (int)getpid()));
+  PetscCall(InitIC0(p0, 1e-4, 0, 0, 0));
+  PetscCall(InitIC0(p1, 1e-4, 0.2, 0, 0));
+  PetscCall(InitIC0(p2, 1e-4, 0, 0.3, 0));
+  PetscCall(InitIC0(p3, 1e-4, 0, 0, 0.4));
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetSeed(rnd, 12));
   PetscCall(PetscRandomSeed(rnd));
@@ -214,16 +221,16 @@ int main(int argc, char **argv)
     e[i] = 2 * r - 1;
   }
   PetscCall(TestTridiag(n, d, e, &A));
-  for (int k = 0; k < 4; k++) PetscCall(Check("tridiagonal", A, k < 2, &nets[k]));
+  for (int k = 0; k < 5; k++) PetscCall(Check("tridiagonal", A, k < 2, &nets[k]));
   PetscCall(MatDestroy(&A));
   PetscCall(PetscFree2(d, e));
   PetscCall(TestPoisson2D(PETSC_COMM_SELF, 20, &A));
-  for (int k = 0; k < 4; k++) PetscCall(Check("poisson 20x20", A, PETSC_FALSE, &nets[k]));
+  for (int k = 0; k < 5; k++) PetscCall(Check("poisson 20x20", A, PETSC_FALSE, &nets[k]));
   PetscCall(MatDestroy(&A));
   PetscCall(TestRandomSPD(300, 8, rnd, &A));
-  for (int k = 0; k < 4; k++) PetscCall(Check("random SPD n=300", A, PETSC_FALSE, &nets[k]));
+  for (int k = 0; k < 5; k++) PetscCall(Check("random SPD n=300", A, PETSC_FALSE, &nets[k]));
   PetscCall(MatDestroy(&A));
   PetscCall(PetscRandomDestroy(&rnd));
-  unlink(p0), unlink(p1), unlink(p2);
+  unlink(p0), unlink(p1), unlink(p2), unlink(p3);
   TEST_END();
 }

@@ -77,13 +77,14 @@ PetscErrorCode KGNNModelInitialize(KGNNModel *M, KGNNRandom *r)
 }
 
 /* an ElimOrder network that computes IC(0) at the start (src/model/elim_init.c) */
-PetscErrorCode KGNNModelInitIC0(KGNNModel *M, KGNNRandom *r, PetscReal floor_, PetscReal noise, PetscReal shift, PetscReal damp)
+PetscErrorCode KGNNModelInitIC0(KGNNModel *M, KGNNRandom *r, PetscReal floor_, PetscReal noise, PetscReal shift, PetscReal damp, PetscReal posdamp)
 {
   PetscFunctionBegin;
   PetscCheck(floor_ >= KGNNElimTau, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 %g: the pivot floor must be at least the layer's 1e-4", (double)floor_); /* KGNNElimTau, as run.sh reads it */
   PetscCheck(!strcmp(KGNNNodeModelName(M->node_model), "ElimOrder"), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-init_ic0 needs -node_model ElimOrder, not %s", KGNNNodeModelName(M->node_model));
   PetscCheck(M->hidden >= 4, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 needs -hidden 4 or more, not %d", (int)M->hidden);
-  KGNNModelCall(KGNNElimInitIC0(M, r, floor_, noise, shift, damp));
+  PetscCheck(!(posdamp > 0) || M->hidden >= 7, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0_posdamp needs -hidden 7 or more (its channels 4-6), not %d", (int)M->hidden);
+  KGNNModelCall(KGNNElimInitIC0(M, r, floor_, noise, shift, damp, posdamp));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -24,7 +24,7 @@ PETSC_INTERN PetscErrorCode KGNNModelSetUp(KGNNModel *);
 PETSC_INTERN PetscErrorCode KGNNModelDuplicate(const KGNNModel *, KGNNModel *);
 PETSC_INTERN PetscErrorCode KGNNModelCopy(KGNNModel *, KGNNModel *);
 PETSC_INTERN PetscErrorCode KGNNModelInitialize(KGNNModel *, KGNNRandom *);
-PETSC_INTERN PetscErrorCode KGNNModelInitIC0(KGNNModel *, KGNNRandom *, PetscReal floor_, PetscReal noise, PetscReal shift, PetscReal damp);
+PETSC_INTERN PetscErrorCode KGNNModelInitIC0(KGNNModel *, KGNNRandom *, PetscReal floor_, PetscReal noise, PetscReal shift, PetscReal damp, PetscReal posdamp);
 PETSC_INTERN PetscErrorCode KGNNModelSave(KGNNModel *, const char path[], PetscErrorCode (*extra)(hid_t, void *), void *ctx);
 PETSC_INTERN PetscErrorCode KGNNModelLoad(const char file[], KGNNModel *);
 PETSC_INTERN PetscErrorCode KGNNModelDestroy(KGNNModel *);

@@ -36,7 +36,7 @@ static void Set(KGNNTensor *t, KGNNInt r, KGNNInt c, KGNNReal v)
   t->data[r * (t->rank == 1 ? 1 : t->dims[1]) + c] = v;
 }
 
-KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal noise, KGNNReal shift, KGNNReal damp)
+KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal noise, KGNNReal shift, KGNNReal damp, KGNNReal posdamp)
 {
   const KGNNReal TAU = KGNNElimTau, alpha = TAU / floor_;
   const KGNNInt  H   = M->hidden;
@@ -45,7 +45,7 @@ KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal n
   char           name[96];
   KGNNErr        err = KGNN_OK;
 
-  if (H < 4 || !(shift >= 0) || !(damp >= 0 && damp < 1) || !(floor_ >= TAU) || !(noise >= 0)) return KGNN_ERR_ARGUMENT;
+  if (H < (posdamp > 0 ? 7 : 4) || !(shift >= 0) || !(damp >= 0 && damp < 1) || !(posdamp >= 0) || !(floor_ >= TAU) || !(noise >= 0)) return KGNN_ERR_ARGUMENT;
   KGNN_TRY(KGNNNetInitialize(M, r));
   KGNN_TRY(KGNNNetTensors(M, &nt, &X));
   for (int k = 0; k < nt; k++) /* the free channels start small: a step of Adam moves every weight by about lr, and a weight that reads a large random channel into the factor would move it by that much times the channel */
@@ -69,6 +69,11 @@ KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal n
     /* the decoder: relu(l) - relu(-l) of channel 1, and nothing else */
     ZeroRow(d0, 0), ZeroRow(d0, 1), ZeroRow(d0b, 0), ZeroRow(d0b, 1), ZeroRow(d2, 0), ZeroRow(d2b, 0);
     Set(d0, 0, 1, 1), Set(d0, 1, 1, -1), Set(d2, 0, 0, 1), Set(d2, 0, 1, -1);
+    /* -init_ic0_posdamp: channel 4 = relu(a) (the encoder's hidden unit 0), channels 5 and 6 = 0 */
+    if (posdamp > 0) {
+      for (KGNNInt c = 4; c < 7; c++) ZeroRow(e0, c), ZeroRow(e0b, c), ZeroRow(e2, c), ZeroRow(e2b, c);
+      Set(e2, 4, 0, 1);
+    }
   }
   for (KGNNInt b = 0; b < M->depth; b++) {
     KGNNTensor *t[8];
@@ -100,6 +105,14 @@ KGNNErr KGNNElimInitIC0(KGNNModel *M, KGNNRandom *r, KGNNReal floor_, KGNNReal n
          pivot a_jj - (1 - damp) sum_k l_jk^2: a shift where the column's updates are large, none
          where it has none */
       Set(t[2], 3, 1, 1), Set(t[3], 3, 1, 1), Set(t[5], 3, 0, -alpha * damp);
+      /* -init_ic0_posdamp W: channel 5 of edge (j, k) is a+_jk / l_kk (o reads channel 4, which p and
+         q leave alone: c_jk's is relu(a_jk)), channel 6 of c_j is -sum_k (a+_jk / l_kk)^2 (p, q:
+         channel 5), and u_6 = -alpha W adds W times it to the pivot: a shift from the positive
+         entries of A alone, which an M-matrix has none of */
+      if (posdamp > 0) {
+        for (KGNNInt c = 4; c < 7; c++) ZeroRow(t[0], c), ZeroRow(t[1], c), ZeroRow(t[2], c), ZeroRow(t[3], c), ZeroRow(t[4], c), Set(t[6], c, 0, 0);
+        Set(t[4], 5, 4, sqrt(alpha)), Set(t[2], 6, 5, 1), Set(t[3], 6, 5, 1), Set(t[5], 6, 0, -alpha * posdamp);
+      }
     }
   }
 done:

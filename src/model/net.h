@@ -74,7 +74,7 @@ KGNNErr KGNNNetDuplicate(const KGNNModel *, KGNNModel *);
 KGNNErr KGNNNetCopy(const KGNNModel *from, KGNNModel *to);
 KGNNErr KGNNNetInitialize(KGNNModel *, KGNNRandom *);
 extern const KGNNReal KGNNElimTau; /* elim.c: ElimOrder's pivot floor, the smallest -init_ic0 FLOOR */
-KGNNErr KGNNElimInitIC0(KGNNModel *, KGNNRandom *, KGNNReal floor_, KGNNReal noise, KGNNReal shift, KGNNReal damp); /* elim_init.c: ElimOrder starting as IC(0) */
+KGNNErr KGNNElimInitIC0(KGNNModel *, KGNNRandom *, KGNNReal floor_, KGNNReal noise, KGNNReal shift, KGNNReal damp, KGNNReal posdamp); /* elim_init.c: ElimOrder starting as IC(0) */
 void    KGNNNetDestroy(KGNNModel *);
 
 /* net.c: out[k] = the network's value on edge k of G. The forward keeps what the backward needs

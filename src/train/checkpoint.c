@@ -42,7 +42,7 @@ PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer T)
   } else {
     KGNNRandom r = {(uint64_t)T->seed};
     PetscCall(KGNNModelSetUp(&T->M));
-    if (T->init_ic0 > 0) PetscCall(KGNNModelInitIC0(&T->M, &r, T->init_ic0, T->init_ic0_noise, T->init_ic0_shift, T->init_ic0_damp));
+    if (T->init_ic0 > 0) PetscCall(KGNNModelInitIC0(&T->M, &r, T->init_ic0, T->init_ic0_noise, T->init_ic0_shift, T->init_ic0_damp, T->init_ic0_posdamp));
     else PetscCall(KGNNModelInitialize(&T->M, &r));
   }
   PetscCall(KGNNModelDuplicate(&T->M, &T->G));

@@ -55,6 +55,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsReal("-init_ic0", "FLOOR: an ElimOrder network whose factor starts as IC(0), pivots held in (0, FLOOR] below FLOOR; its other channels seeded (0: off)", NULL, T->init_ic0, &T->init_ic0, NULL));
   PetscCall(PetscOptionsReal("-init_ic0_noise", "with -init_ic0: the seeded initialisation of the free channels times this", NULL, T->init_ic0_noise, &T->init_ic0_noise, NULL));
   PetscCall(PetscOptionsReal("-init_ic0_shift", "with -init_ic0: start from IC(0) of A + SHIFT diag(A) (Manteuffel's shift; on the Jacobi scaling)", NULL, T->init_ic0_shift, &T->init_ic0_shift, NULL));
+  PetscCall(PetscOptionsReal("-init_ic0_posdamp", "with -init_ic0: the pivots a_jj - sum_k l_jk^2 + W sum_k (a+_jk / l_kk)^2, a+ the positive part of A's entries (none on an M-matrix: there the start is IC(0)), W >= 0", NULL, T->init_ic0_posdamp, &T->init_ic0_posdamp, NULL));
   PetscCall(PetscOptionsReal("-init_ic0_damp", "with -init_ic0: the pivots a_jj - (1 - DAMP) sum_k l_jk^2 (a shift where a column's updates are large), 0 <= DAMP < 1", NULL, T->init_ic0_damp, &T->init_ic0_damp, NULL));
   PetscCall(PetscOptionsString("-node_model", models, NULL, nm, nm, sizeof(nm), NULL));
   PetscCall(PetscOptionsInt("-depth", "graph-network blocks", NULL, T->M.depth, &T->M.depth, NULL));
@@ -104,7 +105,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCheck(!batch_set || T->batch >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: need at least 1 graph a batch (default: 16 for synthetic data, 8 for matrices)", (int)T->batch);
   PetscCheck(T->batch <= KGNN_TRAIN_MAX_BATCH, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: at most %d graphs a batch", (int)T->batch, KGNN_TRAIN_MAX_BATCH);
   PetscCheck(!(T->init[0] && T->init_ic0 > 0), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-init %s and -init_ic0: give one start, not both", T->init);
-  PetscCheck(T->init_ic0 >= 0 && T->init_ic0_noise >= 0 && T->init_ic0_shift >= 0 && T->init_ic0_damp >= 0 && T->init_ic0_damp < 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 %g, -init_ic0_noise %g, -init_ic0_shift %g, -init_ic0_damp %g: none may be negative, and the damping must be below 1", (double)T->init_ic0, (double)T->init_ic0_noise, (double)T->init_ic0_shift, (double)T->init_ic0_damp);
+  PetscCheck(T->init_ic0 >= 0 && T->init_ic0_noise >= 0 && T->init_ic0_shift >= 0 && T->init_ic0_damp >= 0 && T->init_ic0_damp < 1 && T->init_ic0_posdamp >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 %g, -init_ic0_noise %g, -init_ic0_shift %g, -init_ic0_damp %g, -init_ic0_posdamp %g: none may be negative, and the damping must be below 1", (double)T->init_ic0, (double)T->init_ic0_noise, (double)T->init_ic0_shift, (double)T->init_ic0_damp, (double)T->init_ic0_posdamp);
   PetscCheck(T->epochs >= 0 && T->step_size >= 1 && T->every >= 1 && T->lr > 0 && T->patience >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -epochs >= 0, -step_size >= 1, -checkpoint_every >= 1, -lr > 0, -patience >= 0");
   PetscCheck(T->quality_max >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_max %d: need >= 0 (0: no report)", (int)T->quality_max);
   PetscCheck(T->quality_dense >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_dense_max %d: need >= 0 (0: no K ratio)", (int)T->quality_dense);

@@ -60,7 +60,7 @@ struct _n_KGNNTrainer {
   KGNNLoss   loss;
   PetscInt   epochs, batch, patience, step_size, every, max_train, max_test, stop_after;
   PetscReal  lr, gamma;
-  PetscReal  init_ic0, init_ic0_noise, init_ic0_shift, init_ic0_damp; /* -init_ic0 FLOOR: an ElimOrder network that starts as IC(0) (src/model/elim_init.c); 0: off */
+  PetscReal  init_ic0, init_ic0_noise, init_ic0_shift, init_ic0_damp, init_ic0_posdamp; /* -init_ic0 FLOOR: an ElimOrder network that starts as IC(0) (src/model/elim_init.c); 0: off */
   PetscInt64 seed;
   PetscBool  shuffle, resume, quiet;
   PetscBool  quality, quality_cond;      /* the test split as a preconditioner after training (report.c) */

@@ -358,7 +358,7 @@ static void CheckNetworkBlocks(const KGNNEngine *E, int row, uint64_t *seed)
   /* ElimOrder from random weights has pivots at its floor, whose 1 / d_j make kappa ~1e11 (a
      tolerance of 20% of max|out|); its IC(0) start on this diagonally dominant matrix has none */
   if (KGNNLayerAt(row) == &KGNNLayerElim) A.positional = KGNN_NO, A.virtual_node = KGNN_NO;
-  CHECK(!KGNNNetSetUp(&A) && !(KGNNLayerAt(row) == &KGNNLayerElim ? KGNNElimInitIC0(&A, &r, 1e-4, 0.5, 0, 0.2) : KGNNNetInitialize(&A, &r)) && !KGNNNetDuplicate(&A, &P) && !KGNNNetCopy(&A, &P) && !KGNNNetTensors(&P, &nt, &TP), "blocks %s: set-up", KGNNLayerAt(row)->name);
+  CHECK(!KGNNNetSetUp(&A) && !(KGNNLayerAt(row) == &KGNNLayerElim ? KGNNElimInitIC0(&A, &r, 1e-4, 0.5, 0, 0.2, 0) : KGNNNetInitialize(&A, &r)) && !KGNNNetDuplicate(&A, &P) && !KGNNNetCopy(&A, &P) && !KGNNNetTensors(&P, &nt, &TP), "blocks %s: set-up", KGNNLayerAt(row)->name);
   for (int k = 0; k < nt; k++)
     for (int q = 0; q < TP[k].size; q++) TP[k].data[q] *= 1 + (KGNNRandomNext(&r) & 1 ? delta0 : -delta0);
   {
