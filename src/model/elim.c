@@ -170,7 +170,8 @@ KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *x, const void *weights, const K
         sd[f]            = e[(size_t)dg * H + f] + o;
         if (oe) oe[(size_t)dg * H + f] = o;
       }
-      if (x->eres) x->E->copy(x->E, x->eres + (size_t)dg * H, sd, H);
+      if (x->eres) /* a plain loop, as the layer's other per-column work (no engine call per row) */
+        for (KGNNInt f = 0; f < H; f++) x->eres[(size_t)dg * H + f] = sd[f];
       for (KGNNInt f = 0; f < H; f++) C.mean[(size_t)j * H + f] += sd[f];
       cnt++;
     }
@@ -189,7 +190,8 @@ KGNNErr KGNNElimForwardOrder(const KGNNLayerCtx *x, const void *weights, const K
         s[f]             = e[(size_t)ed * H + f] + o;
         if (oe) oe[(size_t)ed * H + f] = o;
       }
-      if (x->eres) x->E->copy(x->E, x->eres + (size_t)ed * H, s, H);
+      if (x->eres)
+        for (KGNNInt f = 0; f < H; f++) x->eres[(size_t)ed * H + f] = s[f];
       MatVec(H, &B->p, s, C.P + LP(P, ed, H));
       MatVec(H, &B->q, s, C.Q + LP(P, ed, H));
       for (KGNNInt f = 0; f < H; f++) C.mean[(size_t)j * H + f] += s[f];
