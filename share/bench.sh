@@ -7,6 +7,8 @@
 #     own), CG iterations against nnz(L) for larger patterns of L and ICC(k) (kgnn-perf
 #     -patterns), and kgnn-bench on the SuiteSparse matrices over 30000 rows
 #     (KGNN_BENCH_SELINV=0 skips 1b)
+#  1c. PCGNN's setup against ICC(0)'s and PCKOPT's on 2D Poisson at n = 1e4, 1e5, 1e6 (issue 12's
+#     goal 5: share/python/paper_goals.py --cost)
 #  2. PCGNN: the network's forward pass against PyTorch Geometric's CPU forward of the same
 #     network (depth-5 MessagePassingMLP, float64, one thread each) on 2D Poisson
 #  3. kgnn-train: seconds per epoch against PyG's CPU training (share/python/bench_train.py)
@@ -18,6 +20,15 @@ bin/kgnn-perf -grids 100,200,400 -applies 200 -reps 7 | tee $OUT
 if [ "${KGNN_BENCH_SELINV:-1}" != 0 ]; then
   sh share/bench_selinv.sh | tee -a $OUT
 fi
+# PCGNN's setup (the shipped default model) against ICC(0)'s and PCKOPT's on 2D Poisson, n = 1e4,
+# 1e5, 1e6 (issue 12's goal 5; the same table as make paper's)
+{
+  echo
+  echo "PCGNN setup (share/models/default.h5) against ICC(0) and PCKOPT on 2D Poisson, the median of three cold runs each (share/python/paper_goals.py --cost)"
+  echo "| goal | measured | met | command |"
+  echo "|---|---|---|---|"
+  /usr/bin/python3 share/python/paper_goals.py --cost
+} | tee -a $OUT
 PY=${KGNN_TORCH_PYTHON:-python3}
 if $PY -c "import torch, torch_geometric, h5py" 2>/dev/null; then
   M=build/bench_mp5.h5

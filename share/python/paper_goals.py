@@ -283,6 +283,11 @@ def goal5():
 
 def main(*args):
     args = list(args)
+    if args[:1] == ["--cost"]:  # make bench: goal 5's table alone, printed
+        os.makedirs(DATA, exist_ok=True)
+        for a, b, c, d, e in goal5():
+            print(f"| {a} | {c} | {d} | `{e}` |")
+        return
     readme_path = None
     if args[:1] == ["--readme"]:
         readme_path, args = args[1], args[2:]
