@@ -33,7 +33,7 @@ static size_t CacheSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int tr
    backward's */
 static size_t WorkSize(const KGNNLayer *L, KGNNInt H, const KGNNPlan *P, int training)
 {
-  const size_t n = P->G.n, m = P->G.nnz, rows = m < KGNN_ROWS ? m : KGNN_ROWS;
+  const size_t n = P->G.n, m = P->G.nnz, rows = KGNNMin(m, KGNN_ROWS);
   return training ? 2 * m * H + 2 * n * H : 2 * n * H + 2 * rows * H;
 }
 
@@ -45,13 +45,13 @@ static KGNNErr Forward(const KGNNLayer *L, const KGNNLayerCtx *x, const void *we
   const KGNNGraph *G   = &x->P->G;
   const KGNNInt    H = x->H, Hh = mlp->l1.out;
   const Cache      C  = Carve(x->P, Hh, cache, x->training);
-  const size_t     rows = G->nnz < KGNN_ROWS ? G->nnz : KGNN_ROWS;
+  const size_t     rows = KGNNMin((size_t)G->nnz, KGNN_ROWS);
   KGNNReal        *ps = x->work, *pr = ps + (size_t)G->n * Hh, *zb = pr + (size_t)G->n * Hh, *ob = zb + rows * Hh;
 
   KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, H, H, G->n, hn, ps, 0, 0));
   KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, 2 * H, H, G->n, hn, pr, 0, 0));
   for (KGNNInt r = 0; r < G->nnz; r += KGNN_ROWS) {
-    const KGNNInt k = G->nnz - r < KGNN_ROWS ? G->nnz - r : KGNN_ROWS;
+    const KGNNInt k = KGNNMin(G->nnz - r, KGNN_ROWS);
     KGNNReal     *z = x->training ? C.z + (size_t)r * Hh : zb, *a = x->training ? C.a + (size_t)r * Hh : zb;
     KGNN_TRY(KGNNLinearBlock(x->E, &mlp->l1, 0, H, k, he + (size_t)r * H, z, 0, 1));
     x->E->gather_add(x->E, k, Hh, G->sender + r, ps, G->receiver + r, pr, z);

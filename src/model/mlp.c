@@ -53,7 +53,7 @@ KGNNErr KGNNMLPForwardRows(const KGNNEngine *E, const KGNNMLP *mlp, KGNNInt m, c
 {
   const size_t in = mlp->l1.in, h = mlp->l1.out, out = mlp->l2.out;
   for (KGNNInt r = 0; r < m; r += KGNN_ROWS) {
-    const KGNNInt k = m - r < KGNN_ROWS ? m - r : KGNN_ROWS;
+    const KGNNInt k = KGNNMin(m - r, KGNN_ROWS);
     KGNN_TRY(KGNNMLPForward(E, mlp, k, X + r * in, Y + r * out, training ? z + r * h : z, training ? a + r * h : z));
   }
   return KGNN_OK;

@@ -58,8 +58,8 @@ static KGNNErr ElimLists(KGNNPlan *P)
   KGNN_TRY(ALLOC(P->lpos, m + 1));
   for (KGNNInt j = 0; j < n; j++) P->diag[j] = -1;
   P->nlower = 0;
-  for (KGNNInt k = 0; k < m; k++) P->lpos[k] = P->sender[k] > P->receiver[k] ? P->nlower++ : -1;
   for (KGNNInt k = 0; k < m; k++) {
+    P->lpos[k] = P->sender[k] > P->receiver[k] ? P->nlower++ : -1;
     if (P->sender[k] > P->receiver[k]) P->rowptr[P->sender[k] + 1]++;
     else if (P->sender[k] == P->receiver[k] && P->diag[P->sender[k]] < 0) P->diag[P->sender[k]] = k;
   }
