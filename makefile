@@ -112,6 +112,7 @@ INTERNAL_TESTS = build/tests/test_model_gradients build/tests/test_training buil
 INTERNAL_TESTS += build/tests/test_engine_open
 INTERNAL_TESTS += build/tests/test_train_scale
 INTERNAL_TESTS += build/tests/test_gnn_elim_ic0
+INTERNAL_TESTS += build/tests/test_gnn_cascade
 $(INTERNAL_TESTS): build/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ) $(HEADERS)
 	@mkdir -p build/tests
 	@$(if $(V),,echo "  LD      $@")

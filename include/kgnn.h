@@ -151,6 +151,8 @@ typedef struct _p_KGNNNetwork *KGNNNetwork;
 PETSC_EXTERN PetscErrorCode    KGNNNetworkLoad(const char file[], KGNNNetwork *);
 PETSC_EXTERN PetscErrorCode    KGNNNetworkForward(KGNNNetwork, PetscInt n, PetscInt nnz, const PetscInt sender[], const PetscInt receiver[], const PetscReal a[], PetscReal out[]);
 PETSC_EXTERN PetscErrorCode    KGNNNetworkView(KGNNNetwork, PetscViewer);
+/* a cascade's second network, run where IC(0) of A breaks down (NULL: the file holds one network) */
+PETSC_EXTERN PetscErrorCode    KGNNNetworkGetBreakdown(KGNNNetwork, KGNNNetwork *);
 PETSC_EXTERN PetscErrorCode    KGNNNetworkDestroy(KGNNNetwork *);
 
 #endif

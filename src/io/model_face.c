@@ -151,7 +151,8 @@ PetscErrorCode KGNNNodeModelNames(char *buf, size_t len)
    The model keeps the graph's plan and its arena between calls: PCGNN's re-setups on the same
    pattern allocate nothing. ---- */
 struct _p_KGNNNetwork {
-  KGNNModel model;
+  KGNNModel                  model;
+  struct _p_KGNNNetwork     *breakdown; /* a cascade's second network (the file's /breakdown), or NULL */
 };
 
 PetscErrorCode KGNNNetworkLoad(const char file[], KGNNNetwork *net)
@@ -165,7 +166,24 @@ PetscErrorCode KGNNNetworkLoad(const char file[], KGNNNetwork *net)
   ierr = KGNNModelLoad(file, &n->model); /* on an error free the handle, then pass the error on */
   if (ierr) PetscCall(PetscFree(n));
   PetscCall(ierr);
+  {
+    KGNNModel B;
+    PetscBool found;
+    ierr = KGNNModelLoadBreakdown(file, &B, &found);
+    if (!ierr && found) ierr = PetscNew(&n->breakdown);
+    if (!ierr && found) n->breakdown->model = B;
+    else if (found) PetscCall(KGNNModelDestroy(&B));
+    if (ierr) PetscCall(KGNNNetworkDestroy(&n));
+    PetscCall(ierr);
+  }
   *net = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNNetworkGetBreakdown(KGNNNetwork net, KGNNNetwork *breakdown)
+{
+  PetscFunctionBegin;
+  *breakdown = net->breakdown;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -193,7 +211,11 @@ PetscErrorCode KGNNNetworkView(KGNNNetwork net, PetscViewer v)
   KGNNModel *M = &net->model;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "  network: %s, depth %d, hidden %d, positional feature %s, edge input A_ij / max|A|\n", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden, M->positional ? "yes" : "no"));
+  PetscCall(PetscViewerASCIIPrintf(v, "  network%s: %s, depth %d, hidden %d, positional feature %s, edge input %s\n", net->breakdown ? " where IC(0) of A exists" : "", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden, M->positional ? "yes" : "no", M->jacobi ? "A_ij / sqrt(A_ii A_jj)" : "A_ij / max|A|"));
+  if (net->breakdown) {
+    M = &net->breakdown->model;
+    PetscCall(PetscViewerASCIIPrintf(v, "  network where IC(0) of A breaks down: %s, depth %d, hidden %d, positional feature %s, edge input %s\n", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden, M->positional ? "yes" : "no", M->jacobi ? "A_ij / sqrt(A_ii A_jj)" : "A_ij / max|A|"));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -201,6 +223,7 @@ PetscErrorCode KGNNNetworkDestroy(KGNNNetwork *net)
 {
   PetscFunctionBegin;
   if (!*net) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(KGNNNetworkDestroy(&(*net)->breakdown));
   PetscCall(KGNNModelDestroy(&(*net)->model));
   PetscCall(PetscFree(*net));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -27,6 +27,9 @@ PETSC_INTERN PetscErrorCode KGNNModelInitialize(KGNNModel *, KGNNRandom *);
 PETSC_INTERN PetscErrorCode KGNNModelInitIC0(KGNNModel *, KGNNRandom *, PetscReal floor_, PetscReal noise, PetscReal shift, PetscReal damp, PetscReal posdamp);
 PETSC_INTERN PetscErrorCode KGNNModelSave(KGNNModel *, const char path[], PetscErrorCode (*extra)(hid_t, void *), void *ctx);
 PETSC_INTERN PetscErrorCode KGNNModelLoad(const char file[], KGNNModel *);
+/* a cascade's second network (the group /breakdown: run where IC(0) of A breaks down) */
+PETSC_INTERN PetscErrorCode KGNNModelSaveBreakdown(hid_t file, KGNNModel *);
+PETSC_INTERN PetscErrorCode KGNNModelLoadBreakdown(const char file[], KGNNModel *, PetscBool *found);
 PETSC_INTERN PetscErrorCode KGNNModelDestroy(KGNNModel *);
 /* engine_open.c: the engine "cpu" or "cuda" (lib/libkgnn-cuda.so opened at run time); *E NULL
    with the reason in why when the CUDA engine cannot be had */

@@ -74,46 +74,72 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Written to path.tmp and renamed, so a reader never sees half a file; extra(file, ctx) may add
-   groups (kgnn-train's optimiser state) that the reader ignores. */
-PetscErrorCode KGNNModelSave(KGNNModel *M, const char path[], PetscErrorCode (*extra)(hid_t, void *), void *ctx)
+/* the attributes and tensors of M at loc (the file, or a group of it) */
+static PetscErrorCode WriteModel(hid_t loc, KGNNModel *M)
 {
-  char        tmp[PETSC_MAX_PATH_LEN + 8];
-  hid_t       f;
   PetscInt    nt;
   KGNNTensor *T;
   long long   ver = KGNN_MODEL_FORMAT_VERSION, depth = M->depth, hidden = M->hidden, pos = M->positional, vnode = M->virtual_node;
 
   PetscFunctionBegin;
+  PetscCall(KGNNH5WriteString(loc, "format", "kgnn-model"));
+  PetscCall(KGNNH5WriteNumber(loc, "format_version", H5T_STD_I64LE, H5T_NATIVE_LLONG, &ver));
+  PetscCall(KGNNH5WriteString(loc, "node_model", KGNNNodeModelName(M->node_model)));
+  PetscCall(KGNNH5WriteNumber(loc, "depth", H5T_STD_I64LE, H5T_NATIVE_LLONG, &depth));
+  PetscCall(KGNNH5WriteNumber(loc, "hidden", H5T_STD_I64LE, H5T_NATIVE_LLONG, &hidden));
+  PetscCall(KGNNH5WriteNumber(loc, "positional", H5T_STD_I64LE, H5T_NATIVE_LLONG, &pos));
+  PetscCall(KGNNH5WriteNumber(loc, "virtual_node", H5T_STD_I64LE, H5T_NATIVE_LLONG, &vnode));
+  PetscCall(KGNNH5WriteString(loc, "normalisation", M->jacobi ? "jacobi" : "max_abs"));
+  PetscCall(KGNNModelTensors(M, &nt, &T));
+  for (PetscInt k = 0; k < nt; k++) PetscCall(KGNNH5WriteArray(loc, T[k].name, T[k].rank, T[k].dims, T[k].data));
+  PetscCall(PetscFree(T));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Written to path.tmp and renamed, so a reader never sees half a file; extra(file, ctx) may add
+   groups (kgnn-train's optimiser state, a cascade's breakdown network) */
+PetscErrorCode KGNNModelSave(KGNNModel *M, const char path[], PetscErrorCode (*extra)(hid_t, void *), void *ctx)
+{
+  char  tmp[PETSC_MAX_PATH_LEN + 8];
+  hid_t f;
+
+  PetscFunctionBegin;
   PetscCall(KGNNAtomicTempPath(path, tmp, sizeof(tmp)));
   f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot create model file %s", tmp);
-  PetscCall(KGNNH5WriteString(f, "format", "kgnn-model"));
-  PetscCall(KGNNH5WriteNumber(f, "format_version", H5T_STD_I64LE, H5T_NATIVE_LLONG, &ver));
-  PetscCall(KGNNH5WriteString(f, "node_model", KGNNNodeModelName(M->node_model)));
-  PetscCall(KGNNH5WriteNumber(f, "depth", H5T_STD_I64LE, H5T_NATIVE_LLONG, &depth));
-  PetscCall(KGNNH5WriteNumber(f, "hidden", H5T_STD_I64LE, H5T_NATIVE_LLONG, &hidden));
-  PetscCall(KGNNH5WriteNumber(f, "positional", H5T_STD_I64LE, H5T_NATIVE_LLONG, &pos));
-  PetscCall(KGNNH5WriteNumber(f, "virtual_node", H5T_STD_I64LE, H5T_NATIVE_LLONG, &vnode));
-  PetscCall(KGNNH5WriteString(f, "normalisation", M->jacobi ? "jacobi" : "max_abs"));
-  PetscCall(KGNNModelTensors(M, &nt, &T));
-  for (PetscInt k = 0; k < nt; k++) PetscCall(KGNNH5WriteArray(f, T[k].name, T[k].rank, T[k].dims, T[k].data));
-  PetscCall(PetscFree(T));
+  PetscCall(WriteModel(f, M));
   if (extra) PetscCall((*extra)(f, ctx));
   PetscCheck(H5Fclose(f) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot close %s", tmp);
   PetscCall(KGNNAtomicCommit(tmp, path));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode KGNNModelLoad(const char path[], KGNNModel *M)
+/* A cascade (issue 12): the group /breakdown of a model file holds a second network, run where
+   IC(0) of A breaks down (a pivot <= 0); the root's network runs where IC(0) exists */
+PetscErrorCode KGNNModelSaveBreakdown(hid_t f, KGNNModel *B)
 {
-  hid_t          f;
+  hid_t g;
+
+  PetscFunctionBegin;
+  g = H5Gcreate2(f, "breakdown", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot create the group /breakdown of a model file");
+  PetscCall(WriteModel(g, B));
+  PetscCheck(H5Gclose(g) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot close the group /breakdown of a model file");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the network at group (NULL: the root) of the model file path; *found false (and M zeroed) if
+   the file has no such group */
+static PetscErrorCode LoadAt(const char path[], const char *group, KGNNModel *M, PetscBool *found)
+{
+  hid_t          f, g = -1;
   htri_t         ish5;
   PetscErrorCode ierr;
   FILE          *fp = fopen(path, "rb");
 
   PetscFunctionBegin;
   PetscCall(PetscMemzero(M, sizeof(*M)));
+  *found = PETSC_FALSE;
   PetscCheck(fp, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "Cannot open model file %s", path);
   fclose(fp);
   H5E_BEGIN_TRY
@@ -123,9 +149,40 @@ PetscErrorCode KGNNModelLoad(const char path[], KGNNModel *M)
   }
   H5E_END_TRY;
   PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s is not an HDF5 model file (or is truncated)", path);
-  ierr = ReadModel(path, f, M); /* free what was read before passing an error on */
+  if (group) {
+    if (H5Lexists(f, group, H5P_DEFAULT) <= 0) {
+      H5Fclose(f);
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+    g = H5Gopen2(f, group, H5P_DEFAULT);
+    if (g < 0) H5Fclose(f);
+    PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s is not a group", path, group);
+  }
+  {
+    char where[PETSC_MAX_PATH_LEN + 32]; /* errors name the group: "file, group /breakdown" */
+    ierr = PetscSNPrintf(where, sizeof(where), "%s%s%s", path, group ? ", group /" : "", group ? group : "");
+    if (!ierr) ierr = ReadModel(where, group ? g : f, M); /* free what was read before passing an error on */
+  }
+  if (group) H5Gclose(g);
   H5Fclose(f);
   if (ierr) PetscCall(KGNNModelDestroy(M));
   PetscCall(ierr);
+  *found = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelLoad(const char path[], KGNNModel *M)
+{
+  PetscBool found;
+
+  PetscFunctionBegin;
+  PetscCall(LoadAt(path, NULL, M, &found));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode KGNNModelLoadBreakdown(const char path[], KGNNModel *B, PetscBool *found)
+{
+  PetscFunctionBegin;
+  PetscCall(LoadAt(path, "breakdown", B, found));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

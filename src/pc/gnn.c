@@ -31,6 +31,8 @@ typedef struct {
   PetscReal         shift;            /* IC(0) of A + shift diag(A) */
   PetscReal         ratio_net, ratio; /* K ratio of the network's factor (NaN: not checked), of the one used */
   char              why[256];         /* why the network's factor was not used ("" if it was) */
+  KGNNNetwork       ran;              /* the network the last setup ran: net, or its breakdown network */
+  PetscInt          ic0_col;          /* a cascade's test: IC(0) of A breaks down in this column, -1 if it exists */
 
   PetscLogDouble t_graph, t_inference, t_assembly, t_check, t_fallback; /* t_check: the network's factor's */
   /* -pc_gnn_refine N: N L-BFGS steps of K(L^-1 A L^-T) from the network's factor (issue 12) */
@@ -253,13 +255,34 @@ static PetscErrorCode PCGNNScaleInput(PC pc, const KGNNCSR *A, PetscReal *a)
   PetscInt  bad;
 
   PetscFunctionBegin;
-  PetscCall(KGNNNetworkGetJacobi(g->net, &jacobi));
+  PetscCall(KGNNNetworkGetJacobi(g->ran, &jacobi));
   g->scale_used = g->scale == PCGNN_SCALE_MODEL ? (jacobi ? PCGNN_SCALE_JACOBI : PCGNN_SCALE_MAX) : g->scale;
   if (g->scale_used != PCGNN_SCALE_JACOBI) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscFree(g->dsqrt));
   PetscCall(PetscMalloc1(A->n, &g->dsqrt));
   bad = KGNNJacobiScale(A->n, g->nnz, g->sender, g->receiver, a, NULL, g->dsqrt); /* the graph's edges are A's CSR entries */
   PetscCheck(bad < 0, PetscObjectComm((PetscObject)pc), PETSC_ERR_ARG_WRONG, "-pc_gnn_scale jacobi: diagonal entry (%" PetscInt_FMT ", %" PetscInt_FMT ") (1-based) is %g, not positive", bad + 1, bad + 1, (double)g->dsqrt[bad < 0 ? 0 : bad]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A cascade (a model file with a /breakdown network, issue 12): its first network was trained
+   only where IC(0) of A exists, its second where IC(0) breaks down (a pivot <= 0), so the setup
+   runs IC(0) of A (one IC(0)'s work, on tril(A)'s pattern) to pick. The test does not depend
+   on the input scaling: IC(0) of D A D is D IC(0)(A) for any positive diagonal D. */
+static PetscErrorCode PCGNNPick(PC pc, const KGNNCSR *A)
+{
+  PC_GNN     *g = (PC_GNN *)pc->data;
+  KGNNNetwork bd;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNNetworkGetBreakdown(g->net, &bd));
+  g->ran     = g->net;
+  g->ic0_col = -1;
+  if (!bd) PetscFunctionReturn(PETSC_SUCCESS);
+  KGNNLowerFromA(&g->L, g->edge_of, A->val, 0);
+  PetscCall(KGNNIC0Factor(&g->L, &g->ic0_col));
+  if (g->ic0_col >= 0) g->ran = bd;
+  PetscCall(PetscInfo(pc, "PCGNN cascade: IC(0) of A %s%" PetscInt_FMT "%s; running the network %s\n", g->ic0_col >= 0 ? "breaks down in column " : "exists", g->ic0_col >= 0 ? g->ic0_col + 1 : 0, g->ic0_col >= 0 ? " (1-based)" : "", g->ic0_col >= 0 ? "where it breaks down" : "where it exists"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -277,6 +300,7 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   if (!g->model[0]) PetscCall(KGNNDefaultModel(g->model, sizeof(g->model)));
   if (!g->net || strcmp(g->model, g->loaded)) {
     PetscCall(KGNNNetworkDestroy(&g->net));
+    g->ran = NULL;
     PetscCall(KGNNNetworkLoad(g->model, &g->net));
     PetscCall(PetscStrncpy(g->loaded, g->model, sizeof(g->loaded)));
   }
@@ -289,10 +313,11 @@ static PetscErrorCode PCSetUp_GNN(PC pc)
   PetscCall(PetscLogEventEnd(KGNN_GNN_Graph, pc, 0, 0, 0));
   PetscCall(PetscTime(&t1));
   PetscCall(PetscLogEventBegin(KGNN_GNN_Inference, pc, 0, 0, 0));
+  PetscCall(PCGNNPick(pc, &A));
   PetscCall(PetscMalloc1(g->nnz, &a));
   KGNNCSREdges(A.n, A.rowptr, A.colidx, A.val, NULL, NULL, a);
   PetscCall(PCGNNScaleInput(pc, &A, a));
-  PetscCall(KGNNNetworkForward(g->net, g->n, g->nnz, g->sender, g->receiver, a, g->out));
+  PetscCall(KGNNNetworkForward(g->ran, g->n, g->nnz, g->sender, g->receiver, a, g->out));
   PetscCall(PetscFree(a));
   PetscCall(PetscLogEventEnd(KGNN_GNN_Inference, pc, 0, 0, 0));
   PetscCall(PetscTime(&t2));
@@ -366,6 +391,12 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
   if (g->diag_shift > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  diagonal safeguard: |L_ii| >= %g max|L_jj|\n", (double)g->diag_shift));
   if (g->have_graph) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", edges = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT "\n", g->n, g->nnz, PCGNNActive(g)->colptr[g->n]));
+    if (g->ran && g->ran != g->net) PetscCall(PetscViewerASCIIPrintf(viewer, "  cascade: IC(0) of A breaks down in column %" PetscInt_FMT " (1-based): the breakdown network ran\n", g->ic0_col + 1));
+    else if (g->ran) {
+      KGNNNetwork bd;
+      PetscCall(KGNNNetworkGetBreakdown(g->net, &bd));
+      if (bd) PetscCall(PetscViewerASCIIPrintf(viewer, "  cascade: IC(0) of A exists: the first network ran\n"));
+    }
     PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: graph %.3g s, inference %.3g s, factor assembly %.3g s, check %.3g s (%.2g%% of the setup), fallback %.3g s\n", g->t_graph, g->t_inference, g->t_assembly, g->t_check,
                                      100 * g->t_check / PetscMax(g->t_graph + g->t_inference + g->t_assembly + g->t_check + g->t_fallback, 1e-300), g->t_fallback));
     if (g->source == PCGNN_FACTOR_NETWORK) {
@@ -543,6 +574,7 @@ static PetscErrorCode PCDestroy_GNN(PC pc)
   PetscFunctionBegin;
   PetscCall(PCReset_GNN(pc));
   PetscCall(KGNNNetworkDestroy(&g->net));
+  g->ran = NULL;
   for (size_t k = 0; k < sizeof(gnn_methods) / sizeof(gnn_methods[0]); k++) PetscCall(PetscObjectComposeFunction((PetscObject)pc, gnn_methods[k], NULL));
   PetscCall(PetscFree(pc->data));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -32,6 +32,7 @@ static PetscErrorCode AdoptInit(KGNNTrainer T, KGNNModel *In)
 PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer T)
 {
   PetscFunctionBegin;
+  if (T->breakdown[0]) PetscCall(KGNNModelLoad(T->breakdown, &T->bd)); /* read first: a bad file stops the run before it trains */
   if (T->init[0]) { /* the architecture comes from the file */
     KGNNModel      In;
     PetscErrorCode err;
@@ -53,10 +54,20 @@ PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer T)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -breakdown_model: the cascade's second network, as the group /breakdown of the weight file */
+static PetscErrorCode WriteBreakdown(hid_t f, void *ctx)
+{
+  KGNNTrainer T = (KGNNTrainer)ctx;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNModelSaveBreakdown(f, &T->bd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode KGNNTrainerSaveBest(KGNNTrainer T)
 {
   PetscFunctionBegin;
-  PetscCall(KGNNModelSave(&T->best, T->out, NULL, NULL));
+  PetscCall(KGNNModelSave(&T->best, T->out, T->breakdown[0] ? WriteBreakdown : NULL, T));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -17,6 +17,55 @@ static PetscErrorCode ReadSamples(KGNNTrainer T, KGNNDataset ds, PetscInt *n)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* does IC(0) of the sample's A exist (every pivot > 0)? PCGNN's cascade asks the same of A
+   (gnn.c); the answer does not depend on the input scaling */
+static PetscErrorCode SampleIC0Exists(const KGNNSample *s, PetscBool *exists)
+{
+  PetscInt *rowptr, fail;
+  KGNNCSR   A;
+  KGNNLower L;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(s->n + 1, &rowptr));
+  for (PetscInt k = 0; k < s->nnz; k++) rowptr[s->row[k] + 1]++;
+  for (PetscInt i = 0; i < s->n; i++) rowptr[i + 1] += rowptr[i];
+  A.n = s->n, A.rowptr = rowptr, A.colidx = s->col, A.val = s->a;
+  PetscCall(KGNNLowerCreateFromCSR(&A, PETSC_TRUE, &L));
+  PetscCall(KGNNIC0Factor(&L, &fail));
+  *exists = fail < 0 ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(KGNNLowerDestroy(&L));
+  PetscCall(PetscFree(rowptr));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* -breakdown_model: the first network of a cascade runs only where IC(0) exists, so it learns
+   only there; the test samples stay (the quality report judges the whole cascade on them), the
+   test loss reads those where IC(0) exists */
+static PetscErrorCode CascadeSelect(KGNNTrainer T)
+{
+  PetscInt  keep = 0;
+  PetscBool ok;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(PetscMax(T->ntest, 1), &T->ltest));
+  T->nltest = 0;
+  for (PetscInt k = 0; k < T->ntest; k++) {
+    if (T->breakdown[0]) PetscCall(SampleIC0Exists(&T->test[k], &ok));
+    else ok = PETSC_TRUE;
+    if (ok) T->ltest[T->nltest++] = k;
+  }
+  T->nskip[1] = T->ntest - T->nltest;
+  if (!T->breakdown[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt k = 0; k < T->ntrain; k++) {
+    PetscCall(SampleIC0Exists(&T->train[k], &ok));
+    if (ok) T->train[keep++] = T->train[k];
+    else PetscCall(KGNNSampleDestroy(&T->train[k]));
+  }
+  T->nskip[0] = T->ntrain - keep;
+  T->ntrain   = keep;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* an empty or mismatched set is an error; the file is closed on every path. The samples read
    before an error are KGNNTrainerDestroy's to free. */
 PetscErrorCode KGNNTrainerLoadData(KGNNTrainer T)
@@ -34,7 +83,8 @@ PetscErrorCode KGNNTrainerLoadData(KGNNTrainer T)
     PetscCheck(T->ntest > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no test samples (%d samples in all): nothing to evaluate %s on", T->dataset, (int)n, T->evaluate);
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCheck(T->ntrain > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no training samples (%d samples in all): nothing to train on", T->dataset, (int)n);
+  PetscCall(CascadeSelect(T));
+  PetscCheck(T->ntrain > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no training samples (%d samples in all%s): nothing to train on", T->dataset, (int)n, T->breakdown[0] ? "; -breakdown_model trains only on those where IC(0) exists" : "");
   if (!T->batch) T->batch = strcmp(T->train[0].method, "exact") ? 8 : 16; /* Sec. 6.1 */
   PetscFunctionReturn(PETSC_SUCCESS);
 }

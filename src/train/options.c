@@ -51,6 +51,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsString("-out", "the trained weights (the best test loss)", NULL, T->out, T->out, sizeof(T->out), NULL));
   PetscCall(PetscOptionsString("-checkpoint", "checkpoint file (default OUT.ckpt)", NULL, T->ckpt, T->ckpt, sizeof(T->ckpt), NULL));
   PetscCall(PetscOptionsString("-log", "CSV log (default OUT.csv)", NULL, T->log, T->log, sizeof(T->log), NULL));
+  PetscCall(PetscOptionsString("-breakdown_model", "train the first network of a cascade: only on the samples where IC(0) of A exists; the weight files carry this file's network, which PCGNN runs where IC(0) breaks down", NULL, T->breakdown, T->breakdown, sizeof(T->breakdown), NULL));
   PetscCall(PetscOptionsString("-init", "start from these weights (a model file) instead of a seeded initialisation", NULL, T->init, T->init, sizeof(T->init), NULL));
   PetscCall(PetscOptionsReal("-init_ic0", "FLOOR: an ElimOrder network whose factor starts as IC(0), pivots held in (0, FLOOR] below FLOOR; its other channels seeded (0: off)", NULL, T->init_ic0, &T->init_ic0, NULL));
   PetscCall(PetscOptionsReal("-init_ic0_noise", "with -init_ic0: the seeded initialisation of the free channels times this", NULL, T->init_ic0_noise, &T->init_ic0_noise, NULL));
@@ -93,6 +94,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCheck(T->dataset[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -dataset FILE");
   if (T->evaluate[0]) { /* no training: the model's own architecture, no files but the report */
     PetscCheck(T->quality_max > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-evaluate needs -quality_max > 0");
+    PetscCheck(!T->breakdown[0], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-evaluate judges a model file as it is (a cascade's file carries its own breakdown network); -breakdown_model %s is for training", T->breakdown);
     PetscCheck(T->quality_dense >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_dense_max %d: need >= 0 (0: no K ratio)", (int)T->quality_dense);
     T->quality = PETSC_TRUE;
     PetscCheck(!access(T->evaluate, R_OK), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-evaluate %s: no such file, or not readable", T->evaluate);
@@ -104,6 +106,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCheck(T->M.hidden >= 1 && T->M.hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-hidden %d: out of range 1..4096", (int)T->M.hidden);
   PetscCheck(!batch_set || T->batch >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: need at least 1 graph a batch (default: 16 for synthetic data, 8 for matrices)", (int)T->batch);
   PetscCheck(T->batch <= KGNN_TRAIN_MAX_BATCH, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: at most %d graphs a batch", (int)T->batch, KGNN_TRAIN_MAX_BATCH);
+  PetscCheck(!T->breakdown[0] || !access(T->breakdown, R_OK), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-breakdown_model %s: no such file, or not readable", T->breakdown);
   PetscCheck(!(T->init[0] && T->init_ic0 > 0), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-init %s and -init_ic0: give one start, not both", T->init);
   PetscCheck(T->init_ic0 >= 0 && T->init_ic0_noise >= 0 && T->init_ic0_shift >= 0 && T->init_ic0_damp >= 0 && T->init_ic0_damp < 1 && T->init_ic0_posdamp >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 %g, -init_ic0_noise %g, -init_ic0_shift %g, -init_ic0_damp %g, -init_ic0_posdamp %g: none may be negative, and the damping must be below 1", (double)T->init_ic0, (double)T->init_ic0_noise, (double)T->init_ic0_shift, (double)T->init_ic0_damp, (double)T->init_ic0_posdamp);
   PetscCheck(T->epochs >= 0 && T->step_size >= 1 && T->every >= 1 && T->lr > 0 && T->patience >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -epochs >= 0, -step_size >= 1, -checkpoint_every >= 1, -lr > 0, -patience >= 0");

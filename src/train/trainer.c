@@ -64,11 +64,11 @@ static PetscErrorCode Evaluate(KGNNTrainer T, PetscReal *loss, PetscReal *cos)
   KGNNRandom  r = {(uint64_t)T->seed ^ 0x5eedULL}; /* the same z for every evaluation */
 
   PetscFunctionBegin;
-  for (PetscInt b = 0; b < T->ntest; b += T->batch) {
-    const PetscInt cnt = PetscMin(T->batch, T->ntest - b);
+  for (PetscInt b = 0; b < T->nltest; b += T->batch) {
+    const PetscInt cnt = PetscMin(T->batch, T->nltest - b);
     KGNNBatch      B;
     PetscReal     *p, l, c;
-    for (PetscInt k = 0; k < cnt; k++) s[k] = &T->test[b + k];
+    for (PetscInt k = 0; k < cnt; k++) s[k] = &T->test[T->ltest[b + k]];
     PetscCall(KGNNBatchCreate(cnt, s, &B));
     if (T->M.jacobi) PetscCall(KGNNBatchJacobi(&B));
     PetscCall(PetscMalloc1(B.G.nnz, &p));
@@ -78,8 +78,8 @@ static PetscErrorCode Evaluate(KGNNTrainer T, PetscReal *loss, PetscReal *cos)
     PetscCall(PetscFree(p));
     PetscCall(KGNNBatchDestroy(&B));
   }
-  *loss = T->ntest ? lsum / T->ntest : NAN;
-  *cos  = T->ntest ? csum / T->ntest : NAN;
+  *loss = T->nltest ? lsum / T->nltest : NAN;
+  *cos  = T->nltest ? csum / T->nltest : NAN;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -174,7 +174,7 @@ static PetscErrorCode EndEpoch(KGNNTrainer T, PetscReal lr, PetscLogDouble t0)
   PetscCall(PetscTime(&t1));
   PetscCall(KGNNTrainerLogEpoch(T, train_loss, test_loss, test_cos, lr, T->part_time + (t1 - t0)));
   T->epoch++, T->next_batch = 0, T->part_sum = 0, T->part_time = 0;
-  crit = T->ntest ? test_loss : train_loss;
+  crit = T->nltest ? test_loss : train_loss;
   if (crit < T->best_loss) {
     T->best_loss = crit, T->best_epoch = T->epoch, T->bad = 0;
     PetscCall(KGNNModelCopy(&T->M, &T->best));
@@ -234,7 +234,7 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
   PetscCall(PetscMalloc1((size_t)(T->epochs + 1) * KGNN_TRAIN_NHIST, &T->hist));
   if (T->resume) PetscCall(KGNNTrainerLoadCheckpoint(T));
   PetscCall(KGNNTrainerViewStart(T));
-  if (!T->resume && (T->init[0] || T->init_ic0 > 0) && T->ntest) { /* a start worth keeping: the best weights are never worse on the test loss */
+  if (!T->resume && (T->init[0] || T->init_ic0 > 0) && T->nltest) { /* a start worth keeping: the best weights are never worse on the test loss */
     PetscReal l0, c0; /* the cosine is the log's, not needed here */
     PetscCall(Evaluate(T, &l0, &c0));
     T->best_loss = l0;
@@ -281,6 +281,8 @@ PetscErrorCode KGNNTrainerDestroy(KGNNTrainer *t)
   for (PetscInt k = 0; k < T->ntrain; k++) PetscCall(KGNNSampleDestroy(&T->train[k]));
   for (PetscInt k = 0; k < T->ntest; k++) PetscCall(KGNNSampleDestroy(&T->test[k]));
   PetscCall(PetscFree2(T->train, T->test));
+  PetscCall(PetscFree(T->ltest));
+  PetscCall(KGNNModelDestroy(&T->bd));
   PetscCall(KGNNModelDestroy(&T->M));
   PetscCall(KGNNModelDestroy(&T->G));
   PetscCall(KGNNModelDestroy(&T->Am));
