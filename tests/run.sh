@@ -183,10 +183,17 @@ expect train_ic0_start_kept "done after 3 epochs; best test loss [^ ]+ at epoch 
 # -breakdown_model: a cascade's first network, trained where IC(0) exists (the PCGNN side: test_gnn_cascade)
 error train_breakdown_missing "-breakdown_model $T/none.h5: no such file, or not readable" bin/kgnn-train -dataset $TS -out $T/c.h5 -breakdown_model $T/none.h5
 error train_breakdown_evaluate "-evaluate judges a model file as it is .a cascade's file carries its own breakdown network.; -breakdown_model $T/i.h5 is for training" bin/kgnn-train -dataset $TS -evaluate $T/i.h5 -breakdown_model $T/i.h5
+error train_samples_typo "-samples ic0_exist: not one of all, ic0_exists, ic0_breaks" bin/kgnn-train -dataset $TS -out $T/c.h5 -samples ic0_exist
+error train_samples_contradiction "-samples ic0_breaks contradicts it" bin/kgnn-train -dataset $TS -out $T/c.h5 -breakdown_model $T/i.h5 -samples ic0_breaks
+error train_samples_evaluate "-samples ic0_exists is for training" bin/kgnn-train -dataset $TS -evaluate $T/i.h5 -samples ic0_exists
+error train_samples_none "no training samples .* -samples ic0_breaks keeps those where IC.0. breaks down" bin/kgnn-train -dataset $TS -out $T/c.h5 -samples ic0_breaks
 expect train_breakdown "trained on the samples where IC\(0\) of A exists, 0 training and 0 test samples left out of the losses" bin/kgnn-train -dataset $TS -out $T/c.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -breakdown_model $T/i.h5 -loss kaporin -epochs 1 -quality false -malloc_dump
 expect train_breakdown_pcview "network where IC\(0\) of A breaks down: ElimOrder, depth 1" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/c.h5 -ksp_view
 expect train_breakdown_pcview_ran "cascade: IC\(0\) of A exists: the first network ran" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/c.h5 -ksp_view
 run train_breakdown_damaged /usr/bin/python3 -c "import h5py, shutil; shutil.copy('$T/c.h5', '$T/cbad.h5'); f = h5py.File('$T/cbad.h5', 'r+'); del f['breakdown/decoder.mlp.2.weight']; f.close()"
+run train_breakdown_unmarked /usr/bin/python3 -c "import h5py, shutil; shutil.copy('$T/c.h5', '$T/cv1.h5'); shutil.copy('$T/c.h5', '$T/cnog.h5'); f = h5py.File('$T/cv1.h5', 'r+'); f.attrs['format_version'] = 1; f.close(); f = h5py.File('$T/cnog.h5', 'r+'); del f['breakdown']; f.close()"
+error gnn_breakdown_version1 "cv1.h5: model format version 1 .not a cascade's. yet has a group /breakdown" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/cv1.h5
+error gnn_breakdown_missing "cnog.h5: model format version 2 .a cascade's. yet lacks a group /breakdown" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/cnog.h5
 error gnn_breakdown_damaged "cbad.h5, group /breakdown: tensor 'decoder.mlp.2.weight' missing" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/cbad.h5
 error train_resume_other_model "checkpoint $T/m.h5.ckpt holds a MessagePassingMLP of depth 1, hidden 16" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 2 -resume
 error train_resume_other_seed "was made with -seed 1 on 8 training samples, this run has -seed 2" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -seed 2

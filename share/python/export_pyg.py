@@ -40,7 +40,9 @@ def save(model, path, extra=None, normalisation="max_abs"):
 
 def load(path):
     with h5py.File(path, "r") as f:
-        if f.attrs.get("format") != b"kgnn-model" or int(f.attrs["format_version"]) > FORMAT_VERSION:
+        # version 2 is a cascade's root (share/doc/model.md): its first network, read here; the
+        # group /breakdown, PCGNN's second network, is not
+        if f.attrs.get("format") != b"kgnn-model" or int(f.attrs["format_version"]) > FORMAT_VERSION + 1:
             raise ValueError(f"{path}: not a kgnn model file of a version this reader knows")
         model = KGNNModel(f.attrs["node_model"].decode(), int(f.attrs["depth"]), int(f.attrs["hidden"]), bool(f.attrs["positional"]), bool(f.attrs["virtual_node"])).double()
         state = {key: torch.from_numpy(np.array(f[key])) for key in model.state_dict()}

@@ -3,7 +3,7 @@
 static const char help[] = "kgnn-train -dataset FILE -out MODEL.h5 [-node_model MessagePassingMLP] [-depth 3] [-hidden 16] [-positional] [-virtual_node]\n"
                            "  [-loss cosine|l2|free|kaporin] [-scale max|jacobi] [-epochs 300] [-batch 16|8] [-lr 1e-3] [-gamma 0.6] [-step_size 50] [-patience 50] [-seed 1] [-shuffle true]\n"
                            "  [-breakdown_model B.h5]: train the first network of a cascade on the samples where IC(0) of A exists; MODEL.h5 carries\n"
-                           "  B.h5's network too, which PCGNN runs where IC(0) breaks down\n"
+                           "  B.h5's network too, which PCGNN runs where IC(0) breaks down; [-samples all|ic0_exists|ic0_breaks]: the samples the losses read\n"
                            "  [-init MODEL.h5] [-checkpoint FILE] [-checkpoint_every 10] [-resume] [-log FILE.csv] [-png FILE.png] [-max_train N] [-max_test N] [-quiet]\n"
                            "  [-quality true] [-quality_max 100] [-quality_dense_max 2000] [-quality_cond]: after training, the test split as a preconditioner\n"
                            "  (PCGNN with the best weights against the target factor: CG iterations, K(L^T A^-1 L) ratio, cond; MODEL.h5.quality.csv)\n"

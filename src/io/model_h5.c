@@ -8,6 +8,9 @@
 #include "model_face.h"
 
 #define KGNN_MODEL_FORMAT_VERSION 1
+/* a cascade's root says 2, so that a reader that knows no /breakdown group refuses the file
+   instead of running its first network where IC(0) breaks down; the group itself is version 1 */
+#define KGNN_MODEL_FORMAT_CASCADE 2
 
 /* one tensor of the table, its shape checked against the architecture's */
 static PetscErrorCode ReadTensor(const char *path, hid_t f, const KGNNTensor *T)
@@ -30,7 +33,7 @@ static PetscErrorCode ReadTensor(const char *path, hid_t f, const KGNNTensor *T)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
+static PetscErrorCode ReadModel(const char *path, hid_t f, PetscBool root, KGNNModel *M)
 {
   char           fmt[64], nm[64];
   long long      ver, depth, hidden, pos, vnode;
@@ -42,7 +45,7 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, KGNNModel *M)
   PetscCall(KGNNH5ReadString(path, f, "format", fmt, sizeof(fmt)));
   PetscCheck(!strcmp(fmt, "kgnn-model"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: format is '%s', not a kgnn model", path, fmt);
   PetscCall(KGNNH5ReadNumber(path, f, "format_version", H5T_NATIVE_LLONG, &ver));
-  PetscCheck(ver == KGNN_MODEL_FORMAT_VERSION, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: model format version %lld, this kgnn reads version %d", path, ver, KGNN_MODEL_FORMAT_VERSION);
+  PetscCheck(ver == KGNN_MODEL_FORMAT_VERSION || (root && ver == KGNN_MODEL_FORMAT_CASCADE), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: model format version %lld, this kgnn reads version %d (and %d, a cascade's root)", path, ver, KGNN_MODEL_FORMAT_VERSION, KGNN_MODEL_FORMAT_CASCADE);
   PetscCall(KGNNH5ReadString(path, f, "node_model", nm, sizeof(nm)));
   PetscCall(KGNNH5ReadNumber(path, f, "depth", H5T_NATIVE_LLONG, &depth));
   PetscCall(KGNNH5ReadNumber(path, f, "hidden", H5T_NATIVE_LLONG, &hidden));
@@ -118,9 +121,12 @@ PetscErrorCode KGNNModelSave(KGNNModel *M, const char path[], PetscErrorCode (*e
    IC(0) of A breaks down (a pivot <= 0); the root's network runs where IC(0) exists */
 PetscErrorCode KGNNModelSaveBreakdown(hid_t f, KGNNModel *B)
 {
-  hid_t g;
+  hid_t     g;
+  long long ver = KGNN_MODEL_FORMAT_CASCADE;
 
   PetscFunctionBegin;
+  PetscCheck(H5Adelete(f, "format_version") >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot mark a model file as a cascade");
+  PetscCall(KGNNH5WriteNumber(f, "format_version", H5T_STD_I64LE, H5T_NATIVE_LLONG, &ver));
   g = H5Gcreate2(f, "breakdown", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "Cannot create the group /breakdown of a model file");
   PetscCall(WriteModel(g, B));
@@ -149,11 +155,16 @@ static PetscErrorCode LoadAt(const char path[], const char *group, KGNNModel *M,
   }
   H5E_END_TRY;
   PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s is not an HDF5 model file (or is truncated)", path);
-  if (group) {
-    if (H5Lexists(f, group, H5P_DEFAULT) <= 0) {
-      H5Fclose(f);
-      PetscFunctionReturn(PETSC_SUCCESS);
-    }
+  if (group) { /* the group is there exactly when the root says the file is a cascade */
+    long long rv = 0;
+    htri_t    has = H5Lexists(f, group, H5P_DEFAULT);
+    PetscBool bad;
+    ierr = KGNNH5ReadNumber(path, f, "format_version", H5T_NATIVE_LLONG, &rv);
+    bad  = !ierr && (has > 0) != (rv == KGNN_MODEL_FORMAT_CASCADE) ? PETSC_TRUE : PETSC_FALSE;
+    if (ierr || bad || has <= 0) H5Fclose(f);
+    PetscCall(ierr);
+    PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: model format version %lld %s a group /%s", path, rv, has > 0 ? "(not a cascade's) yet has" : "(a cascade's) yet lacks", group);
+    if (has <= 0) PetscFunctionReturn(PETSC_SUCCESS);
     g = H5Gopen2(f, group, H5P_DEFAULT);
     if (g < 0) H5Fclose(f);
     PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: /%s is not a group", path, group);
@@ -161,7 +172,7 @@ static PetscErrorCode LoadAt(const char path[], const char *group, KGNNModel *M,
   {
     char where[PETSC_MAX_PATH_LEN + 32]; /* errors name the group: "file, group /breakdown" */
     ierr = PetscSNPrintf(where, sizeof(where), "%s%s%s", path, group ? ", group /" : "", group ? group : "");
-    if (!ierr) ierr = ReadModel(where, group ? g : f, M); /* free what was read before passing an error on */
+    if (!ierr) ierr = ReadModel(where, group ? g : f, group ? PETSC_FALSE : PETSC_TRUE, M); /* free what was read before passing an error on */
   }
   if (group) H5Gclose(g);
   H5Fclose(f);

@@ -38,10 +38,11 @@ static PetscErrorCode SampleIC0Exists(const KGNNSample *s, PetscBool *exists)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* -breakdown_model: the first network of a cascade runs only where IC(0) exists, so it learns
-   only there; the test samples stay (the quality report judges the whole cascade on them), the
-   test loss reads those where IC(0) exists */
-static PetscErrorCode CascadeSelect(KGNNTrainer T)
+/* -samples ic0_exists | ic0_breaks: the networks of a cascade run only where IC(0) exists (the
+   first) or breaks down (the breakdown network), so each learns only there. The test samples
+   stay (the quality report judges the model file on all of them); the test loss reads those
+   kept. */
+static PetscErrorCode SelectSamples(KGNNTrainer T)
 {
   PetscInt  keep = 0;
   PetscBool ok;
@@ -50,14 +51,16 @@ static PetscErrorCode CascadeSelect(KGNNTrainer T)
   PetscCall(PetscMalloc1(PetscMax(T->ntest, 1), &T->ltest));
   T->nltest = 0;
   for (PetscInt k = 0; k < T->ntest; k++) {
-    if (T->breakdown[0]) PetscCall(SampleIC0Exists(&T->test[k], &ok));
-    else ok = PETSC_TRUE;
+    ok = PETSC_TRUE;
+    if (T->samples) PetscCall(SampleIC0Exists(&T->test[k], &ok));
+    if (T->samples == 2) ok = !ok;
     if (ok) T->ltest[T->nltest++] = k;
   }
   T->nskip[1] = T->ntest - T->nltest;
-  if (!T->breakdown[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  if (!T->samples) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt k = 0; k < T->ntrain; k++) {
     PetscCall(SampleIC0Exists(&T->train[k], &ok));
+    if (T->samples == 2) ok = !ok;
     if (ok) T->train[keep++] = T->train[k];
     else PetscCall(KGNNSampleDestroy(&T->train[k]));
   }
@@ -83,8 +86,8 @@ PetscErrorCode KGNNTrainerLoadData(KGNNTrainer T)
     PetscCheck(T->ntest > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no test samples (%d samples in all): nothing to evaluate %s on", T->dataset, (int)n, T->evaluate);
     PetscFunctionReturn(PETSC_SUCCESS);
   }
-  PetscCall(CascadeSelect(T));
-  PetscCheck(T->ntrain > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no training samples (%d samples in all%s): nothing to train on", T->dataset, (int)n, T->breakdown[0] ? "; -breakdown_model trains only on those where IC(0) exists" : "");
+  PetscCall(SelectSamples(T));
+  PetscCheck(T->ntrain > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no training samples (%d samples in all%s): nothing to train on", T->dataset, (int)n, T->samples == 1 ? "; -samples ic0_exists keeps those where IC(0) exists" : T->samples == 2 ? "; -samples ic0_breaks keeps those where IC(0) breaks down" : "");
   if (!T->batch) T->batch = strcmp(T->train[0].method, "exact") ? 8 : 16; /* Sec. 6.1 */
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -40,7 +40,9 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
 {
   char      nm[64], ls[16], models[256], scale[16] = "";
   PetscInt  seed = (PetscInt)T->seed;
-  PetscBool batch_set;
+  PetscBool batch_set, samples_set;
+  char      smp[16];
+  const char *const sample_sets[] = {"all", "ic0_exists", "ic0_breaks"};
 
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(nm, KGNNNodeModelName(T->M.node_model), sizeof(nm)));
@@ -51,7 +53,9 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsString("-out", "the trained weights (the best test loss)", NULL, T->out, T->out, sizeof(T->out), NULL));
   PetscCall(PetscOptionsString("-checkpoint", "checkpoint file (default OUT.ckpt)", NULL, T->ckpt, T->ckpt, sizeof(T->ckpt), NULL));
   PetscCall(PetscOptionsString("-log", "CSV log (default OUT.csv)", NULL, T->log, T->log, sizeof(T->log), NULL));
-  PetscCall(PetscOptionsString("-breakdown_model", "train the first network of a cascade: only on the samples where IC(0) of A exists; the weight files carry this file's network, which PCGNN runs where IC(0) breaks down", NULL, T->breakdown, T->breakdown, sizeof(T->breakdown), NULL));
+  PetscCall(PetscOptionsString("-breakdown_model", "train the first network of a cascade (implies -samples ic0_exists); the weight files carry this file's network, which PCGNN runs where IC(0) breaks down", NULL, T->breakdown, T->breakdown, sizeof(T->breakdown), NULL));
+  PetscCall(PetscStrncpy(smp, sample_sets[T->samples], sizeof(smp)));
+  PetscCall(PetscOptionsString("-samples", "the samples the losses read: all, ic0_exists (where IC(0) of A exists: a cascade's first network) or ic0_breaks (where it breaks down: its breakdown network)", NULL, smp, smp, sizeof(smp), &samples_set));
   PetscCall(PetscOptionsString("-init", "start from these weights (a model file) instead of a seeded initialisation", NULL, T->init, T->init, sizeof(T->init), NULL));
   PetscCall(PetscOptionsReal("-init_ic0", "FLOOR: an ElimOrder network whose factor starts as IC(0), pivots held in (0, FLOOR] below FLOOR; its other channels seeded (0: off)", NULL, T->init_ic0, &T->init_ic0, NULL));
   PetscCall(PetscOptionsReal("-init_ic0_noise", "with -init_ic0: the seeded initialisation of the free channels times this", NULL, T->init_ic0_noise, &T->init_ic0_noise, NULL));
@@ -92,8 +96,11 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   T->loss = KGNNLossFromName(ls);
   PetscCheck((int)T->loss >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-loss %s: not one of cosine, l2, free, kaporin", ls);
   PetscCheck(T->dataset[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -dataset FILE");
+  for (T->samples = 2; T->samples >= 0 && strcmp(smp, sample_sets[T->samples]); T->samples--) { }
+  PetscCheck(T->samples >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-samples %s: not one of all, ic0_exists, ic0_breaks", smp);
   if (T->evaluate[0]) { /* no training: the model's own architecture, no files but the report */
     PetscCheck(T->quality_max > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-evaluate needs -quality_max > 0");
+    PetscCheck(!samples_set, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-evaluate judges a model file on every test sample; -samples %s is for training", smp);
     PetscCheck(!T->breakdown[0], PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-evaluate judges a model file as it is (a cascade's file carries its own breakdown network); -breakdown_model %s is for training", T->breakdown);
     PetscCheck(T->quality_dense >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_dense_max %d: need >= 0 (0: no K ratio)", (int)T->quality_dense);
     T->quality = PETSC_TRUE;
@@ -106,6 +113,8 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCheck(T->M.hidden >= 1 && T->M.hidden <= 4096, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-hidden %d: out of range 1..4096", (int)T->M.hidden);
   PetscCheck(!batch_set || T->batch >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: need at least 1 graph a batch (default: 16 for synthetic data, 8 for matrices)", (int)T->batch);
   PetscCheck(T->batch <= KGNN_TRAIN_MAX_BATCH, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-batch %d: at most %d graphs a batch", (int)T->batch, KGNN_TRAIN_MAX_BATCH);
+  PetscCheck(!T->breakdown[0] || !samples_set || T->samples == 1, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-breakdown_model trains a cascade's first network, which runs where IC(0) exists: -samples %s contradicts it", sample_sets[T->samples]);
+  if (T->breakdown[0]) T->samples = 1;
   PetscCheck(!T->breakdown[0] || !access(T->breakdown, R_OK), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-breakdown_model %s: no such file, or not readable", T->breakdown);
   PetscCheck(!(T->init[0] && T->init_ic0 > 0), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-init %s and -init_ic0: give one start, not both", T->init);
   PetscCheck(T->init_ic0 >= 0 && T->init_ic0_noise >= 0 && T->init_ic0_shift >= 0 && T->init_ic0_damp >= 0 && T->init_ic0_damp < 1 && T->init_ic0_posdamp >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 %g, -init_ic0_noise %g, -init_ic0_shift %g, -init_ic0_damp %g, -init_ic0_posdamp %g: none may be negative, and the damping must be below 1", (double)T->init_ic0, (double)T->init_ic0_noise, (double)T->init_ic0_shift, (double)T->init_ic0_damp, (double)T->init_ic0_posdamp);

@@ -58,6 +58,7 @@ struct _n_KGNNTrainer {
   char       evaluate[PETSC_MAX_PATH_LEN]; /* -evaluate MODEL: judge it on the test split, no training */
   char       dataset[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], ckpt[PETSC_MAX_PATH_LEN], init[PETSC_MAX_PATH_LEN], log[PETSC_MAX_PATH_LEN];
   char       breakdown[PETSC_MAX_PATH_LEN]; /* -breakdown_model FILE: train a cascade's first network (data.c), FILE's network its second */
+  PetscInt   samples;                       /* -samples: 0 all, 1 ic0_exists, 2 ic0_breaks (the samples the losses read, data.c) */
   KGNNLoss   loss;
   PetscInt   epochs, batch, patience, step_size, every, max_train, max_test, stop_after;
   PetscReal  lr, gamma;
@@ -76,9 +77,9 @@ struct _n_KGNNTrainer {
   /* data (data.c) */
   PetscInt    ntrain, ntest;
   KGNNSample *train, *test;
-  PetscInt   *ltest, nltest; /* the test samples of the test loss: all, or (-breakdown_model) those where IC(0) exists */
+  PetscInt   *ltest, nltest; /* the test samples of the test loss: all, or those -samples keeps */
   KGNNModel   bd;            /* -breakdown_model's network, written into every weight file as /breakdown */
-  PetscInt    nskip[2];      /* -breakdown_model: training and test samples left out of the losses */
+  PetscInt    nskip[2];      /* -samples: training and test samples left out of the losses */
 };
 
 /* data.c */
