@@ -35,6 +35,7 @@ typedef struct {
   PetscInt          ic0_col;          /* a cascade's test: IC(0) of A breaks down in this column, -1 if it exists */
 
   PetscLogDouble t_graph, t_inference, t_assembly, t_check, t_fallback; /* t_check: the network's factor's */
+  PetscLogDouble t_pick;                                                /* a cascade's IC(0) test, inside t_inference */
   /* -pc_gnn_refine N: N L-BFGS steps of K(L^-1 A L^-T) from the network's factor (issue 12) */
   PetscInt       refine;
   KGNNDirectInfo rinfo;
@@ -271,16 +272,21 @@ static PetscErrorCode PCGNNScaleInput(PC pc, const KGNNCSR *A, PetscReal *a)
    on the input scaling: IC(0) of D A D is D IC(0)(A) for any positive diagonal D. */
 static PetscErrorCode PCGNNPick(PC pc, const KGNNCSR *A)
 {
-  PC_GNN     *g = (PC_GNN *)pc->data;
-  KGNNNetwork bd;
+  PC_GNN        *g = (PC_GNN *)pc->data;
+  KGNNNetwork    bd;
+  PetscLogDouble t0, t1;
 
   PetscFunctionBegin;
   PetscCall(KGNNNetworkGetBreakdown(g->net, &bd));
   g->ran     = g->net;
   g->ic0_col = -1;
+  g->t_pick  = 0;
   if (!bd) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscTime(&t0));
   KGNNLowerFromA(&g->L, g->edge_of, A->val, 0);
   PetscCall(KGNNIC0Factor(&g->L, &g->ic0_col));
+  PetscCall(PetscTime(&t1));
+  g->t_pick = t1 - t0;
   if (g->ic0_col >= 0) g->ran = bd;
   PetscCall(PetscInfo(pc, "PCGNN cascade: IC(0) of A %s%" PetscInt_FMT "%s; running the network %s\n", g->ic0_col >= 0 ? "breaks down in column " : "exists", g->ic0_col >= 0 ? g->ic0_col + 1 : 0, g->ic0_col >= 0 ? " (1-based)" : "", g->ic0_col >= 0 ? "where it breaks down" : "where it exists"));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -391,11 +397,11 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
   if (g->diag_shift > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  diagonal safeguard: |L_ii| >= %g max|L_jj|\n", (double)g->diag_shift));
   if (g->have_graph) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", edges = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT "\n", g->n, g->nnz, PCGNNActive(g)->colptr[g->n]));
-    if (g->ran && g->ran != g->net) PetscCall(PetscViewerASCIIPrintf(viewer, "  cascade: IC(0) of A breaks down in column %" PetscInt_FMT " (1-based): the breakdown network ran\n", g->ic0_col + 1));
+    if (g->ran && g->ran != g->net) PetscCall(PetscViewerASCIIPrintf(viewer, "  cascade: IC(0) of A breaks down in column %" PetscInt_FMT " (1-based): the breakdown network ran (the IC(0) test %.3g s, inside the inference time)\n", g->ic0_col + 1, g->t_pick));
     else if (g->ran) {
       KGNNNetwork bd;
       PetscCall(KGNNNetworkGetBreakdown(g->net, &bd));
-      if (bd) PetscCall(PetscViewerASCIIPrintf(viewer, "  cascade: IC(0) of A exists: the first network ran\n"));
+      if (bd) PetscCall(PetscViewerASCIIPrintf(viewer, "  cascade: IC(0) of A exists: the first network ran (the IC(0) test %.3g s, inside the inference time)\n", g->t_pick));
     }
     PetscCall(PetscViewerASCIIPrintf(viewer, "  setup times: graph %.3g s, inference %.3g s, factor assembly %.3g s, check %.3g s (%.2g%% of the setup), fallback %.3g s\n", g->t_graph, g->t_inference, g->t_assembly, g->t_check,
                                      100 * g->t_check / PetscMax(g->t_graph + g->t_inference + g->t_assembly + g->t_check + g->t_fallback, 1e-300), g->t_fallback));
