@@ -191,6 +191,8 @@ expect train_breakdown "trained on the samples where IC\(0\) of A exists, 0 trai
 expect train_breakdown_pcview "network where IC\(0\) of A breaks down: ElimOrder, depth 1" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/c.h5 -ksp_view
 expect train_breakdown_pcview_ran "cascade: IC\(0\) of A exists: the first network ran" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/c.h5 -ksp_view
 run train_breakdown_damaged /usr/bin/python3 -c "import h5py, shutil; shutil.copy('$T/c.h5', '$T/cbad.h5'); f = h5py.File('$T/cbad.h5', 'r+'); del f['breakdown/decoder.mlp.2.weight']; f.close()"
+error train_breakdown_nested "-breakdown_model $T/c.h5 is itself a cascade .it has a /breakdown network.; give a single network" bin/kgnn-train -dataset $TS -out $T/c2.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -breakdown_model $T/c.h5
+expect train_init_cascade "-init $T/c.h5 is a cascade: training starts from its first network" bin/kgnn-train -dataset $TS -out $T/c2.h5 -init $T/c.h5 -loss kaporin -epochs 1 -quality false -malloc_dump
 run train_breakdown_unmarked /usr/bin/python3 -c "import h5py, shutil; shutil.copy('$T/c.h5', '$T/cv1.h5'); shutil.copy('$T/c.h5', '$T/cnog.h5'); f = h5py.File('$T/cv1.h5', 'r+'); f.attrs['format_version'] = 1; f.close(); f = h5py.File('$T/cnog.h5', 'r+'); del f['breakdown']; f.close()"
 error gnn_breakdown_version1 "cv1.h5: model format version 1 .not a cascade's. yet has a group /breakdown" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/cv1.h5
 error gnn_breakdown_missing "cnog.h5: model format version 2 .a cascade's. yet lacks a group /breakdown" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/cnog.h5

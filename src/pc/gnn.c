@@ -266,9 +266,10 @@ static PetscErrorCode PCGNNScaleInput(PC pc, const KGNNCSR *A, PetscReal *a)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* A cascade (a model file with a /breakdown network, issue 12): its first network was trained
-   only where IC(0) of A exists, its second where IC(0) breaks down (a pivot <= 0), so the setup
-   runs IC(0) of A (one IC(0)'s work, on tril(A)'s pattern) to pick. The test does not depend
+/* A cascade (a model file with a /breakdown network, issue 12): its first network is for the
+   matrices where IC(0) of A exists (kgnn-train -breakdown_model trains it only on those), its
+   second for those where IC(0) breaks down (a pivot <= 0), so the setup runs IC(0) of A (one
+   IC(0)'s work, on tril(A)'s pattern) to pick. The test does not depend
    on the input scaling: IC(0) of D A D is D IC(0)(A) for any positive diagonal D. */
 static PetscErrorCode PCGNNPick(PC pc, const KGNNCSR *A)
 {

@@ -32,10 +32,22 @@ static PetscErrorCode AdoptInit(KGNNTrainer T, KGNNModel *In)
 PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer T)
 {
   PetscFunctionBegin;
-  if (T->breakdown[0]) PetscCall(KGNNModelLoad(T->breakdown, &T->bd)); /* read first: a bad file stops the run before it trains */
+  if (T->breakdown[0]) { /* read first: a bad file stops the run before it trains */
+    KGNNModel B;
+    PetscBool nested;
+    PetscCall(KGNNModelLoadBreakdown(T->breakdown, &B, &nested));
+    if (nested) PetscCall(KGNNModelDestroy(&B));
+    PetscCheck(!nested, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-breakdown_model %s is itself a cascade (it has a /breakdown network); give a single network", T->breakdown);
+    PetscCall(KGNNModelLoad(T->breakdown, &T->bd));
+  }
   if (T->init[0]) { /* the architecture comes from the file */
     KGNNModel      In;
     PetscErrorCode err;
+    PetscBool      cascade;
+    PetscCall(KGNNModelLoadBreakdown(T->init, &In, &cascade));
+    if (cascade) PetscCall(KGNNModelDestroy(&In));
+    if (cascade) /* said once, -quiet or not: the run trains one of the file's two networks */
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: -init %s is a cascade: training starts from its first network (the one for matrices where IC(0) exists); its breakdown network is not kept unless -breakdown_model gives it\n", T->init));
     PetscCall(KGNNModelLoad(T->init, &In));
     err = AdoptInit(T, &In);
     PetscCall(KGNNModelDestroy(&In));
