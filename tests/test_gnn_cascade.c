@@ -67,15 +67,10 @@ static PetscErrorCode FactorOf(Mat A, const char *model, PetscScalar **D, char *
   Mat               L;
   PCGNNFactorSource src;
   PetscReal         ratio;
+  TestGnnCtx        c = {model, PCGNN_SCALE_MODEL};
 
   PetscFunctionBegin;
-  PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
-  PetscCall(PCSetType(pc, PCGNN));
-  PetscCall(PCGNNSetModel(pc, model));
-  PetscCall(PCGNNSetFallback(pc, PCGNN_FALLBACK_NONE));
-  PetscCall(PCGNNSetCheck(pc, PETSC_FALSE, 1e30));
-  PetscCall(PCSetOperators(pc, A, A));
-  PetscCall(PCSetUp(pc));
+  PetscCall(TestGnnPC(A, &c, &pc)); /* the network's own factor: no fallback, no check */
   PetscCall(PCGNNGetFactorSource(pc, &src, &ratio));
   CHECK(src == PCGNN_FACTOR_NETWORK, "%s: PCGNN applies the %s factor, not the network's", model, PCGNNFactorSources[src]);
   PetscCall(PCGNNGetFactor(pc, &L));
