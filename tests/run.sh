@@ -115,6 +115,9 @@ expect dataset_suitesparse_split "494_bus +SuiteSparse +train .*method=ic0 categ
 rm -f $D/ss1.h5.parts/bcsstk03.h5
 expect dataset_suitesparse_resume "mesh1e1 +resumed" bin/kgnn-dataset suitesparse -matrices $SS/MANIFEST.tsv -out $D/ss2.h5 -parts $D/ss1.h5.parts -only $ONLY -resume
 run dataset_suitesparse_resume_same_file cmp $D/ss1.h5 $D/ss2.h5
+# kgnn-train -samples on it: IC(0) breaks down on bcsstk03 alone (kgnn-bench's ic0 column; a dense check in test_gnn_cascade)
+expect train_samples_breaks "IC\(0\) of A breaks down \(-samples ic0_breaks\), 3 training and 0 test samples left out" bin/kgnn-train -dataset $D/ss1.h5 -out $D/sb.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -samples ic0_breaks -loss kaporin -epochs 1 -quality false -malloc_dump
+expect train_samples_exists "3 train / 0 test samples" bin/kgnn-train -dataset $D/ss1.h5 -out $D/sb.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -samples ic0_exists -loss kaporin -epochs 1 -quality false -malloc_dump
 
 # kgnn-bench on a few matrices: categories (bcsstk03: IC(0) without shift breaks down), the
 # Markdown table, and the spectra columns
