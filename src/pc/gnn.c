@@ -607,11 +607,15 @@ static PetscErrorCode PCDestroy_GNN(PC pc)
    product with A each) rejects it. Then the fallback is used: ic0 (the default) is IC(0) on the
    same pattern, with Manteuffel's shift A + alpha diag(A), alpha = 1e-3 ... 1, where IC(0) breaks
    down or fails the same check, and Jacobi if none passes; PCView and -info say which and why.
-   Sequential: in parallel use it as -sub_pc_type gnn of PCBJACOBI or PCASM.
+   A model file may be a cascade: a second network in its group /breakdown. The setup then runs
+   IC(0) of A first and runs the file's first network where IC(0) exists (every pivot > 0), the
+   second where it breaks down; the shipped default is one (IC(0) where it exists, a learned
+   damped factor where it does not). Sequential: in parallel use it as -sub_pc_type gnn of
+   PCBJACOBI or PCASM.
 
    Level: intermediate
 
-.seealso: `PCKOPT`, `PCICC`, `PCGNNSetModel()`, `PCGNNSetFallback()`, `PCGNNSetCheck()`, `KGNNNetworkLoad()`
+.seealso: `PCKOPT`, `PCICC`, `PCGNNSetModel()`, `PCGNNSetFallback()`, `PCGNNSetCheck()`, `KGNNNetworkLoad()`, `KGNNNetworkGetBreakdown()`
 M*/
 PetscErrorCode PCCreate_GNN(PC pc)
 {
