@@ -85,7 +85,7 @@ static PetscErrorCode FactorOf(Mat A, const char *model, PetscScalar **D, char *
     PetscCall(PetscViewerDestroy(&v));
     fp = fopen("build/tests/cascade_view.txt", "r");
     CHECK(fp, "cannot read the PCView output back");
-    got = fp ? fread(view, 1, len - 1, fp) : 0;
+    got       = fp ? fread(view, 1, len - 1, fp) : 0;
     view[got] = 0;
     if (fp) fclose(fp);
   }
@@ -110,7 +110,8 @@ static PetscErrorCode Check(const char *name, Mat A, PetscInt expect, const char
   same1 = !memcmp(Dc, D1, sizeof(PetscScalar) * n * n) ? PETSC_TRUE : PETSC_FALSE;
   same2 = !memcmp(Dc, D2, sizeof(PetscScalar) * n * n) ? PETSC_TRUE : PETSC_FALSE;
   CHECK(TestRelDiff(n, D1, D2) > 1e-3, "%s: the two networks give nearly the same factor (%.2e): the test cannot tell them apart", name, (double)TestRelDiff(n, D1, D2));
-  CHECK(dense ? same1 : same2, "%s: IC(0) %s, yet the cascade's factor is not the %s network's bit for bit (relative difference %.2e)", name, dense ? "exists" : "breaks down", dense ? "first" : "breakdown", (double)TestRelDiff(n, Dc, dense ? D1 : D2));
+  CHECK(dense ? same1 : same2, "%s: IC(0) %s, yet the cascade's factor is not the %s network's bit for bit (relative difference %.2e)", name, dense ? "exists" : "breaks down", dense ? "first" : "breakdown",
+        (double)TestRelDiff(n, Dc, dense ? D1 : D2));
   CHECK(strstr(view, dense ? "cascade: IC(0) of A exists: the first network ran" : "the breakdown network ran") != NULL, "%s: PCView does not say which network ran:\n%s", name, view);
   CHECK(strstr(view, "network where IC(0) of A breaks down: ElimOrder") != NULL, "%s: PCView does not show the breakdown network:\n%s", name, view);
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s (n = %d): IC(0) %s (a dense loop); the cascade's factor is the %s network's bit for bit (the other's differs by %.2e)\n", name, (int)n, dense ? "exists" : "breaks down", dense ? "first" : "breakdown",

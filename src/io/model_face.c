@@ -151,8 +151,8 @@ PetscErrorCode KGNNNodeModelNames(char *buf, size_t len)
    The model keeps the graph's plan and its arena between calls: PCGNN's re-setups on the same
    pattern allocate nothing. ---- */
 struct _p_KGNNNetwork {
-  KGNNModel                  model;
-  struct _p_KGNNNetwork     *breakdown; /* a cascade's second network (the file's /breakdown), or NULL */
+  KGNNModel              model;
+  struct _p_KGNNNetwork *breakdown; /* a cascade's second network (the file's /breakdown), or NULL */
 };
 
 PetscErrorCode KGNNNetworkLoad(const char file[], KGNNNetwork *net)
@@ -211,10 +211,12 @@ PetscErrorCode KGNNNetworkView(KGNNNetwork net, PetscViewer v)
   KGNNModel *M = &net->model;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "  network%s: %s, depth %d, hidden %d, positional feature %s, edge input %s\n", net->breakdown ? " where IC(0) of A exists" : "", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden, M->positional ? "yes" : "no", M->jacobi ? "A_ij / sqrt(A_ii A_jj)" : "A_ij / max|A|"));
+  PetscCall(PetscViewerASCIIPrintf(v, "  network%s: %s, depth %d, hidden %d, positional feature %s, edge input %s\n", net->breakdown ? " where IC(0) of A exists" : "", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden,
+                                   M->positional ? "yes" : "no", M->jacobi ? "A_ij / sqrt(A_ii A_jj)" : "A_ij / max|A|"));
   if (net->breakdown) {
     M = &net->breakdown->model;
-    PetscCall(PetscViewerASCIIPrintf(v, "  network where IC(0) of A breaks down: %s, depth %d, hidden %d, positional feature %s, edge input %s\n", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden, M->positional ? "yes" : "no", M->jacobi ? "A_ij / sqrt(A_ii A_jj)" : "A_ij / max|A|"));
+    PetscCall(PetscViewerASCIIPrintf(v, "  network where IC(0) of A breaks down: %s, depth %d, hidden %d, positional feature %s, edge input %s\n", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden, M->positional ? "yes" : "no",
+                                     M->jacobi ? "A_ij / sqrt(A_ii A_jj)" : "A_ij / max|A|"));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

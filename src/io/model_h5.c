@@ -45,7 +45,8 @@ static PetscErrorCode ReadModel(const char *path, hid_t f, PetscBool root, KGNNM
   PetscCall(KGNNH5ReadString(path, f, "format", fmt, sizeof(fmt)));
   PetscCheck(!strcmp(fmt, "kgnn-model"), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: format is '%s', not a kgnn model", path, fmt);
   PetscCall(KGNNH5ReadNumber(path, f, "format_version", H5T_NATIVE_LLONG, &ver));
-  PetscCheck(ver == KGNN_MODEL_FORMAT_VERSION || (root && ver == KGNN_MODEL_FORMAT_CASCADE), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: model format version %lld, this kgnn reads version %d (and %d, a cascade's root)", path, ver, KGNN_MODEL_FORMAT_VERSION, KGNN_MODEL_FORMAT_CASCADE);
+  PetscCheck(ver == KGNN_MODEL_FORMAT_VERSION || (root && ver == KGNN_MODEL_FORMAT_CASCADE), PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: model format version %lld, this kgnn reads version %d (and %d, a cascade's root)", path, ver,
+             KGNN_MODEL_FORMAT_VERSION, KGNN_MODEL_FORMAT_CASCADE);
   PetscCall(KGNNH5ReadString(path, f, "node_model", nm, sizeof(nm)));
   PetscCall(KGNNH5ReadNumber(path, f, "depth", H5T_NATIVE_LLONG, &depth));
   PetscCall(KGNNH5ReadNumber(path, f, "hidden", H5T_NATIVE_LLONG, &hidden));
@@ -156,7 +157,7 @@ static PetscErrorCode LoadAt(const char path[], const char *group, KGNNModel *M,
   H5E_END_TRY;
   PetscCheck(f >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s is not an HDF5 model file (or is truncated)", path);
   if (group) { /* the group is there exactly when the root says the file is a cascade */
-    long long rv = 0;
+    long long rv  = 0;
     htri_t    has = H5Lexists(f, group, H5P_DEFAULT);
     PetscBool bad;
     ierr = KGNNH5ReadNumber(path, f, "format_version", H5T_NATIVE_LLONG, &rv);

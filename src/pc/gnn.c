@@ -289,7 +289,8 @@ static PetscErrorCode PCGNNPick(PC pc, const KGNNCSR *A)
   PetscCall(PetscTime(&t1));
   g->t_pick = t1 - t0;
   if (g->ic0_col >= 0) g->ran = bd;
-  PetscCall(PetscInfo(pc, "PCGNN cascade: IC(0) of A %s%" PetscInt_FMT "%s; running the network %s\n", g->ic0_col >= 0 ? "breaks down in column " : "exists", g->ic0_col >= 0 ? g->ic0_col + 1 : 0, g->ic0_col >= 0 ? " (1-based)" : "", g->ic0_col >= 0 ? "where it breaks down" : "where it exists"));
+  PetscCall(PetscInfo(pc, "PCGNN cascade: IC(0) of A %s%" PetscInt_FMT "%s; running the network %s\n", g->ic0_col >= 0 ? "breaks down in column " : "exists", g->ic0_col >= 0 ? g->ic0_col + 1 : 0, g->ic0_col >= 0 ? " (1-based)" : "",
+                      g->ic0_col >= 0 ? "where it breaks down" : "where it exists"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -398,7 +399,8 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
   if (g->diag_shift > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  diagonal safeguard: |L_ii| >= %g max|L_jj|\n", (double)g->diag_shift));
   if (g->have_graph) {
     PetscCall(PetscViewerASCIIPrintf(viewer, "  n = %" PetscInt_FMT ", edges = %" PetscInt_FMT ", nnz(L) = %" PetscInt_FMT "\n", g->n, g->nnz, PCGNNActive(g)->colptr[g->n]));
-    if (g->ran && g->ran != g->net) PetscCall(PetscViewerASCIIPrintf(viewer, "  cascade: IC(0) of A breaks down in column %" PetscInt_FMT " (1-based): the breakdown network ran (the IC(0) test %.3g s, inside the inference time)\n", g->ic0_col + 1, g->t_pick));
+    if (g->ran && g->ran != g->net)
+      PetscCall(PetscViewerASCIIPrintf(viewer, "  cascade: IC(0) of A breaks down in column %" PetscInt_FMT " (1-based): the breakdown network ran (the IC(0) test %.3g s, inside the inference time)\n", g->ic0_col + 1, g->t_pick));
     else if (g->ran) {
       KGNNNetwork bd;
       PetscCall(KGNNNetworkGetBreakdown(g->net, &bd));

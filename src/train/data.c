@@ -87,7 +87,10 @@ PetscErrorCode KGNNTrainerLoadData(KGNNTrainer T)
     PetscFunctionReturn(PETSC_SUCCESS);
   }
   PetscCall(SelectSamples(T));
-  PetscCheck(T->ntrain > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no training samples (%d samples in all%s): nothing to train on", T->dataset, (int)n, T->samples == 1 ? "; -samples ic0_exists keeps those where IC(0) exists" : T->samples == 2 ? "; -samples ic0_breaks keeps those where IC(0) breaks down" : "");
+  PetscCheck(T->ntrain > 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no training samples (%d samples in all%s): nothing to train on", T->dataset, (int)n,
+             T->samples == 1   ? "; -samples ic0_exists keeps those where IC(0) exists"
+             : T->samples == 2 ? "; -samples ic0_breaks keeps those where IC(0) breaks down"
+                               : "");
   if (!T->batch) T->batch = strcmp(T->train[0].method, "exact") ? 8 : 16; /* Sec. 6.1 */
   PetscFunctionReturn(PETSC_SUCCESS);
 }

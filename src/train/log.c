@@ -11,9 +11,13 @@ PetscErrorCode KGNNTrainerViewStart(KGNNTrainer T)
                           (int)T->M.hidden, T->M.positional ? ", positional" : "", T->M.virtual_node ? ", virtual node" : "", T->M.jacobi ? ", Jacobi-scaled input" : "", (int)T->ntrain, (int)T->ntest, (int)T->batch, KGNNLossName(T->loss),
                           (double)T->lr, (double)T->gamma, (int)T->step_size, (int)T->epochs, (int)T->patience, T->resume ? ", resumed" : ""));
   if (T->breakdown[0]) /* said once, -quiet or not: what the losses read */
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: the first network of a cascade (-breakdown_model %s): trained on the samples where IC(0) of A exists, %d training and %d test samples left out of the losses; the quality report judges the cascade on every test sample\n", T->breakdown, (int)T->nskip[0], (int)T->nskip[1]));
+    PetscCall(PetscPrintf(
+        PETSC_COMM_SELF,
+        "kgnn-train: the first network of a cascade (-breakdown_model %s): trained on the samples where IC(0) of A exists, %d training and %d test samples left out of the losses; the quality report judges the cascade on every test sample\n",
+        T->breakdown, (int)T->nskip[0], (int)T->nskip[1]));
   else if (T->samples)
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: trained on the samples where IC(0) of A %s (-samples %s), %d training and %d test samples left out of the losses; the quality report judges the network on every test sample\n", T->samples == 1 ? "exists" : "breaks down", T->samples == 1 ? "ic0_exists" : "ic0_breaks", (int)T->nskip[0], (int)T->nskip[1]));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: trained on the samples where IC(0) of A %s (-samples %s), %d training and %d test samples left out of the losses; the quality report judges the network on every test sample\n",
+                          T->samples == 1 ? "exists" : "breaks down", T->samples == 1 ? "ic0_exists" : "ic0_breaks", (int)T->nskip[0], (int)T->nskip[1]));
   if (!T->nltest && T->ntest) PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: -samples leaves no test sample: early stopping and the best weights use the training loss\n"));
   if (!T->ntest) /* said once, -quiet or not: the run's meaning changes */
     PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: no test samples (%s): early stopping and the best weights use the training loss, and the epochs show it alone\n", T->max_test == 0 ? "-max_test 0" : "the dataset has none"));
@@ -53,7 +57,7 @@ PetscErrorCode KGNNTrainerViewEnd(KGNNTrainer T)
 {
   PetscFunctionBegin;
   if (!T->quiet)
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: %s after %d epochs; best %s loss %.6e at epoch %d, weights in %s, log in %s\n", T->epoch < T->epochs ? "stopped early" : "done", (int)T->epoch, T->nltest ? "test" : "train", (double)T->best_loss,
-                          (int)T->best_epoch, T->out, T->log));
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: %s after %d epochs; best %s loss %.6e at epoch %d, weights in %s, log in %s\n", T->epoch < T->epochs ? "stopped early" : "done", (int)T->epoch, T->nltest ? "test" : "train",
+                          (double)T->best_loss, (int)T->best_epoch, T->out, T->log));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

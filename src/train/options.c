@@ -38,10 +38,10 @@ static PetscErrorCode NodeModelList(char *list, size_t len)
 
 PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
 {
-  char      nm[64], ls[16], models[256], scale[16] = "";
-  PetscInt  seed = (PetscInt)T->seed;
-  PetscBool batch_set, samples_set;
-  char      smp[16];
+  char              nm[64], ls[16], models[256], scale[16] = "";
+  PetscInt          seed = (PetscInt)T->seed;
+  PetscBool         batch_set, samples_set;
+  char              smp[16];
   const char *const sample_sets[] = {"all", "ic0_exists", "ic0_breaks"};
 
   PetscFunctionBegin;
@@ -53,14 +53,16 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsString("-out", "the trained weights (the best test loss)", NULL, T->out, T->out, sizeof(T->out), NULL));
   PetscCall(PetscOptionsString("-checkpoint", "checkpoint file (default OUT.ckpt)", NULL, T->ckpt, T->ckpt, sizeof(T->ckpt), NULL));
   PetscCall(PetscOptionsString("-log", "CSV log (default OUT.csv)", NULL, T->log, T->log, sizeof(T->log), NULL));
-  PetscCall(PetscOptionsString("-breakdown_model", "train the first network of a cascade (implies -samples ic0_exists); the weight files carry this file's network, which PCGNN runs where IC(0) breaks down", NULL, T->breakdown, T->breakdown, sizeof(T->breakdown), NULL));
+  PetscCall(PetscOptionsString("-breakdown_model", "train the first network of a cascade (implies -samples ic0_exists); the weight files carry this file's network, which PCGNN runs where IC(0) breaks down", NULL, T->breakdown, T->breakdown,
+                               sizeof(T->breakdown), NULL));
   PetscCall(PetscStrncpy(smp, sample_sets[T->samples], sizeof(smp)));
   PetscCall(PetscOptionsString("-samples", "the samples the losses read: all, ic0_exists (where IC(0) of A exists: a cascade's first network) or ic0_breaks (where it breaks down: its breakdown network)", NULL, smp, smp, sizeof(smp), &samples_set));
   PetscCall(PetscOptionsString("-init", "start from these weights (a model file) instead of a seeded initialisation", NULL, T->init, T->init, sizeof(T->init), NULL));
   PetscCall(PetscOptionsReal("-init_ic0", "FLOOR: an ElimOrder network whose factor starts as IC(0), pivots held in (0, FLOOR] below FLOOR; its other channels seeded (0: off)", NULL, T->init_ic0, &T->init_ic0, NULL));
   PetscCall(PetscOptionsReal("-init_ic0_noise", "with -init_ic0: the seeded initialisation of the free channels times this", NULL, T->init_ic0_noise, &T->init_ic0_noise, NULL));
   PetscCall(PetscOptionsReal("-init_ic0_shift", "with -init_ic0: start from IC(0) of A + SHIFT diag(A) (Manteuffel's shift; on the Jacobi scaling)", NULL, T->init_ic0_shift, &T->init_ic0_shift, NULL));
-  PetscCall(PetscOptionsReal("-init_ic0_posdamp", "with -init_ic0: the pivots a_jj - sum_k l_jk^2 + W sum_k (a+_jk / l_kk)^2, a+ the positive part of A's entries (none on an M-matrix: there the start is IC(0)), W >= 0", NULL, T->init_ic0_posdamp, &T->init_ic0_posdamp, NULL));
+  PetscCall(PetscOptionsReal("-init_ic0_posdamp", "with -init_ic0: the pivots a_jj - sum_k l_jk^2 + W sum_k (a+_jk / l_kk)^2, a+ the positive part of A's entries (none on an M-matrix: there the start is IC(0)), W >= 0", NULL, T->init_ic0_posdamp,
+                             &T->init_ic0_posdamp, NULL));
   PetscCall(PetscOptionsReal("-init_ic0_damp", "with -init_ic0: the pivots a_jj - (1 - DAMP) sum_k l_jk^2 (a shift where a column's updates are large), 0 <= DAMP < 1", NULL, T->init_ic0_damp, &T->init_ic0_damp, NULL));
   PetscCall(PetscOptionsString("-node_model", models, NULL, nm, nm, sizeof(nm), NULL));
   PetscCall(PetscOptionsInt("-depth", "graph-network blocks", NULL, T->M.depth, &T->M.depth, NULL));
@@ -96,7 +98,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   T->loss = KGNNLossFromName(ls);
   PetscCheck((int)T->loss >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-loss %s: not one of cosine, l2, free, kaporin", ls);
   PetscCheck(T->dataset[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -dataset FILE");
-  for (T->samples = 2; T->samples >= 0 && strcmp(smp, sample_sets[T->samples]); T->samples--) { }
+  for (T->samples = 2; T->samples >= 0 && strcmp(smp, sample_sets[T->samples]); T->samples--) {}
   PetscCheck(T->samples >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-samples %s: not one of all, ic0_exists, ic0_breaks", smp);
   if (T->evaluate[0]) { /* no training: the model's own architecture, no files but the report */
     PetscCheck(T->quality_max > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-evaluate needs -quality_max > 0");
@@ -117,7 +119,9 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   if (T->breakdown[0]) T->samples = 1;
   PetscCheck(!T->breakdown[0] || !access(T->breakdown, R_OK), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-breakdown_model %s: no such file, or not readable", T->breakdown);
   PetscCheck(!(T->init[0] && T->init_ic0 > 0), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-init %s and -init_ic0: give one start, not both", T->init);
-  PetscCheck(T->init_ic0 >= 0 && T->init_ic0_noise >= 0 && T->init_ic0_shift >= 0 && T->init_ic0_damp >= 0 && T->init_ic0_damp < 1 && T->init_ic0_posdamp >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-init_ic0 %g, -init_ic0_noise %g, -init_ic0_shift %g, -init_ic0_damp %g, -init_ic0_posdamp %g: none may be negative, and the damping must be below 1", (double)T->init_ic0, (double)T->init_ic0_noise, (double)T->init_ic0_shift, (double)T->init_ic0_damp, (double)T->init_ic0_posdamp);
+  PetscCheck(T->init_ic0 >= 0 && T->init_ic0_noise >= 0 && T->init_ic0_shift >= 0 && T->init_ic0_damp >= 0 && T->init_ic0_damp < 1 && T->init_ic0_posdamp >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "-init_ic0 %g, -init_ic0_noise %g, -init_ic0_shift %g, -init_ic0_damp %g, -init_ic0_posdamp %g: none may be negative, and the damping must be below 1", (double)T->init_ic0, (double)T->init_ic0_noise, (double)T->init_ic0_shift,
+             (double)T->init_ic0_damp, (double)T->init_ic0_posdamp);
   PetscCheck(T->epochs >= 0 && T->step_size >= 1 && T->every >= 1 && T->lr > 0 && T->patience >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "need -epochs >= 0, -step_size >= 1, -checkpoint_every >= 1, -lr > 0, -patience >= 0");
   PetscCheck(T->quality_max >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_max %d: need >= 0 (0: no report)", (int)T->quality_max);
   PetscCheck(T->quality_dense >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-quality_dense_max %d: need >= 0 (0: no K ratio)", (int)T->quality_dense);
