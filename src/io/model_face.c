@@ -206,18 +206,20 @@ PetscErrorCode KGNNNetworkForward(KGNNNetwork net, PetscInt n, PetscInt nnz, con
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* one line of PCView for a network of the file; where: "" or which matrices a cascade runs it on */
+static PetscErrorCode ViewModel(PetscViewer v, const char *where, const KGNNModel *M)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscViewerASCIIPrintf(v, "  network%s: %s, depth %d, hidden %d, positional feature %s, edge input %s\n", where, KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden, M->positional ? "yes" : "no",
+                                   M->jacobi ? "A_ij / sqrt(A_ii A_jj)" : "A_ij / max|A|"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode KGNNNetworkView(KGNNNetwork net, PetscViewer v)
 {
-  KGNNModel *M = &net->model;
-
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "  network%s: %s, depth %d, hidden %d, positional feature %s, edge input %s\n", net->breakdown ? " where IC(0) of A exists" : "", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden,
-                                   M->positional ? "yes" : "no", M->jacobi ? "A_ij / sqrt(A_ii A_jj)" : "A_ij / max|A|"));
-  if (net->breakdown) {
-    M = &net->breakdown->model;
-    PetscCall(PetscViewerASCIIPrintf(v, "  network where IC(0) of A breaks down: %s, depth %d, hidden %d, positional feature %s, edge input %s\n", KGNNNodeModelName(M->node_model), (int)M->depth, (int)M->hidden, M->positional ? "yes" : "no",
-                                     M->jacobi ? "A_ij / sqrt(A_ii A_jj)" : "A_ij / max|A|"));
-  }
+  PetscCall(ViewModel(v, net->breakdown ? " where IC(0) of A exists" : "", &net->model));
+  if (net->breakdown) PetscCall(ViewModel(v, " where IC(0) of A breaks down", &net->breakdown->model));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

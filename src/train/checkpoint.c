@@ -27,16 +27,25 @@ static PetscErrorCode AdoptInit(KGNNTrainer T, KGNNModel *In)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* does the model file hold a cascade (a /breakdown network)? Reading the group also checks it */
+static PetscErrorCode IsCascade(const char *path, PetscBool *cascade)
+{
+  KGNNModel B;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNModelLoadBreakdown(path, &B, cascade));
+  if (*cascade) PetscCall(KGNNModelDestroy(&B));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* the weights the run starts from, and models of their shape for the gradient, Adam's moments
    and the best weights so far */
 PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer T)
 {
   PetscFunctionBegin;
   if (T->breakdown[0]) { /* read first: a bad file stops the run before it trains */
-    KGNNModel B;
     PetscBool nested;
-    PetscCall(KGNNModelLoadBreakdown(T->breakdown, &B, &nested));
-    if (nested) PetscCall(KGNNModelDestroy(&B));
+    PetscCall(IsCascade(T->breakdown, &nested));
     PetscCheck(!nested, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-breakdown_model %s is itself a cascade (it has a /breakdown network); give a single network", T->breakdown);
     PetscCall(KGNNModelLoad(T->breakdown, &T->bd));
   }
@@ -44,8 +53,7 @@ PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer T)
     KGNNModel      In;
     PetscErrorCode err;
     PetscBool      cascade;
-    PetscCall(KGNNModelLoadBreakdown(T->init, &In, &cascade));
-    if (cascade) PetscCall(KGNNModelDestroy(&In));
+    PetscCall(IsCascade(T->init, &cascade));
     if (cascade) /* said once, -quiet or not: the run trains one of the file's two networks */
       PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: -init %s is a cascade: training starts from its first network (the one for matrices where IC(0) exists); its breakdown network is not kept unless -breakdown_model gives it\n", T->init));
     PetscCall(KGNNModelLoad(T->init, &In));
