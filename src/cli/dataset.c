@@ -228,7 +228,11 @@ static PetscErrorCode SuiteSparse(void)
     PetscCall(PetscSNPrintf(part, sizeof(part), "%s/%s.h5", parts, m[k].name));
     if (Exists(part)) nsamples++;
   }
-  PetscCheck(nsamples > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no samples for %s: every matrix selected was skipped (-maxn %" PetscInt_FMT ") or excluded (both factors failed)", out, maxn);
+  if (!nsamples) {
+    PetscCall(PetscFree(excl));
+    PetscCall(PetscFree(m));
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "no samples for %s: every matrix selected was skipped (-maxn %" PetscInt_FMT ") or excluded (both factors failed)", out, maxn);
+  }
   nsamples = 0;
   PetscCall(KGNNDatasetCreate(out, "kgnn-dataset suitesparse", list, 0, &ds));
   for (PetscInt k = 0; k < count; k++) {

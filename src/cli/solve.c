@@ -42,15 +42,12 @@ static PetscErrorCode ConfigureBlocks(void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Run(int *status)
+/* the solve proper; the caller owns (and destroys, on error too) the objects made here */
+static PetscErrorCode Solve(KSP ksp, Mat *A, Vec *b, Vec *x, Vec *r, int *status)
 {
   char               file[PETSC_MAX_PATH_LEN] = "", rhs[PETSC_MAX_PATH_LEN] = "";
-  PetscBool          hasfile, hasrhs, help;
-  Mat                A;
-  Vec                b, x, r;
-  KSP                ksp;
+  PetscBool          hasfile, hasrhs;
   PC                 pc;
-  PetscMPIInt        size;
   PetscInt           its, n;
   PetscReal          bnorm, rnorm, rtol, atol;
   KSPConvergedReason reason;
@@ -58,60 +55,41 @@ static PetscErrorCode Run(int *status)
   PetscLogDouble     t0, t1, t2;
   KSPType            ktype;
   PCType             ptype;
-  PetscErrorCode     err;
 
   PetscFunctionBegin;
-  PetscCall(KGNNCLIBegin("kgnn-solve", options));
-  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-f", file, sizeof(file), &hasfile));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-rhs", rhs, sizeof(rhs), &hasrhs));
-
-  /* the solver first, so that every option is checked before the matrix is read */
-  PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
-  PetscCall(KSPSetType(ksp, KSPCG));
-  /* the unpreconditioned residual, so that different preconditioners stop on the same quantity */
-  PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
-  PetscCall(KSPSetTolerances(ksp, 1e-8, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
-  PetscCall(KSPGetPC(ksp, &pc));
-  PetscCall(PCSetType(pc, size == 1 ? PCKOPT : PCBJACOBI)); /* PETSc's own default on several ranks */
-  PetscCall(KGNNCLICollect(Configure, ksp, PETSC_FALSE, &err));
-  if (!err) PetscCall(KGNNCLICollect(ConfigureBlocks, NULL, PETSC_TRUE, &err));
-  PetscCall(KGNNCLICheckOptions(&help));
-  if (help) {
-    PetscCall(KSPDestroy(&ksp));
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  PetscCall(err);
   PetscCheck(hasfile && file[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "no matrix: give -f A.mtx (or .mtx.gz, or a PETSc binary file)");
 
-  PetscCall(KGNNMatLoad(PETSC_COMM_WORLD, file, &A));
-  PetscCall(MatGetSize(A, &n, NULL));
-  PetscCall(MatGetInfo(A, MAT_GLOBAL_SUM, &info));
-  if (hasrhs) PetscCall(KGNNVecLoad(A, rhs, &b));
+  PetscCall(KGNNMatLoad(PETSC_COMM_WORLD, file, A));
+  PetscCall(MatGetSize(*A, &n, NULL));
+  PetscCall(MatGetInfo(*A, MAT_GLOBAL_SUM, &info));
+  if (hasrhs) PetscCall(KGNNVecLoad(*A, rhs, b));
   else {
-    PetscCall(MatCreateVecs(A, NULL, &b));
-    PetscCall(VecSet(b, 1.0));
+    PetscCall(MatCreateVecs(*A, NULL, b));
+    PetscCall(VecSet(*b, 1.0));
   }
-  PetscCall(VecDuplicate(b, &x));
-  PetscCall(VecDuplicate(b, &r));
-  PetscCall(KSPSetOperators(ksp, A, A));
+  PetscCall(VecDuplicate(*b, x));
+  PetscCall(VecDuplicate(*b, r));
+  PetscCall(KSPSetOperators(ksp, *A, *A));
 
   /* setup = KSPSetUp and the blocks' own setup (bjacobi, asm), which KSPSolve would otherwise do */
   PetscCall(PetscTime(&t0));
   PetscCall(KSPSetUp(ksp));
   PetscCall(KSPSetUpOnBlocks(ksp));
   PetscCall(PetscTime(&t1));
-  PetscCall(KSPSolve(ksp, b, x));
+  PetscCall(KSPSolve(ksp, *b, *x));
   PetscCall(PetscTime(&t2));
 
   PetscCall(KSPGetIterationNumber(ksp, &its));
   PetscCall(KSPGetConvergedReason(ksp, &reason));
   PetscCall(KSPGetTolerances(ksp, &rtol, &atol, NULL, NULL));
-  PetscCall(MatMult(A, x, r));
-  PetscCall(VecAYPX(r, -1.0, b));
-  PetscCall(VecNorm(r, NORM_2, &rnorm));
-  PetscCall(VecNorm(b, NORM_2, &bnorm));
+  PetscCall(MatMult(*A, *x, *r));
+  PetscCall(VecAYPX(*r, -1.0, *b));
+  PetscCall(VecNorm(*r, NORM_2, &rnorm));
+  PetscCall(VecNorm(*b, NORM_2, &bnorm));
   PetscCall(KSPGetType(ksp, &ktype));
+  PetscCall(KSPGetPC(ksp, &pc));
   PetscCall(PCGetType(pc, &ptype));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: n=%" PetscInt_FMT " nnz=%.0f ksp=%s pc=%s iterations=%" PetscInt_FMT " reason=%s true_relres=%.3e setup=%.4g s solve=%.4g s\n", file, n, (double)info.nz_used, ktype, ptype, its,
                         KSPConvergedReasons[reason], (double)(bnorm > 0 ? rnorm / bnorm : rnorm), t1 - t0, t2 - t1));
@@ -124,12 +102,43 @@ static PetscErrorCode Run(int *status)
     PetscCall(PetscFPrintf(PETSC_COMM_WORLD, PETSC_STDERR, "kgnn-solve: false convergence: KSP reports %s but the true relative residual %.3e is more than %d x rtol = %g (exit code %d)\n", KSPConvergedReasons[reason],
                            (double)(bnorm > 0 ? rnorm / bnorm : rnorm), TRUE_RESIDUAL_SLACK, (double)rtol, *status));
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
 
+static PetscErrorCode Run(int *status)
+{
+  PetscBool      help;
+  Mat            A = NULL;
+  Vec            b = NULL, x = NULL, r = NULL;
+  KSP            ksp;
+  PC             pc;
+  PetscMPIInt    size;
+  PetscErrorCode err;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNCLIBegin("kgnn-solve", options));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+
+  /* the solver first, so that every option is checked before the matrix is read */
+  PetscCall(KSPCreate(PETSC_COMM_WORLD, &ksp));
+  PetscCall(KSPSetType(ksp, KSPCG));
+  /* the unpreconditioned residual, so that different preconditioners stop on the same quantity */
+  PetscCall(KSPSetNormType(ksp, KSP_NORM_UNPRECONDITIONED));
+  PetscCall(KSPSetTolerances(ksp, 1e-8, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, size == 1 ? PCKOPT : PCBJACOBI)); /* PETSc's own default on several ranks */
+  PetscCall(KGNNCLICollect(Configure, ksp, PETSC_FALSE, &err));
+  if (!err) PetscCall(KGNNCLICollect(ConfigureBlocks, NULL, PETSC_TRUE, &err));
+  PetscCall(KGNNCLICheckOptions(&help));
+  if (help) err = PETSC_SUCCESS;
+  else if (!err) err = Solve(ksp, &A, &b, &x, &r, status);
+  /* freed on every path, an error's too (it is passed on after) */
   PetscCall(KSPDestroy(&ksp));
   PetscCall(VecDestroy(&b));
   PetscCall(VecDestroy(&x));
   PetscCall(VecDestroy(&r));
   PetscCall(MatDestroy(&A));
+  PetscCall(err);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -63,14 +63,15 @@ static PetscErrorCode Run(int *status)
   PetscCall(KGNNTrainerCreate(&T));
   PetscCall(KGNNCLICollect(Configure, T, PETSC_FALSE, &err));
   PetscCall(KGNNCLICheckOptions(&help)); /* a misspelt option before the error it may have caused */
-  if (!help) {
-    PetscCall(err);
-    PetscCall(KGNNTrainerRun(T));
-    PetscCall(KGNNTrainerGetInterrupted(T, &sig));
-    if (!sig) PetscCall(Plot());
-    *status = sig ? 128 + sig : KGNN_EXIT_OK; /* as a shell reports a process a signal ended */
+  if (help) err = PETSC_SUCCESS;
+  else { /* the trainer is freed on every path: an error is passed on after its destroy */
+    if (!err) err = KGNNTrainerRun(T);
+    if (!err) err = KGNNTrainerGetInterrupted(T, &sig);
+    if (!err && !sig) err = Plot();
+    if (!err) *status = sig ? 128 + sig : KGNN_EXIT_OK; /* as a shell reports a process a signal ended */
   }
   PetscCall(KGNNTrainerDestroy(&T));
+  PetscCall(err);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
