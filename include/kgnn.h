@@ -39,7 +39,7 @@ PETSC_EXTERN const char *const KGNNPatternTypes[];
 
 PETSC_EXTERN PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
 PETSC_EXTERN PetscLogEvent KGNN_KOPT_Cholesky, KGNN_KOPT_SelInv; /* inside KOPTInverse on the selinv path */
-PETSC_EXTERN PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Inference, KGNN_GNN_Assembly;
+PETSC_EXTERN PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Cascade, KGNN_GNN_Inference, KGNN_GNN_Assembly;
 
 /* Registers the PC types and the log events. Idempotent. */
 PETSC_EXTERN PetscErrorCode KGNNInitializePackage(void);

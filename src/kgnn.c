@@ -27,6 +27,7 @@ PetscErrorCode KGNNInitializePackage(void)
   PetscCall(PetscLogEventRegister("KOPTSelInv", PC_CLASSID, &KGNN_KOPT_SelInv));
   PetscCall(PetscLogEventRegister("KGNNFactorApply", PC_CLASSID, &KGNN_FactorApply));
   PetscCall(PetscLogEventRegister("GNNGraph", PC_CLASSID, &KGNN_GNN_Graph));
+  PetscCall(PetscLogEventRegister("GNNCascadeTest", PC_CLASSID, &KGNN_GNN_Cascade)); /* a cascade's IC(0) test */
   PetscCall(PetscLogEventRegister("GNNInference", PC_CLASSID, &KGNN_GNN_Inference));
   PetscCall(PetscLogEventRegister("GNNAssembly", PC_CLASSID, &KGNN_GNN_Assembly));
   PetscCall(PetscRegisterFinalize(KGNNFinalizePackage));

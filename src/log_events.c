@@ -5,4 +5,4 @@
 
 PetscLogEvent KGNN_KOPT_Symbolic, KGNN_KOPT_Inverse, KGNN_KOPT_Columns, KGNN_FactorApply;
 PetscLogEvent KGNN_KOPT_Cholesky, KGNN_KOPT_SelInv;
-PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Inference, KGNN_GNN_Assembly;
+PetscLogEvent KGNN_GNN_Graph, KGNN_GNN_Cascade, KGNN_GNN_Inference, KGNN_GNN_Assembly;

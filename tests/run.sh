@@ -201,6 +201,9 @@ error train_samples_none "no training samples .* -samples ic0_breaks keeps those
 expect train_breakdown "trained on the samples where IC\(0\) of A exists, 0 training and 0 test samples left out of the losses" bin/kgnn-train -dataset $TS -out $T/c.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -breakdown_model $T/i.h5 -loss kaporin -epochs 1 -quality false -malloc_dump
 expect train_breakdown_pcview "network where IC\(0\) of A breaks down: ElimOrder, depth 1" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/c.h5 -ksp_view
 expect train_breakdown_pcview_ran "cascade: IC\(0\) of A exists: the first network ran" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/c.h5 -ksp_view
+# the cascade's IC(0) test has its own log event and setup time (not inside the inference's)
+expect gnn_cascade_log_event "^GNNCascadeTest +1 " bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/c.h5 -log_view
+expect gnn_cascade_setup_time "setup times: graph [0-9.e+-]+ s, cascade IC\(0\) test [0-9.e+-]+ s, inference" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/c.h5 -ksp_view
 run train_breakdown_damaged /usr/bin/python3 -c "import h5py, shutil; shutil.copy('$T/c.h5', '$T/cbad.h5'); f = h5py.File('$T/cbad.h5', 'r+'); del f['breakdown/decoder.mlp.2.weight']; f.close()"
 error train_breakdown_nested "-breakdown_model $T/c.h5 is itself a cascade .it has a /breakdown network.; give a single network" bin/kgnn-train -dataset $TS -out $T/c2.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -breakdown_model $T/c.h5
 expect train_init_cascade "-init $T/c.h5 is a cascade: training starts from its first network" bin/kgnn-train -dataset $TS -out $T/c2.h5 -init $T/c.h5 -loss kaporin -epochs 1 -quality false -malloc_dump
