@@ -183,6 +183,10 @@ expect train_scale_resume "Jacobi-scaled input.*resumed" bin/kgnn-train -dataset
 run train_scale_resume_same_weights /usr/bin/python3 -c "import h5py, numpy as np, sys; a, b = h5py.File('$T/ju.h5', 'r'), h5py.File('$T/jr.h5', 'r'); d = []; a.visititems(lambda n, o: d.append(np.array_equal(o[()], b[n][()])) if isinstance(o, h5py.Dataset) else None); sys.exit(not (d and all(d) and a.attrs['normalisation'] == b.attrs['normalisation'] == b'jacobi'))"
 error train_scale_resume_other "checkpoint $T/jr.h5.ckpt was trained with -scale jacobi, this run asks for -scale max" bin/kgnn-train -dataset $TS -out $T/jr.h5 -epochs 4 -depth 1 -resume -scale max
 expect train_kaporin_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5," bin/kgnn-train -dataset $TS -out $T/k.h5 -epochs 5 -depth 1 -loss kaporin -malloc_dump
+# -loss kopt: K(L^T A^-1 L) over PCKOPT's factor's, from each sample's blocks of A^-1 (the loss
+# itself against the dense inverse: test_kaporin_loss)
+expect train_kopt_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5," bin/kgnn-train -dataset $TS -out $T/ko.h5 -epochs 5 -depth 1 -loss kopt -malloc_dump
+expect train_kopt_loss_blocks "-loss kopt: the blocks of A\^-1 of 4 samples" bin/kgnn-train -dataset $D/ss1.h5 -out $D/ko.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -loss kopt -epochs 1 -quality false -malloc_dump
 run train_png_written test -s $T/p.png
 # -init_ic0: an ElimOrder network that starts as IC(0) (its factor: test_gnn_elim_ic0); a start that no epoch beats is kept
 error train_ic0_other_model "-init_ic0 needs -node_model ElimOrder, not MessagePassingMLP" bin/kgnn-train -dataset $TS -out $T/i.h5 -init_ic0 1e-4

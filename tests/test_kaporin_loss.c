@@ -35,7 +35,9 @@
       from Jacobi's factor (in the variables x = D^-1/2 L, D = diag A: K1 of the Jacobi-scaled
       matrix; L_ii > 0 kept by rejecting steps that leave it), both factors scaled to unit
       Frobenius norm, to 1e-6 (the issue's number), on five SuiteSparse matrices of 48 to 494 rows.
-   5. kgnn-train's -loss kaporin, through KGNNBatchLoss (CheckBatch). */
+   5. kgnn-train's -loss kaporin, through KGNNBatchLoss (CheckBatch).
+   6. kgnn-train's -loss kopt (CheckKoptLoss): its blocks by selected inversion and its optimum
+      against the dense inverse and PCKOPT's dense path, on the matrices of 4. */
 #include "testutil.h"
 #include "train/train.h"
 
@@ -494,6 +496,108 @@ static PetscErrorCode LBFGS(const Case *c, const PetscReal *sc, PetscReal *x, Pe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* 6: kgnn-train's -loss kopt (src/train/kopt_loss.c): its blocks of A^-1 come from CHOLMOD's
+   selected inversion and its optimum from Algorithm 1 on them; here B from LAPACK's dense inverse
+   (potri) and PCKOPT's factor lk from the dense path. Entries of A^-1 by two backward-stable
+   algorithms agree to about gamma_n kappa(A) max|A^-1| each (kappa_1 bounds kappa_2 up to n:
+   ||A||_1 ||A^-1||_1 as the bound), and K1 = log(T/n) - ..., T a sum of l_i^T B_i l_i, moves by
+   that relative to the sum's absolute form c1 (section 1). So with e = SAFETY gamma_n kappa_1:
+     max |B - B_dense| <= e max|A^-1|;
+     the loss at lk (its own optimum, computed the other way) within e c1 of 0, and >= -e c1 at
+     the L-BFGS minimiser of section 4;
+     at Jacobi's factor it is K1_dense(J) - K1_dense(lk) to e c1, and > 0;
+     with -scale jacobi (the blocks of D^-1/2 A D^-1/2) the loss of D^-1/2 L equals that of L
+     (K is invariant under the scaling), to e c1. */
+static PetscErrorCode CheckKoptLoss(const char *mtx, Mat A, const PetscReal *D, const PetscReal *Ainv, Case *c, const PetscReal *lk, const PetscReal *xmin)
+{
+  const PetscInt n = c->n, m = c->P.nnz;
+  KGNNSample     s  = {0};
+  KGNNKoptLoss   K, Kj;
+  PetscReal      n1 = 0, ni1 = 0, amax = 0, bdiff = 0, e, c1 = 0, f0, f, fx, fj, fjs, fjd, *lj, *p, *dp, *d;
+  PetscInt       q  = 0;
+
+  PetscFunctionBegin;
+  /* the sample: A's stored entries row by row, as kgnn-dataset writes them */
+  s.n = n;
+  for (PetscInt i = 0; i < n; i++) {
+    PetscInt nc;
+    PetscCall(MatGetRow(A, i, &nc, NULL, NULL));
+    s.nnz += nc;
+    PetscCall(MatRestoreRow(A, i, &nc, NULL, NULL));
+  }
+  PetscCall(PetscMalloc4(s.nnz, &s.row, s.nnz, &s.col, s.nnz, &s.a, s.nnz, &s.y));
+  for (PetscInt i = 0, k = 0; i < n; i++) {
+    PetscInt           nc;
+    const PetscInt    *cols;
+    const PetscScalar *vals;
+    PetscCall(MatGetRow(A, i, &nc, &cols, &vals));
+    for (PetscInt j = 0; j < nc; j++, k++) s.row[k] = i, s.col[k] = cols[j], s.a[k] = vals[j], s.y[k] = 0;
+    PetscCall(MatRestoreRow(A, i, &nc, &cols, &vals));
+  }
+  PetscCall(PetscStrncpy(s.name, mtx, sizeof(s.name)));
+  PetscCall(KGNNKoptLossCreate(&s, PETSC_FALSE, &K));
+  PetscCall(KGNNKoptLossCreate(&s, PETSC_TRUE, &Kj));
+  for (PetscInt j = 0; j < n; j++) {
+    PetscReal cs = 0, ci = 0;
+    for (PetscInt i = 0; i < n; i++) cs += PetscAbsReal(D[i + j * n]), ci += PetscAbsReal(Ainv[i + j * n]), amax = PetscMax(amax, PetscAbsReal(Ainv[i + j * n]));
+    n1 = PetscMax(n1, cs), ni1 = PetscMax(ni1, ci);
+  }
+  e = SAFETY * TestGamma(n) * n1 * ni1;
+  for (PetscInt k = 0; k < c->P.bptr[n]; k++) bdiff = PetscMax(bdiff, PetscAbsReal(K.B[k] - c->B[k]));
+  CHECK(bdiff <= e * amax, "%s: -loss kopt's blocks of A^-1 (selected inversion) differ from the dense inverse's by %.2e > %.2e", mtx, (double)bdiff, (double)(e * amax));
+  for (PetscInt i = 0; i < n; i++) { /* c1 at lk: sum |l_i|^T |B_i| |l_i| / T */
+    const PetscInt *pos = c->P.colpos + c->P.colptr[i], k = c->P.colptr[i + 1] - c->P.colptr[i];
+    const PetscReal *Bi = c->B + c->P.bptr[i];
+    for (PetscInt r = 0; r < k; r++)
+      for (PetscInt cc = 0; cc < k; cc++) c1 += PetscAbsReal(lk[pos[r]] * Bi[r + cc * k] * lk[pos[cc]]);
+  }
+  {
+    PetscReal T = 0;
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscInt *pos = c->P.colpos + c->P.colptr[i], k = c->P.colptr[i + 1] - c->P.colptr[i];
+      const PetscReal *Bi = c->B + c->P.bptr[i];
+      for (PetscInt r = 0; r < k; r++)
+        for (PetscInt cc = 0; cc < k; cc++) T += lk[pos[r]] * Bi[r + cc * k] * lk[pos[cc]];
+    }
+    c1 /= T;
+  }
+  e *= c1;
+  /* the prediction in the sample's edge order: lower edges carry L, the others anything (here 7) */
+  PetscCall(PetscMalloc4(s.nnz, &p, s.nnz, &dp, m, &lj, n, &d));
+  for (PetscInt k = 0; k < s.nnz; k++) p[k] = s.row[k] >= s.col[k] ? lk[q++] : 7;
+  PetscCall(KGNNKoptLossEval(&K, s.nnz, s.row, s.col, p, 20, dp, &f0));
+  CHECK(PetscAbsReal(f0) <= e, "%s: -loss kopt at PCKOPT's factor is %.3e, not 0 (tolerance %.2e)", mtx, (double)f0, (double)e);
+  for (PetscInt k = 0; k < s.nnz; k++) CHECK(s.row[k] >= s.col[k] || dp[k] == 0, "%s: -loss kopt: a gradient on edge %" PetscInt_FMT " above the diagonal", mtx, k);
+  q = 0;
+  for (PetscInt k = 0; k < s.nnz; k++) p[k] = s.row[k] >= s.col[k] ? xmin[q++] : 7;
+  PetscCall(KGNNKoptLossEval(&K, s.nnz, s.row, s.col, p, 20, NULL, &fx));
+  CHECK(fx >= -e, "%s: -loss kopt at the L-BFGS minimiser is %.3e < 0 (tolerance %.2e)", mtx, (double)fx, (double)e);
+  /* Jacobi's factor sqrt(diag A); and the same loss through -scale jacobi's blocks */
+  for (PetscInt i = 0; i < n; i++) d[i] = PetscSqrtReal(D[i + i * n]);
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt r = c->rowptr[i]; r < c->rowptr[i + 1]; r++) lj[r] = c->colidx[r] == i ? d[i] : 0;
+  fjd = KGNNKaporinInverseLoss(&c->P, c->B, lj, 0, NULL) - KGNNKaporinInverseLoss(&c->P, c->B, lk, 0, NULL);
+  q = 0;
+  for (PetscInt k = 0; k < s.nnz; k++) p[k] = s.row[k] >= s.col[k] ? lj[q++] : 7;
+  PetscCall(KGNNKoptLossEval(&K, s.nnz, s.row, s.col, p, 20, NULL, &fj));
+  CHECK(fj > 0 && PetscAbsReal(fj - fjd) <= e, "%s: -loss kopt at Jacobi's factor %.15g, the dense evaluation %.15g (tolerance %.2e, must be > 0)", mtx, (double)fj, (double)fjd, (double)e);
+  q = 0; /* D^-1/2 L at PCKOPT's factor moved off its optimum: the Jacobi one, L = lj + lk / 2 */
+  for (PetscInt k = 0; k < s.nnz; k++)
+    if (s.row[k] >= s.col[k]) p[k] = lj[q] + lk[q] / 2, q++;
+  PetscCall(KGNNKoptLossEval(&K, s.nnz, s.row, s.col, p, 20, NULL, &f));
+  for (PetscInt k = 0; k < s.nnz; k++)
+    if (s.row[k] >= s.col[k]) p[k] /= d[s.row[k]];
+  PetscCall(KGNNKoptLossEval(&Kj, s.nnz, s.row, s.col, p, 20, NULL, &fjs));
+  CHECK(PetscAbsReal(f - fjs) <= e, "%s: -loss kopt with -scale jacobi %.15g, without %.15g (tolerance %.2e)", mtx, (double)fjs, (double)f, (double)e);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "  kopt loss %-10s blocks within %.1e of the dense inverse's (max|A^-1| %.1e); at PCKOPT's factor %.1e, at the minimiser %.1e, at Jacobi's %.6f (dense %.6f); -scale jacobi differs by %.1e (tolerance %.1e)\n", mtx,
+                        (double)bdiff, (double)amax, (double)f0, (double)fx, (double)fj, (double)fjd, (double)PetscAbsReal(f - fjs), (double)e));
+  PetscCall(PetscFree4(p, dp, lj, d));
+  PetscCall(KGNNKoptLossDestroy(&K));
+  PetscCall(KGNNKoptLossDestroy(&Kj));
+  PetscCall(PetscFree4(s.row, s.col, s.a, s.y));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode CheckMinimizer(const char *mtx)
 {
   char         path[PETSC_MAX_PATH_LEN];
@@ -553,6 +657,7 @@ static PetscErrorCode CheckMinimizer(const char *mtx)
   dist = PetscSqrtReal(dist);
   CHECK(dist <= 1e-6, "%s: K1's minimiser (L-BFGS, %" PetscInt_FMT " iterations, max |g| %.1e) is %.2e from PCKOPT's factor (unit Frobenius norms), above 1e-6", mtx, its, (double)gmax, (double)dist);
   CHECK(fmin >= fk - 1e-12, "%s: the minimiser's K1 %.15g is below PCKOPT's %.15g", mtx, (double)fmin, (double)fk);
+  PetscCall(CheckKoptLoss(mtx, A, D, Ainv, &c, lk, x));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "  min %-10s n %4" PetscInt_FMT ": L-BFGS %5" PetscInt_FMT " iterations, max |g| %.1e, K1 - log det A / n %.12f (PCKOPT's %.12f), |L/|L| - Lk/|Lk||_F = %.2e\n", mtx, n, its, (double)gmax, (double)fmin,
                         (double)fk, (double)dist));
   PetscCall(PetscFree3(sc, x, lk));

@@ -1,7 +1,7 @@
 /* kgnn-train: trains the PCGNN network on a kgnn-dataset file (the paper's Sec. 6) and writes
    weights that -pc_type gnn and share/python/export_pyg.py read. */
 static const char help[] = "kgnn-train -dataset FILE -out MODEL.h5 [-node_model MessagePassingMLP] [-depth 3] [-hidden 16] [-positional] [-virtual_node]\n"
-                           "  [-loss cosine|l2|free|kaporin] [-scale max|jacobi] [-epochs 300] [-batch 16|8] [-lr 1e-3] [-gamma 0.6] [-step_size 50] [-patience 50] [-seed 1] [-shuffle true]\n"
+                           "  [-loss cosine|l2|free|kaporin|kopt] [-scale max|jacobi] [-epochs 300] [-batch 16|8] [-lr 1e-3] [-gamma 0.6] [-step_size 50] [-patience 50] [-seed 1] [-shuffle true]\n"
                            "  [-breakdown_model B.h5]: train the first network of a cascade on the samples where IC(0) of A exists; MODEL.h5 carries\n"
                            "  B.h5's network too, which PCGNN runs where IC(0) breaks down; [-samples all|ic0_exists|ic0_breaks]: the samples the losses read\n"
                            "  [-init MODEL.h5] [-checkpoint FILE] [-checkpoint_every 10] [-resume] [-log FILE.csv] [-png FILE.png] [-max_train N] [-max_test N] [-quiet]\n"

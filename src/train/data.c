@@ -69,6 +69,31 @@ static PetscErrorCode SelectSamples(KGNNTrainer T)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -loss kopt: every sample's blocks of A^-1 (kopt_loss.c), made once, for the input scaling the
+   weights settled (-scale, else -init's); zeroed arrays first, so that KGNNTrainerDestroy frees
+   what an error left */
+PetscErrorCode KGNNTrainerKoptBlocks(KGNNTrainer T)
+{
+  PetscLogDouble t0, t1;
+  double         reals = 0;
+
+  PetscFunctionBegin;
+  if (T->loss != KGNN_LOSS_KOPT) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscCalloc2(T->ntrain, &T->kopt_train, T->ntest, &T->kopt_test));
+  for (PetscInt k = 0; k < T->ntrain; k++) {
+    PetscCall(KGNNKoptLossCreate(&T->train[k], T->M.jacobi, &T->kopt_train[k]));
+    reals += T->kopt_train[k].P.bptr[T->train[k].n];
+  }
+  for (PetscInt k = 0; k < T->ntest; k++) {
+    PetscCall(KGNNKoptLossCreate(&T->test[k], T->M.jacobi, &T->kopt_test[k]));
+    reals += T->kopt_test[k].P.bptr[T->test[k].n];
+  }
+  PetscCall(PetscTime(&t1));
+  if (!T->quiet) PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: -loss kopt: the blocks of A^-1 of %d samples (%.3g M reals, selected inversion), %.2f s\n", (int)(T->ntrain + T->ntest), reals / 1e6, t1 - t0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* an empty or mismatched set is an error; the file is closed on every path. The samples read
    before an error are KGNNTrainerDestroy's to free. */
 PetscErrorCode KGNNTrainerLoadData(KGNNTrainer T)

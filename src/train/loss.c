@@ -3,7 +3,7 @@
    The batch losses over these, and the free loss, are KGNNBatchLoss's (batch.c). */
 #include "train.h"
 
-static const char *const loss_names[KGNN_NUM_LOSSES] = {"cosine", "l2", "free", "kaporin"}; /* -loss, by KGNNLoss */
+static const char *const loss_names[KGNN_NUM_LOSSES] = {"cosine", "l2", "free", "kaporin", "kopt"}; /* -loss, by KGNNLoss */
 
 const char *KGNNLossName(KGNNLoss l)
 {

@@ -69,7 +69,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCall(PetscOptionsInt("-hidden", "hidden size", NULL, T->M.hidden, &T->M.hidden, NULL));
   PetscCall(PetscOptionsBool("-positional", "the -1/0/+1 position feature (Appendix B)", NULL, T->M.positional, &T->M.positional, NULL));
   PetscCall(PetscOptionsBool("-virtual_node", "a virtual node per graph (Appendix A)", NULL, T->M.virtual_node, &T->M.virtual_node, NULL));
-  PetscCall(PetscOptionsString("-loss", "cosine, l2, free or kaporin", NULL, ls, ls, sizeof(ls), NULL));
+  PetscCall(PetscOptionsString("-loss", "cosine, l2, free, kaporin or kopt", NULL, ls, ls, sizeof(ls), NULL));
   PetscCall(PetscOptionsString("-scale", "max (A / max|A|, the paper's) or jacobi (D^-1/2 A D^-1/2: PCGNN's -pc_gnn_scale jacobi; default: -init's, else max)", NULL, scale, scale, sizeof(scale), NULL));
   PetscCall(PetscOptionsInt("-epochs", "epochs", NULL, T->epochs, &T->epochs, NULL));
   PetscCall(PetscOptionsInt("-batch", "graphs per batch (default 16 synthetic, 8 matrices)", NULL, T->batch, &T->batch, &batch_set));
@@ -96,7 +96,7 @@ PetscErrorCode KGNNTrainerSetFromOptions(KGNNTrainer T)
   PetscCheck(!scale[0] || !strcmp(scale, "max") || !strcmp(scale, "jacobi"), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-scale %s: not one of max, jacobi", scale);
   if (scale[0]) T->M.jacobi = !strcmp(scale, "jacobi");
   T->loss = KGNNLossFromName(ls);
-  PetscCheck((int)T->loss >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-loss %s: not one of cosine, l2, free, kaporin", ls);
+  PetscCheck((int)T->loss >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-loss %s: not one of cosine, l2, free, kaporin, kopt", ls);
   PetscCheck(T->dataset[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "kgnn-train needs -dataset FILE");
   for (T->samples = 2; T->samples >= 0 && strcmp(smp, sample_sets[T->samples]); T->samples--) {}
   PetscCheck(T->samples >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-samples %s: not one of all, ic0_exists, ic0_breaks", smp);

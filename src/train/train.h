@@ -7,6 +7,7 @@
      log.c         the CSV log and the progress lines
      report.c      the test split as a preconditioner after training: CG iterations, K
      batch.c, loss.c, adam.c   batches and their losses, the losses, Adam and StepLR
+     kopt_loss.c   -loss kopt: each sample's blocks of A^-1, K(L^T A^-1 L) over PCKOPT's
      Kaporin's K as two losses with exact gradients: src/factor/kaporin_trace.c (shared with PCKOPT) */
 #ifndef KGNN_TRAIN_H
 #define KGNN_TRAIN_H
@@ -21,14 +22,28 @@ typedef enum {
   KGNN_LOSS_COSINE, /* 1 - cos(L, L_target) over L's entries: the paper's, the default */
   KGNN_LOSS_L2,     /* mean squared difference: the one the paper found unstable */
   KGNN_LOSS_FREE,   /* |L L^T z - A z|^2 / |A z|^2, random z: no target needed */
-  KGNN_LOSS_KAPORIN /* log of K(L^-1 A L^-T) over Jacobi's (src/factor/kaporin_trace.c): no target needed */
+  KGNN_LOSS_KAPORIN, /* log of K(L^-1 A L^-T) over Jacobi's (src/factor/kaporin_trace.c): no target needed */
+  KGNN_LOSS_KOPT     /* log of K(L^T A^-1 L) over PCKOPT's factor's (kopt_loss.c): A^-1's blocks per sample */
 } KGNNLoss;
-#define KGNN_NUM_LOSSES 4
+#define KGNN_NUM_LOSSES 5
+
+/* kopt_loss.c: -loss kopt's data for one sample, made once: L's pattern, the blocks
+   B_i = A^-1(s_i, s_i) of the matrix the network sees, and log K at PCKOPT's factor */
+typedef struct {
+  PetscInt          *rowptr, *colidx; /* L's CSR pattern: the sample's lower edges, in their order */
+  KGNNKaporinPattern P;
+  PetscReal         *B;
+  PetscReal          fopt;
+} KGNNKoptLoss;
+PETSC_INTERN PetscErrorCode KGNNKoptLossCreate(const KGNNSample *, PetscBool jacobi, KGNNKoptLoss *);
+PETSC_INTERN PetscErrorCode KGNNKoptLossDestroy(KGNNKoptLoss *);
+PETSC_INTERN PetscErrorCode KGNNKoptLossEval(const KGNNKoptLoss *, PetscInt m, const PetscInt *row, const PetscInt *col, const PetscReal *p, PetscReal cap, PetscReal *dp, PetscReal *loss);
 
 typedef struct {
   KGNNGraph  G;
   PetscInt   ngraphs, *sender, *receiver, *batch, *eptr, *nptr; /* graph g: edges eptr[g].., nodes nptr[g].. */
   PetscReal *a, *y;
+  const KGNNKoptLoss *const *kopt; /* -loss kopt: graph g's data (the trainer's; NULL otherwise) */
 } KGNNBatch;
 
 PETSC_INTERN PetscErrorCode KGNNBatchCreate(PetscInt count, KGNNSample *const s[], KGNNBatch *);
@@ -80,10 +95,12 @@ struct _n_KGNNTrainer {
   PetscInt   *ltest, nltest; /* the test samples of the test loss: all, or those -samples keeps */
   KGNNModel   bd;            /* -breakdown_model's network, written into every weight file as /breakdown */
   PetscInt    nskip[2];      /* -samples: training and test samples left out of the losses */
+  KGNNKoptLoss *kopt_train, *kopt_test; /* -loss kopt: each sample's blocks of A^-1 (data.c) */
 };
 
 /* data.c */
 PETSC_INTERN PetscErrorCode KGNNTrainerLoadData(KGNNTrainer);
+PETSC_INTERN PetscErrorCode KGNNTrainerKoptBlocks(KGNNTrainer); /* -loss kopt, after the weights (their scaling) */
 /* checkpoint.c */
 PETSC_INTERN PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer);
 PETSC_INTERN PetscErrorCode KGNNTrainerSaveBest(KGNNTrainer);

@@ -56,12 +56,22 @@ static void EpochOrder(PetscInt64 seed, PetscInt epoch, PetscBool shuffle, Petsc
   }
 }
 
+/* -loss kopt: the batch's graphs' blocks of A^-1, from the samples they were made of (kp: room
+   for cnt pointers) */
+static void AttachKopt(KGNNTrainer T, KGNNBatch *B, PetscInt cnt, KGNNSample *const s[], const KGNNKoptLoss **kp)
+{
+  if (T->loss != KGNN_LOSS_KOPT) return;
+  for (PetscInt k = 0; k < cnt; k++) kp[k] = s[k] >= T->train && s[k] < T->train + T->ntrain ? &T->kopt_train[s[k] - T->train] : &T->kopt_test[s[k] - T->test];
+  B->kopt = kp;
+}
+
 /* mean loss and mean cosine similarity over the test set, in batches */
 static PetscErrorCode Evaluate(KGNNTrainer T, PetscReal *loss, PetscReal *cos)
 {
   PetscReal   lsum = 0, csum = 0;
-  KGNNSample *s[KGNN_TRAIN_MAX_BATCH];
-  KGNNRandom  r = {(uint64_t)T->seed ^ 0x5eedULL}; /* the same z for every evaluation */
+  KGNNSample         *s[KGNN_TRAIN_MAX_BATCH];
+  const KGNNKoptLoss *kp[KGNN_TRAIN_MAX_BATCH];
+  KGNNRandom          r = {(uint64_t)T->seed ^ 0x5eedULL}; /* the same z for every evaluation */
 
   PetscFunctionBegin;
   for (PetscInt b = 0; b < T->nltest; b += T->batch) {
@@ -70,6 +80,7 @@ static PetscErrorCode Evaluate(KGNNTrainer T, PetscReal *loss, PetscReal *cos)
     PetscReal     *p, l, c;
     for (PetscInt k = 0; k < cnt; k++) s[k] = &T->test[T->ltest[b + k]];
     PetscCall(KGNNBatchCreate(cnt, s, &B));
+    AttachKopt(T, &B, cnt, s, kp);
     if (T->M.jacobi) PetscCall(KGNNBatchJacobi(&B));
     PetscCall(PetscMalloc1(B.G.nnz, &p));
     PetscCall(KGNNModelForward(&T->M, &B.G, p));
@@ -127,9 +138,11 @@ static PetscErrorCode TrainBatch(KGNNTrainer T, PetscInt cnt, KGNNSample *s[], P
   PetscReal *p, *dp;
   PetscBool  finite = PETSC_FALSE;
   KGNNRandom r      = {(uint64_t)T->seed * 7919ULL + (uint64_t)T->step}; /* the free loss's z */
+  const KGNNKoptLoss *kp[KGNN_TRAIN_MAX_BATCH];
 
   PetscFunctionBegin;
   PetscCall(KGNNBatchCreate(cnt, s, &B));
+  AttachKopt(T, &B, cnt, s, kp);
   if (T->M.jacobi) PetscCall(KGNNBatchJacobi(&B));
   PetscCall(PetscMalloc2(B.G.nnz, &p, B.G.nnz, &dp));
   PetscCall(KGNNModelForwardTape(&T->M, &B.G, p, &tape));
@@ -233,6 +246,7 @@ PetscErrorCode KGNNTrainerRun(KGNNTrainer T)
   PetscCall(KGNNTrainerSetUpWeights(T));
   PetscCall(PetscMalloc1((size_t)(T->epochs + 1) * KGNN_TRAIN_NHIST, &T->hist));
   if (T->resume) PetscCall(KGNNTrainerLoadCheckpoint(T));
+  PetscCall(KGNNTrainerKoptBlocks(T));
   PetscCall(KGNNTrainerViewStart(T));
   if (!T->resume && (T->init[0] || T->init_ic0 > 0) && T->nltest) { /* a start worth keeping: the best weights are never worse on the test loss */
     PetscReal l0, c0; /* the cosine is the log's, not needed here */
@@ -278,6 +292,11 @@ PetscErrorCode KGNNTrainerDestroy(KGNNTrainer *t)
 
   PetscFunctionBegin;
   if (!T) PetscFunctionReturn(PETSC_SUCCESS);
+  if (T->kopt_train)
+    for (PetscInt k = 0; k < T->ntrain; k++) PetscCall(KGNNKoptLossDestroy(&T->kopt_train[k]));
+  if (T->kopt_test)
+    for (PetscInt k = 0; k < T->ntest; k++) PetscCall(KGNNKoptLossDestroy(&T->kopt_test[k]));
+  PetscCall(PetscFree2(T->kopt_train, T->kopt_test));
   for (PetscInt k = 0; k < T->ntrain; k++) PetscCall(KGNNSampleDestroy(&T->train[k]));
   for (PetscInt k = 0; k < T->ntest; k++) PetscCall(KGNNSampleDestroy(&T->test[k]));
   PetscCall(PetscFree2(T->train, T->test));
