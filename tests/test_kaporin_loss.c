@@ -511,10 +511,10 @@ static PetscErrorCode LBFGS(const Case *c, const PetscReal *sc, PetscReal *x, Pe
 static PetscErrorCode CheckKoptLoss(const char *mtx, Mat A, const PetscReal *D, const PetscReal *Ainv, Case *c, const PetscReal *lk, const PetscReal *xmin)
 {
   const PetscInt n = c->n, m = c->P.nnz;
-  KGNNSample     s  = {0};
+  KGNNSample     s = {0};
   KGNNKoptLoss   K, Kj;
   PetscReal      n1 = 0, ni1 = 0, amax = 0, bdiff = 0, e, c1 = 0, f0, f, fx, fj, fjs, fjd, *lj, *p, *dp, *d;
-  PetscInt       q  = 0;
+  PetscInt       q = 0;
 
   PetscFunctionBegin;
   /* the sample: A's stored entries row by row, as kgnn-dataset writes them */
@@ -546,7 +546,7 @@ static PetscErrorCode CheckKoptLoss(const char *mtx, Mat A, const PetscReal *D, 
   for (PetscInt k = 0; k < c->P.bptr[n]; k++) bdiff = PetscMax(bdiff, PetscAbsReal(K.B[k] - c->B[k]));
   CHECK(bdiff <= e * amax, "%s: -loss kopt's blocks of A^-1 (selected inversion) differ from the dense inverse's by %.2e > %.2e", mtx, (double)bdiff, (double)(e * amax));
   for (PetscInt i = 0; i < n; i++) { /* c1 at lk: sum |l_i|^T |B_i| |l_i| / T */
-    const PetscInt *pos = c->P.colpos + c->P.colptr[i], k = c->P.colptr[i + 1] - c->P.colptr[i];
+    const PetscInt  *pos = c->P.colpos + c->P.colptr[i], k = c->P.colptr[i + 1] - c->P.colptr[i];
     const PetscReal *Bi = c->B + c->P.bptr[i];
     for (PetscInt r = 0; r < k; r++)
       for (PetscInt cc = 0; cc < k; cc++) c1 += PetscAbsReal(lk[pos[r]] * Bi[r + cc * k] * lk[pos[cc]]);
@@ -554,7 +554,7 @@ static PetscErrorCode CheckKoptLoss(const char *mtx, Mat A, const PetscReal *D, 
   {
     PetscReal T = 0;
     for (PetscInt i = 0; i < n; i++) {
-      const PetscInt *pos = c->P.colpos + c->P.colptr[i], k = c->P.colptr[i + 1] - c->P.colptr[i];
+      const PetscInt  *pos = c->P.colpos + c->P.colptr[i], k = c->P.colptr[i + 1] - c->P.colptr[i];
       const PetscReal *Bi = c->B + c->P.bptr[i];
       for (PetscInt r = 0; r < k; r++)
         for (PetscInt cc = 0; cc < k; cc++) T += lk[pos[r]] * Bi[r + cc * k] * lk[pos[cc]];
@@ -577,7 +577,7 @@ static PetscErrorCode CheckKoptLoss(const char *mtx, Mat A, const PetscReal *D, 
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt r = c->rowptr[i]; r < c->rowptr[i + 1]; r++) lj[r] = c->colidx[r] == i ? d[i] : 0;
   fjd = KGNNKaporinInverseLoss(&c->P, c->B, lj, 0, NULL) - KGNNKaporinInverseLoss(&c->P, c->B, lk, 0, NULL);
-  q = 0;
+  q   = 0;
   for (PetscInt k = 0; k < s.nnz; k++) p[k] = s.row[k] >= s.col[k] ? lj[q++] : 7;
   PetscCall(KGNNKoptLossEval(&K, s.nnz, s.row, s.col, p, 20, NULL, &fj));
   CHECK(fj > 0 && PetscAbsReal(fj - fjd) <= e, "%s: -loss kopt at Jacobi's factor %.15g, the dense evaluation %.15g (tolerance %.2e, must be > 0)", mtx, (double)fj, (double)fjd, (double)e);
@@ -589,8 +589,8 @@ static PetscErrorCode CheckKoptLoss(const char *mtx, Mat A, const PetscReal *D, 
     if (s.row[k] >= s.col[k]) p[k] /= d[s.row[k]];
   PetscCall(KGNNKoptLossEval(&Kj, s.nnz, s.row, s.col, p, 20, NULL, &fjs));
   CHECK(PetscAbsReal(f - fjs) <= e, "%s: -loss kopt with -scale jacobi %.15g, without %.15g (tolerance %.2e)", mtx, (double)fjs, (double)f, (double)e);
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "  kopt loss %-10s blocks within %.1e of the dense inverse's (max|A^-1| %.1e); at PCKOPT's factor %.1e, at the minimiser %.1e, at Jacobi's %.6f (dense %.6f); -scale jacobi differs by %.1e (tolerance %.1e)\n", mtx,
-                        (double)bdiff, (double)amax, (double)f0, (double)fx, (double)fj, (double)fjd, (double)PetscAbsReal(f - fjs), (double)e));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "  kopt loss %-10s blocks within %.1e of the dense inverse's (max|A^-1| %.1e); at PCKOPT's factor %.1e, at the minimiser %.1e, at Jacobi's %.6f (dense %.6f); -scale jacobi differs by %.1e (tolerance %.1e)\n",
+                        mtx, (double)bdiff, (double)amax, (double)f0, (double)fx, (double)fj, (double)fjd, (double)PetscAbsReal(f - fjs), (double)e));
   PetscCall(PetscFree4(p, dp, lj, d));
   PetscCall(KGNNKoptLossDestroy(&K));
   PetscCall(KGNNKoptLossDestroy(&Kj));

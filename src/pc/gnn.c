@@ -400,7 +400,7 @@ static PetscErrorCode PCView_GNN(PC pc, PetscViewer viewer)
   else PetscCall(PetscViewerASCIIPrintf(viewer, "  input scaling: %s\n", PCGNNScales[g->scale]));
   if (g->diag_shift > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  diagonal safeguard: |L_ii| >= %g max|L_jj|\n", (double)g->diag_shift));
   if (g->have_graph) {
-    KGNNNetwork bd = NULL;
+    KGNNNetwork bd       = NULL;
     char        pick[64] = "";
 
     if (g->net) PetscCall(KGNNNetworkGetBreakdown(g->net, &bd));

@@ -155,8 +155,7 @@ PetscErrorCode KGNNBatchLoss(const KGNNBatch *B, KGNNLoss type, const PetscReal 
     else if (type == KGNN_LOSS_KOPT) {
       PetscCheck(B->kopt && B->kopt[g], PETSC_COMM_SELF, PETSC_ERR_ARG_WRONGSTATE, "-loss kopt: graph %" PetscInt_FMT " of the batch has no blocks of A^-1", g);
       PetscCall(KGNNKoptLossEval(B->kopt[g], m, row, col, p + e0, KAPORIN_CAP, d, &l));
-    }
-    else l = FreeLoss(B->nptr[g + 1] - n0, m, row, col, B->a + e0, p + e0, d, rng, z, w, r, lr);
+    } else l = FreeLoss(B->nptr[g + 1] - n0, m, row, col, B->a + e0, p + e0, d, rng, z, w, r, lr);
     sum += l;
     if (cos) csum += 1 - (type == KGNN_LOSS_COSINE ? l : KGNNCosineLoss(m, row, col, p + e0, B->y + e0, NULL));
     if (d)

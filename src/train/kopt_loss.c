@@ -64,8 +64,8 @@ PetscErrorCode KGNNKoptLossCreate(const KGNNSample *s, PetscBool jacobi, KGNNKop
   /* B_i full (k_i x k_i, column-major) from the lower triangle that map lists column by column */
   PetscCall(PetscMalloc1(K->P.bptr[n], &K->B));
   for (PetscInt i = 0; i < n; i++) {
-    const PetscInt  k = S.L.colptr[i + 1] - S.L.colptr[i], *map = S.map + S.mapptr[i];
-    PetscReal      *Bi = K->B + K->P.bptr[i];
+    const PetscInt k = S.L.colptr[i + 1] - S.L.colptr[i], *map = S.map + S.mapptr[i];
+    PetscReal     *Bi = K->B + K->P.bptr[i];
     PetscCheck(k == K->P.colptr[i + 1] - K->P.colptr[i], PETSC_COMM_SELF, PETSC_ERR_PLIB, "-loss kopt: sample %s, column %" PetscInt_FMT ": patterns differ", s->name, i);
     for (PetscInt c = 0, e = 0; c < k; c++)
       for (PetscInt r = c; r < k; r++, e++) Bi[r + c * k] = Bi[c + r * k] = Pval[map[e]];

@@ -19,9 +19,9 @@
 #include "../dataset/dataset.h"
 
 typedef enum {
-  KGNN_LOSS_COSINE, /* 1 - cos(L, L_target) over L's entries: the paper's, the default */
-  KGNN_LOSS_L2,     /* mean squared difference: the one the paper found unstable */
-  KGNN_LOSS_FREE,   /* |L L^T z - A z|^2 / |A z|^2, random z: no target needed */
+  KGNN_LOSS_COSINE,  /* 1 - cos(L, L_target) over L's entries: the paper's, the default */
+  KGNN_LOSS_L2,      /* mean squared difference: the one the paper found unstable */
+  KGNN_LOSS_FREE,    /* |L L^T z - A z|^2 / |A z|^2, random z: no target needed */
   KGNN_LOSS_KAPORIN, /* log of K(L^-1 A L^-T) over Jacobi's (src/factor/kaporin_trace.c): no target needed */
   KGNN_LOSS_KOPT     /* log of K(L^T A^-1 L) over PCKOPT's factor's (kopt_loss.c): A^-1's blocks per sample */
 } KGNNLoss;
@@ -40,9 +40,9 @@ PETSC_INTERN PetscErrorCode KGNNKoptLossDestroy(KGNNKoptLoss *);
 PETSC_INTERN PetscErrorCode KGNNKoptLossEval(const KGNNKoptLoss *, PetscInt m, const PetscInt *row, const PetscInt *col, const PetscReal *p, PetscReal cap, PetscReal *dp, PetscReal *loss);
 
 typedef struct {
-  KGNNGraph  G;
-  PetscInt   ngraphs, *sender, *receiver, *batch, *eptr, *nptr; /* graph g: edges eptr[g].., nodes nptr[g].. */
-  PetscReal *a, *y;
+  KGNNGraph                  G;
+  PetscInt                   ngraphs, *sender, *receiver, *batch, *eptr, *nptr; /* graph g: edges eptr[g].., nodes nptr[g].. */
+  PetscReal                 *a, *y;
   const KGNNKoptLoss *const *kopt; /* -loss kopt: graph g's data (the trainer's; NULL otherwise) */
 } KGNNBatch;
 
@@ -90,11 +90,11 @@ struct _n_KGNNTrainer {
   PetscReal  best_loss, part_sum, part_time;
   PetscReal *hist; /* nlog rows of KGNN_TRAIN_NHIST */
   /* data (data.c) */
-  PetscInt    ntrain, ntest;
-  KGNNSample *train, *test;
-  PetscInt   *ltest, nltest; /* the test samples of the test loss: all, or those -samples keeps */
-  KGNNModel   bd;            /* -breakdown_model's network, written into every weight file as /breakdown */
-  PetscInt    nskip[2];      /* -samples: training and test samples left out of the losses */
+  PetscInt      ntrain, ntest;
+  KGNNSample   *train, *test;
+  PetscInt     *ltest, nltest;          /* the test samples of the test loss: all, or those -samples keeps */
+  KGNNModel     bd;                     /* -breakdown_model's network, written into every weight file as /breakdown */
+  PetscInt      nskip[2];               /* -samples: training and test samples left out of the losses */
   KGNNKoptLoss *kopt_train, *kopt_test; /* -loss kopt: each sample's blocks of A^-1 (data.c) */
 };
 
