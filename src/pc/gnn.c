@@ -614,7 +614,8 @@ static PetscErrorCode PCDestroy_GNN(PC pc)
    A model file may be a cascade: a second network in its group /breakdown. The setup then runs
    IC(0) of A first and runs the file's first network where IC(0) exists (every pivot > 0), the
    second where it breaks down; the shipped default is one (IC(0) where it exists, a learned
-   damped factor where it does not). Sequential: in parallel use it as -sub_pc_type gnn of
+   damped factor where it does not). The test is the log event GNNCascadeTest, beside GNNGraph,
+   GNNInference and GNNAssembly. Sequential: in parallel use it as -sub_pc_type gnn of
    PCBJACOBI or PCASM.
 
    Level: intermediate
