@@ -187,6 +187,8 @@ expect train_kaporin_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5,
 # itself against the dense inverse: test_kaporin_loss)
 expect train_kopt_loss "done after 5 epochs; best test loss [^ ]+ at epoch 5," bin/kgnn-train -dataset $TS -out $T/ko.h5 -epochs 5 -depth 1 -loss kopt -malloc_dump
 expect train_kopt_loss_blocks "-loss kopt: the blocks of A\^-1 of 4 samples" bin/kgnn-train -dataset $D/ss1.h5 -out $D/ko.h5 -node_model ElimOrder -depth 1 -scale jacobi -init_ic0 1e-4 -loss kopt -epochs 1 -quality false -malloc_dump
+run train_kopt_indefinite_data /usr/bin/python3 -c "import h5py, shutil, numpy as np; shutil.copy('$TS', '$T/indef.h5'); f = h5py.File('$T/indef.h5', 'r+'); s = f['samples/000000']; ei = s['edge_index'][:]; a = s['edge_attr'][:]; a[int(np.nonzero(ei[0] == ei[1])[0][3])] = 1e-3; s['edge_attr'][...] = a; f.close()"
+error train_kopt_indefinite "-loss kopt: sample synthetic_000000: the Cholesky factorization of A breaks down at row 4 \(1-based\): A is not positive definite" bin/kgnn-train -dataset $T/indef.h5 -out $T/ki.h5 -loss kopt -depth 1
 run train_png_written test -s $T/p.png
 # -init_ic0: an ElimOrder network that starts as IC(0) (its factor: test_gnn_elim_ic0); a start that no epoch beats is kept
 error train_ic0_other_model "-init_ic0 needs -node_model ElimOrder, not MessagePassingMLP" bin/kgnn-train -dataset $TS -out $T/i.h5 -init_ic0 1e-4

@@ -24,21 +24,25 @@ static PetscErrorCode SampleCSR(const KGNNSample *s, const PetscReal *a, PetscIn
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode KGNNKoptLossCreate(const KGNNSample *s, PetscBool jacobi, KGNNKoptLoss *K)
-{
-  const PetscInt   n = s->n;
-  PetscInt        *arow, nl = 0, fail;
+/* what the construction borrows, freed on every path (KGNNKoptLossCreate) */
+typedef struct {
   PetscReal       *a, *d, *Pval, *lopt;
-  KGNNCSR          A;
+  PetscInt        *arow;
   KGNNKoptSymbolic S;
-  KGNNSelInv       si = NULL;
+  KGNNSelInv       si;
+} Work;
+
+static PetscErrorCode Build(const KGNNSample *s, PetscBool jacobi, KGNNKoptLoss *K, Work *w)
+{
+  const PetscInt n  = s->n;
+  PetscInt       nl = 0, fail;
+  KGNNCSR        A;
 
   PetscFunctionBegin;
-  PetscCall(PetscMemzero(K, sizeof(*K)));
-  PetscCall(PetscMalloc2(s->nnz, &a, n, &d));
-  PetscCall(PetscArraycpy(a, s->a, s->nnz));
+  PetscCall(PetscMalloc2(s->nnz, &w->a, n, &w->d));
+  PetscCall(PetscArraycpy(w->a, s->a, s->nnz));
   if (jacobi) {
-    PetscInt bad = KGNNJacobiScale(n, s->nnz, s->row, s->col, a, NULL, d);
+    PetscInt bad = KGNNJacobiScale(n, s->nnz, s->row, s->col, w->a, NULL, w->d);
     PetscCheck(bad < 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "-loss kopt: sample %s, diagonal entry (%" PetscInt_FMT ", %" PetscInt_FMT ") (1-based) is not positive", s->name, bad + 1, bad + 1);
   }
   /* L's pattern: the lower edges in the sample's order (row by row, columns ascending), which is
@@ -52,40 +56,55 @@ PetscErrorCode KGNNKoptLossCreate(const KGNNSample *s, PetscBool jacobi, KGNNKop
   PetscCall(KGNNKaporinPatternCreate(n, K->rowptr, K->colidx, &K->P));
 
   /* A^-1 on the pairs of Algorithm 1, and Algorithm 1 itself */
-  PetscCall(SampleCSR(s, a, &arow, &A));
-  PetscCall(KGNNKoptSymbolicCreate(&A, KGNN_PATTERN_TRIL, 0, &S));
-  PetscCheck(S.L.colptr[n] == nl, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-loss kopt: sample %s: PCKOPT's pattern has %" PetscInt_FMT " entries, the sample's lower edges %" PetscInt_FMT, s->name, S.L.colptr[n], nl);
-  PetscCall(PetscMalloc1(S.Pptr[n], &Pval));
-  PetscCall(KGNNSelInvSymbolic(&A, S.Pptr, S.Pidx, KGNN_SELINV_ORDER_AP, &si));
-  PetscCall(KGNNSelInvNumeric(si, &A, Pval, &fail));
+  PetscCall(SampleCSR(s, w->a, &w->arow, &A));
+  PetscCall(KGNNKoptSymbolicCreate(&A, KGNN_PATTERN_TRIL, 0, &w->S));
+  PetscCheck(w->S.L.colptr[n] == nl, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-loss kopt: sample %s: PCKOPT's pattern has %" PetscInt_FMT " entries, the sample's lower edges %" PetscInt_FMT, s->name, w->S.L.colptr[n], nl);
+  PetscCall(PetscMalloc1(w->S.Pptr[n], &w->Pval));
+  PetscCall(KGNNSelInvSymbolic(&A, w->S.Pptr, w->S.Pidx, KGNN_SELINV_ORDER_AP, &w->si));
+  PetscCall(KGNNSelInvNumeric(w->si, &A, w->Pval, &fail));
   PetscCheck(fail < 0, PETSC_COMM_SELF, PETSC_ERR_MAT_CH_ZRPVT, "-loss kopt: sample %s: the Cholesky factorization of A breaks down at row %" PetscInt_FMT " (1-based): A is not positive definite", s->name, fail + 1);
-  PetscCall(KGNNSelInvDestroy(&si));
 
   /* B_i full (k_i x k_i, column-major) from the lower triangle that map lists column by column */
   PetscCall(PetscMalloc1(K->P.bptr[n], &K->B));
   for (PetscInt i = 0; i < n; i++) {
-    const PetscInt k = S.L.colptr[i + 1] - S.L.colptr[i], *map = S.map + S.mapptr[i];
+    const PetscInt k = w->S.L.colptr[i + 1] - w->S.L.colptr[i], *map = w->S.map + w->S.mapptr[i];
     PetscReal     *Bi = K->B + K->P.bptr[i];
     PetscCheck(k == K->P.colptr[i + 1] - K->P.colptr[i], PETSC_COMM_SELF, PETSC_ERR_PLIB, "-loss kopt: sample %s, column %" PetscInt_FMT ": patterns differ", s->name, i);
     for (PetscInt c = 0, e = 0; c < k; c++)
-      for (PetscInt r = c; r < k; r++, e++) Bi[r + c * k] = Bi[c + r * k] = Pval[map[e]];
+      for (PetscInt r = c; r < k; r++, e++) Bi[r + c * k] = Bi[c + r * k] = w->Pval[map[e]];
   }
 
-  PetscCall(KGNNKoptColumns(&S, Pval, &fail));
+  PetscCall(KGNNKoptColumns(&w->S, w->Pval, &fail));
   PetscCheck(fail < 0, PETSC_COMM_SELF, PETSC_ERR_MAT_CH_ZRPVT, "-loss kopt: sample %s: B_i = A^-1(s_i, s_i) is not positive definite for column %" PetscInt_FMT " (1-based)", s->name, fail + 1);
-  PetscCall(PetscMalloc1(nl, &lopt));
+  PetscCall(PetscMalloc1(nl, &w->lopt));
   for (PetscInt i = 0; i < n; i++) /* both patterns list column i's rows ascending, the diagonal first */
-    for (PetscInt r = 0; r < S.L.colptr[i + 1] - S.L.colptr[i]; r++) {
-      PetscCheck(S.L.rowidx[S.L.colptr[i] + r] == K->P.colrow[K->P.colptr[i] + r], PETSC_COMM_SELF, PETSC_ERR_PLIB, "-loss kopt: sample %s, column %" PetscInt_FMT ": patterns differ", s->name, i);
-      lopt[K->P.colpos[K->P.colptr[i] + r]] = PetscRealPart(S.L.val[S.L.colptr[i] + r]);
+    for (PetscInt r = 0; r < w->S.L.colptr[i + 1] - w->S.L.colptr[i]; r++) {
+      PetscCheck(w->S.L.rowidx[w->S.L.colptr[i] + r] == K->P.colrow[K->P.colptr[i] + r], PETSC_COMM_SELF, PETSC_ERR_PLIB, "-loss kopt: sample %s, column %" PetscInt_FMT ": patterns differ", s->name, i);
+      w->lopt[K->P.colpos[K->P.colptr[i] + r]] = PetscRealPart(w->S.L.val[w->S.L.colptr[i] + r]);
     }
-  K->fopt = KGNNKaporinInverseLoss(&K->P, K->B, lopt, 0, NULL);
+  K->fopt = KGNNKaporinInverseLoss(&K->P, K->B, w->lopt, 0, NULL);
   PetscCheck(!PetscIsInfOrNanReal(K->fopt), PETSC_COMM_SELF, PETSC_ERR_FP, "-loss kopt: sample %s: K of PCKOPT's factor is not finite", s->name);
-  PetscCall(PetscFree(lopt));
-  PetscCall(PetscFree(Pval));
-  PetscCall(KGNNKoptSymbolicDestroy(&S));
-  PetscCall(PetscFree(arow));
-  PetscCall(PetscFree2(a, d));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* on error K is left empty and nothing allocated here stays behind */
+PetscErrorCode KGNNKoptLossCreate(const KGNNSample *s, PetscBool jacobi, KGNNKoptLoss *K)
+{
+  Work           w;
+  PetscErrorCode err;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(K, sizeof(*K)));
+  PetscCall(PetscMemzero(&w, sizeof(w)));
+  err = Build(s, jacobi, K, &w);
+  PetscCall(PetscFree(w.lopt));
+  PetscCall(PetscFree(w.Pval));
+  PetscCall(KGNNSelInvDestroy(&w.si));
+  PetscCall(KGNNKoptSymbolicDestroy(&w.S));
+  PetscCall(PetscFree(w.arow));
+  PetscCall(PetscFree2(w.a, w.d));
+  if (err) PetscCall(KGNNKoptLossDestroy(K));
+  PetscCall(err);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
