@@ -85,12 +85,13 @@ PetscErrorCode KGNNTrainerKoptBlocks(KGNNTrainer T)
     PetscCall(KGNNKoptLossCreate(&T->train[k], T->M.jacobi, &T->kopt_train[k]));
     reals += T->kopt_train[k].P.bptr[T->train[k].n];
   }
-  for (PetscInt k = 0; k < T->ntest; k++) {
+  for (PetscInt q = 0; q < T->nltest; q++) { /* the test samples the test loss reads (-samples) */
+    const PetscInt k = T->ltest[q];
     PetscCall(KGNNKoptLossCreate(&T->test[k], T->M.jacobi, &T->kopt_test[k]));
     reals += T->kopt_test[k].P.bptr[T->test[k].n];
   }
   PetscCall(PetscTime(&t1));
-  if (!T->quiet) PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: -loss kopt: the blocks of A^-1 of %d samples (%.3g M reals, selected inversion), %.2f s\n", (int)(T->ntrain + T->ntest), reals / 1e6, t1 - t0));
+  if (!T->quiet) PetscCall(PetscPrintf(PETSC_COMM_SELF, "kgnn-train: -loss kopt: the blocks of A^-1 of %d samples (%.3g M reals, selected inversion), %.2f s\n", (int)(T->ntrain + T->nltest), reals / 1e6, t1 - t0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
