@@ -16,8 +16,9 @@ fi
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 notok() { fail=$((fail + 1)); echo "FAIL $1 ($2; log: $LOG/$1.log)"; sed 's/^/     | /' "$LOG/$1.log" | tail -n 15; }
 
-# PETSc's -malloc_dump lists every block still allocated at PetscFinalize
-leaks() { grep -Eq '^\[ ?[0-9]+\] ?[0-9]+ bytes' "$LOG/$1.log"; }
+# PETSc's -malloc_dump lists every block still allocated at PetscFinalize, one line each
+LEAK_LINE='^\[ ?[0-9]+\] ?[0-9]+ bytes'
+leaks() { grep -Eq "$LEAK_LINE" "$LOG/$1.log"; }
 
 # run NAME CMD...: passes when CMD exits 0 and PETSc reports no unfreed memory
 run() {
@@ -46,7 +47,7 @@ expect() {
 # PETSc itself keeps two kinds of block when an error leaves PetscOptionsBegin/End or
 # PetscOptionsGetEList early (3.18: the options title, the enum list); those are not ours.
 error_leaks() {
-  grep -E '^\[ ?[0-9]+\] ?[0-9]+ bytes' "$LOG/$1.log" | grep -Evq ' (PetscStrallocpy|PetscOptionsGetEList)\(\) at \./src/sys/'
+  grep -E "$LEAK_LINE" "$LOG/$1.log" | grep -Evq ' (PetscStrallocpy|PetscOptionsGetEList)\(\) at \./src/sys/'
 }
 error() {
   name=$1; pat=$2; shift 2

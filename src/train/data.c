@@ -17,6 +17,19 @@ static PetscErrorCode ReadSamples(KGNNTrainer T, KGNNDataset ds, PetscInt *n)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the sample's A with values a (its own, or a scaled copy) as CSR: a sample stores every entry,
+   both triangles, row by row with columns ascending, so only the row pointers (*rowptr, the
+   caller's to free) are made; A borrows the sample's columns and a */
+PetscErrorCode KGNNSampleCSR(const KGNNSample *s, const PetscReal *a, PetscInt **rowptr, KGNNCSR *A)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(s->n + 1, rowptr));
+  for (PetscInt k = 0; k < s->nnz; k++) (*rowptr)[s->row[k] + 1]++;
+  for (PetscInt i = 0; i < s->n; i++) (*rowptr)[i + 1] += (*rowptr)[i];
+  A->n = s->n, A->rowptr = *rowptr, A->colidx = s->col, A->val = a;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* does IC(0) of the sample's A exist (every pivot > 0)? PCGNN's cascade asks the same of A
    (gnn.c); the answer does not depend on the input scaling */
 static PetscErrorCode SampleIC0Exists(const KGNNSample *s, PetscBool *exists)
@@ -26,10 +39,7 @@ static PetscErrorCode SampleIC0Exists(const KGNNSample *s, PetscBool *exists)
   KGNNLower L;
 
   PetscFunctionBegin;
-  PetscCall(PetscCalloc1(s->n + 1, &rowptr));
-  for (PetscInt k = 0; k < s->nnz; k++) rowptr[s->row[k] + 1]++;
-  for (PetscInt i = 0; i < s->n; i++) rowptr[i + 1] += rowptr[i];
-  A.n = s->n, A.rowptr = rowptr, A.colidx = s->col, A.val = s->a;
+  PetscCall(KGNNSampleCSR(s, s->a, &rowptr, &A));
   PetscCall(KGNNLowerCreateFromCSR(&A, PETSC_TRUE, &L));
   PetscCall(KGNNIC0Factor(&L, &fail));
   *exists = fail < 0 ? PETSC_TRUE : PETSC_FALSE;

@@ -13,17 +13,6 @@
    probes, no solves. Memory: sum_i k_i^2 reals per sample (k_i = rows of column i of L). */
 #include "train.h"
 
-/* the sample's A (both triangles, rows ascending, columns ascending in a row) as CSR */
-static PetscErrorCode SampleCSR(const KGNNSample *s, const PetscReal *a, PetscInt **rowptr, KGNNCSR *A)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscCalloc1(s->n + 1, rowptr));
-  for (PetscInt k = 0; k < s->nnz; k++) (*rowptr)[s->row[k] + 1]++;
-  for (PetscInt i = 0; i < s->n; i++) (*rowptr)[i + 1] += (*rowptr)[i];
-  A->n = s->n, A->rowptr = *rowptr, A->colidx = s->col, A->val = a;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* what the construction borrows, freed on every path (KGNNKoptLossCreate) */
 typedef struct {
   PetscReal       *a, *d, *Pval, *lopt;
@@ -56,7 +45,7 @@ static PetscErrorCode Build(const KGNNSample *s, PetscBool jacobi, KGNNKoptLoss 
   PetscCall(KGNNKaporinPatternCreate(n, K->rowptr, K->colidx, &K->P));
 
   /* A^-1 on the pairs of Algorithm 1, and Algorithm 1 itself */
-  PetscCall(SampleCSR(s, w->a, &w->arow, &A));
+  PetscCall(KGNNSampleCSR(s, w->a, &w->arow, &A));
   PetscCall(KGNNKoptSymbolicCreate(&A, KGNN_PATTERN_TRIL, 0, &w->S));
   PetscCheck(w->S.L.colptr[n] == nl, PETSC_COMM_SELF, PETSC_ERR_PLIB, "-loss kopt: sample %s: PCKOPT's pattern has %" PetscInt_FMT " entries, the sample's lower edges %" PetscInt_FMT, s->name, w->S.L.colptr[n], nl);
   PetscCall(PetscMalloc1(w->S.Pptr[n], &w->Pval));

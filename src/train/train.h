@@ -100,7 +100,8 @@ struct _n_KGNNTrainer {
 
 /* data.c */
 PETSC_INTERN PetscErrorCode KGNNTrainerLoadData(KGNNTrainer);
-PETSC_INTERN PetscErrorCode KGNNTrainerKoptBlocks(KGNNTrainer); /* -loss kopt, after the weights (their scaling) */
+PETSC_INTERN PetscErrorCode KGNNSampleCSR(const KGNNSample *, const PetscReal *a, PetscInt **rowptr, KGNNCSR *); /* a sample's A as CSR */
+PETSC_INTERN PetscErrorCode KGNNTrainerKoptBlocks(KGNNTrainer);                                                  /* -loss kopt, after the weights (their scaling) */
 /* checkpoint.c */
 PETSC_INTERN PetscErrorCode KGNNTrainerSetUpWeights(KGNNTrainer);
 PETSC_INTERN PetscErrorCode KGNNTrainerSaveBest(KGNNTrainer);
