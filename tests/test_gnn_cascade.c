@@ -6,7 +6,9 @@
    - which one ran is decided by IC(0) itself (the library's KGNNIC0Factor, checked against
      PETSc's PCICC by test_ic0_vs_icc): here against a dense IC(0) loop, and against what is known
      of the matrices (Kershaw's breaks down, as IC(0) does on bcsstk06 in kgnn-bench);
-   - PCView names the network that ran, and a file without /breakdown is a single network.
+   - PCView names the network that ran, and a file without /breakdown is a single network;
+   - where the network's factor is unusable, the cascade's shifted IC(0) fallback (which skips
+     alpha = 0 where the test saw IC(0) of A break down) is a single network's, bit for bit.
    The networks are the starts of kgnn-train -init_ic0 (IC(0) itself) and -init_ic0_damp 0.3, so
    the two differ on every matrix with an off-diagonal entry. */
 #include "testutil.h"
@@ -93,6 +95,49 @@ static PetscErrorCode FactorOf(Mat A, const char *model, PetscScalar **D, char *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* PCGNN's default path (the check on, -pc_gnn_fallback ic0) with a network whose factor is
+   unusable (zero outputs: a zero diagonal), so the shifted IC(0) fallback supplies the factor */
+static PetscErrorCode FallbackOf(Mat A, const char *model, PetscScalar **D, PetscReal *ratio)
+{
+  PC                pc;
+  Mat               L;
+  PCGNNFactorSource src;
+
+  PetscFunctionBegin;
+  PetscCall(PCCreate(PETSC_COMM_SELF, &pc));
+  PetscCall(PCSetType(pc, PCGNN));
+  PetscCall(PCGNNSetModel(pc, model));
+  PetscCall(PCSetOperators(pc, A, A));
+  PetscCall(PCSetUp(pc));
+  PetscCall(PCGNNGetFactorSource(pc, &src, ratio));
+  CHECK(src == PCGNN_FACTOR_IC0, "%s: PCGNN applies the %s factor, not the IC(0) fallback's", model, PCGNNFactorSources[src]);
+  PetscCall(PCGNNGetFactor(pc, &L));
+  PetscCall(TestDense(L, D));
+  PetscCall(MatDestroy(&L));
+  PetscCall(PCDestroy(&pc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The fallback of a cascade skips IC(0) of A (alpha = 0) where the cascade's test saw it break
+   down; it must pick the same shift, hence the same factor bit for bit, as a single network's
+   fallback, which tries alpha = 0 itself */
+static PetscErrorCode CheckFallback(const char *name, Mat A, const char *zcascade, const char *zsingle)
+{
+  PetscInt     n;
+  PetscScalar *Dc, *Ds;
+  PetscReal    rc, rs;
+
+  PetscFunctionBegin;
+  PetscCall(MatGetSize(A, &n, NULL));
+  PetscCall(FallbackOf(A, zcascade, &Dc, &rc));
+  PetscCall(FallbackOf(A, zsingle, &Ds, &rs));
+  CHECK(!memcmp(Dc, Ds, sizeof(PetscScalar) * n * n) && rc == rs, "%s: the cascade's IC(0) fallback (K ratio %g) differs from a single network's (%g; relative difference %.2e)", name, (double)rc, (double)rs, (double)TestRelDiff(n, Dc, Ds));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: the cascade's IC(0) fallback equals a single network's bit for bit (K ratio to Jacobi %.4g)\n", name, (double)rc));
+  PetscCall(PetscFree(Dc));
+  PetscCall(PetscFree(Ds));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Check(const char *name, Mat A, PetscInt expect, const char *cascade, const char *first, const char *second)
 {
   PetscInt     n;
@@ -124,9 +169,9 @@ static PetscErrorCode Check(const char *name, Mat A, PetscInt expect, const char
 
 int main(int argc, char **argv)
 {
-  KGNNModel   P, B;
+  KGNNModel   P, B, Z;
   KGNNNetwork net, bd;
-  char        pc[PETSC_MAX_PATH_LEN], pp[PETSC_MAX_PATH_LEN], pb[PETSC_MAX_PATH_LEN];
+  char        pc[PETSC_MAX_PATH_LEN], pp[PETSC_MAX_PATH_LEN], pb[PETSC_MAX_PATH_LEN], zc[PETSC_MAX_PATH_LEN], zs[PETSC_MAX_PATH_LEN];
   Mat         A;
   /* Kershaw (1978): SPD, and IC(0) breaks down on it */
   const PetscScalar K[16] = {3, -2, 0, 2, -2, 3, -2, 0, 0, -2, 3, -2, 2, 0, -2, 3};
@@ -136,8 +181,16 @@ int main(int argc, char **argv)
   PetscCall(PetscSNPrintf(pc, sizeof(pc), "build/tests/cascade_%d.h5", (int)getpid()));
   PetscCall(PetscSNPrintf(pp, sizeof(pp), "build/tests/cascade_first_%d.h5", (int)getpid()));
   PetscCall(PetscSNPrintf(pb, sizeof(pb), "build/tests/cascade_breakdown_%d.h5", (int)getpid()));
+  PetscCall(PetscSNPrintf(zc, sizeof(zc), "build/tests/cascade_zero_%d.h5", (int)getpid()));
+  PetscCall(PetscSNPrintf(zs, sizeof(zs), "build/tests/cascade_zero_single_%d.h5", (int)getpid()));
   PetscCall(Start(&P, 0));
   PetscCall(Start(&B, 0.3));
+  PetscCall(Start(&Z, 0)); /* its decoder's last layer zeroed: every output 0, so L's diagonal is 0 */
+  for (KGNNInt k = 0; k < Z.dec.l2.in * Z.dec.l2.out; k++) Z.dec.l2.W[k] = 0;
+  for (KGNNInt k = 0; Z.dec.l2.b && k < Z.dec.l2.out; k++) Z.dec.l2.b[k] = 0;
+  PetscCall(KGNNModelSave(&Z, zc, WriteB, &Z));
+  PetscCall(KGNNModelSave(&Z, zs, NULL, NULL));
+  PetscCall(KGNNModelDestroy(&Z));
   PetscCall(KGNNModelSave(&P, pc, WriteB, &B));
   PetscCall(KGNNModelSave(&P, pp, NULL, NULL));
   PetscCall(KGNNModelSave(&B, pb, NULL, NULL));
@@ -156,9 +209,11 @@ int main(int argc, char **argv)
 
   PetscCall(TestPoisson2D(PETSC_COMM_SELF, 20, &A));
   PetscCall(Check("poisson 20x20", A, 1, pc, pp, pb));
+  PetscCall(CheckFallback("poisson 20x20", A, zc, zs));
   PetscCall(MatDestroy(&A));
   PetscCall(KGNNMatLoad(PETSC_COMM_SELF, "../shared/matrices/suitesparse/nos4.mtx", &A));
   PetscCall(Check("nos4", A, 1, pc, pp, pb));
+  PetscCall(CheckFallback("nos4", A, zc, zs));
   PetscCall(MatDestroy(&A));
   PetscCall(MatCreateSeqAIJ(PETSC_COMM_SELF, 4, 4, 4, NULL, &A));
   for (PetscInt i = 0; i < 4; i++)
@@ -167,10 +222,12 @@ int main(int argc, char **argv)
   PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
   PetscCall(Check("Kershaw 4x4", A, 0, pc, pp, pb));
+  PetscCall(CheckFallback("Kershaw 4x4", A, zc, zs));
   PetscCall(MatDestroy(&A));
   PetscCall(KGNNMatLoad(PETSC_COMM_SELF, "../shared/matrices/suitesparse/bcsstk06.mtx", &A));
   PetscCall(Check("bcsstk06", A, 0, pc, pp, pb));
+  PetscCall(CheckFallback("bcsstk06", A, zc, zs));
   PetscCall(MatDestroy(&A));
-  unlink(pc), unlink(pp), unlink(pb), unlink("build/tests/cascade_view.txt");
+  unlink(pc), unlink(pp), unlink(pb), unlink(zc), unlink(zs), unlink("build/tests/cascade_view.txt");
   TEST_END();
 }

@@ -125,15 +125,18 @@ static PetscErrorCode PCGNNCheck(PC_GNN *g, const KGNNCSR *A, PetscReal *ratio, 
 
 /* -pc_gnn_fallback ic0: IC(0) of A + alpha diag(A) on tril(A)'s pattern for alpha = 0, 1e-3, ...
    1 (Manteuffel's shift, as PETSc's ICC shifts), the first that exists and passes the check;
-   *ok false if none does */
+   *ok false if none does. A cascade's test has already run IC(0) of A (alpha = 0): where it broke
+   down, the fallback starts at the first shift instead of factoring A again. */
 static PetscErrorCode PCGNNFallbackIC0(PC pc, const KGNNCSR *A, PetscBool *ok)
 {
   PC_GNN  *g = (PC_GNN *)pc->data;
   PetscInt fail;
+  size_t   k0 = g->ic0_col >= 0 ? 1 : 0;
 
   PetscFunctionBegin;
   *ok = PETSC_FALSE;
-  for (size_t k = 0; k < sizeof(ic0_shifts) / sizeof(ic0_shifts[0]) && !*ok; k++) {
+  if (k0) PetscCall(PetscInfo(pc, "PCGNN fallback: IC(0) of A breaks down in column %" PetscInt_FMT " (1-based; the cascade's test)\n", g->ic0_col + 1));
+  for (size_t k = k0; k < sizeof(ic0_shifts) / sizeof(ic0_shifts[0]) && !*ok; k++) {
     KGNNLowerFromA(&g->L, g->edge_of, A->val, ic0_shifts[k]);
     PetscCall(KGNNIC0Factor(&g->L, &fail));
     if (fail >= 0) {
