@@ -220,9 +220,21 @@ error gnn_breakdown_missing "cnog.h5: model format version 2 .a cascade's. yet l
 error gnn_breakdown_damaged "cbad.h5, group /breakdown: tensor 'decoder.mlp.2.weight' missing" bin/kgnn-solve -f share/matrices/nos3.mtx.gz -pc_type gnn -pc_gnn_model $T/cbad.h5
 error train_resume_other_model "checkpoint $T/m.h5.ckpt holds a MessagePassingMLP of depth 1, hidden 16" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 2 -resume
 error train_resume_other_seed "was made with -seed 1 on 8 training samples, this run has -seed 2" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -seed 2
-cp $T/m.h5.ckpt $T/good.ckpt
-error train_nan_loss "the (loss|gradient) is not finite.*; stopping. The weights are not updated; the last good checkpoint is $T/m.h5.ckpt" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -lr 1e300
-run train_nan_checkpoint_kept cmp $T/m.h5.ckpt $T/good.ckpt
+# -resume repeats the interrupted run: the options that decide its trajectory are the checkpoint's
+# (a checkpoint from before they were stored still resumes)
+error train_resume_other_lr "checkpoint $T/m.h5.ckpt was made with -lr 0.001, this run has -lr 0.0001 .-init $T/m.h5.ckpt starts a new run" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -lr 1e-4
+error train_resume_other_loss "checkpoint $T/m.h5.ckpt was made with -loss cosine, this run has -loss kaporin" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -loss kaporin
+error train_resume_other_batch "checkpoint $T/m.h5.ckpt was made with -batch 16, this run has -batch 4" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -batch 4
+error train_resume_other_samples "checkpoint $T/m.h5.ckpt was made with -samples all, this run has -samples ic0_exists" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -samples ic0_exists
+error train_resume_other_breakdown "checkpoint $T/m.h5.ckpt was made with -breakdown_model none, this run has -breakdown_model $T/i.h5" bin/kgnn-train -dataset $TS -out $T/m.h5 -epochs 4 -depth 1 -resume -breakdown_model $T/i.h5
+run train_resume_dataset_copy cp $TS $T/ts_copy.h5
+error train_resume_other_dataset "checkpoint $T/m.h5.ckpt was made with -dataset $TS, this run has -dataset $T/ts_copy.h5" bin/kgnn-train -dataset $T/ts_copy.h5 -out $T/m.h5 -epochs 4 -depth 1 -resume
+run train_resume_old_checkpoint /usr/bin/python3 -c "import h5py, shutil; shutil.copy('$T/m.h5.ckpt', '$T/old.h5.ckpt'); f = h5py.File('$T/old.h5.ckpt', 'r+'); del f['train/recipe']; del f.attrs['train_breakdown_model']; f.close()"
+expect train_resume_old_checkpoint_resumes "resumed" bin/kgnn-train -dataset $TS -out $T/old.h5 -epochs 4 -depth 1 -resume -quality false -malloc_dump
+# a loss that overflows (the checkpoint's weights times 1e200) leaves the last good checkpoint as it was
+run train_nan_weights /usr/bin/python3 -c "import h5py, shutil; shutil.copy('$T/m.h5.ckpt', '$T/n.h5.ckpt'); f = h5py.File('$T/n.h5.ckpt', 'r+'); [f[k].__setitem__(Ellipsis, f[k][()] * 1e200) for k in f if isinstance(f[k], h5py.Dataset)]; f.close(); shutil.copy('$T/n.h5.ckpt', '$T/good.ckpt')"
+error train_nan_loss "the (loss|gradient) is not finite.*; stopping. The weights are not updated; the last good checkpoint is $T/n.h5.ckpt" bin/kgnn-train -dataset $TS -out $T/n.h5 -epochs 4 -depth 1 -resume
+run train_nan_checkpoint_kept cmp $T/n.h5.ckpt $T/good.ckpt
 expect train_sigint "interrupted at epoch [0-9]+, batch [0-9]+ of 3: checkpoint written to $T/s.h5.ckpt" sh -c "bin/kgnn-train -dataset $TS -out $T/s.h5 -epochs 100000 -patience 0 -depth 1 -batch 3 & p=\$!; sleep 3; kill -INT \$p; wait \$p; exit 0"
 expect train_sigint_resume "resumed" bin/kgnn-train -dataset $TS -out $T/s.h5 -epochs 2 -patience 0 -depth 1 -batch 3 -resume
 run train_paper_smoke make --no-print-directory paper-smoke PAPER_OUT=$T/paper

@@ -129,6 +129,12 @@ static PetscErrorCode WriteState(hid_t f, void *ctx)
   PetscCall(ModelGroup(NULL, f, "train/best", &T->best));
   PetscCall(KGNNH5WriteString(f, "train_dataset", T->dataset));
   PetscCall(KGNNH5WriteString(f, "train_loss", KGNNLossName(T->loss)));
+  { /* the options that decide the trajectory, so that -resume can insist on them (ReadRecipe) */
+    PetscInt  d6    = 6;
+    PetscReal rc[6] = {T->lr, T->gamma, (PetscReal)T->step_size, (PetscReal)T->batch, (PetscReal)T->shuffle, (PetscReal)T->samples};
+    PetscCall(KGNNH5WriteArray(f, "train/recipe", 1, &d6, rc));
+    PetscCall(KGNNH5WriteString(f, "train_breakdown_model", T->breakdown[0] ? T->breakdown : "none"));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -155,12 +161,54 @@ static PetscErrorCode AdoptCheckpointWeights(KGNNTrainer T, KGNNModel *C)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* -resume continues the interrupted run to exactly the weights it would have reached, so the
+   options that decide the trajectory must be the checkpoint's; a run with others is a new run
+   (-init CKPT starts one from the checkpoint's weights). Checkpoints written before the recipe
+   was stored carry only the dataset and the loss. */
+static PetscErrorCode ReadRecipe(KGNNTrainer T, hid_t f)
+{
+  const char *const sets[] = {"all", "ic0_exists", "ic0_breaks"};
+  const char *const name[] = {"-lr", "-gamma", "-step_size", "-batch", "-shuffle", "-samples"};
+  char              was[PETSC_MAX_PATH_LEN];
+  PetscReal         rc[6], now[6] = {T->lr, T->gamma, (PetscReal)T->step_size, (PetscReal)T->batch, (PetscReal)T->shuffle, (PetscReal)T->samples};
+  htri_t            has;
+
+  PetscFunctionBegin;
+  PetscCall(KGNNH5ReadString(T->ckpt, f, "train_dataset", was, sizeof(was)));
+  PetscCheck(!strcmp(was, T->dataset), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-resume: checkpoint %s was made with -dataset %s, this run has -dataset %s (-init %s starts a new run from its weights)", T->ckpt, was, T->dataset, T->ckpt);
+  PetscCall(KGNNH5ReadString(T->ckpt, f, "train_loss", was, sizeof(was)));
+  PetscCheck(!strcmp(was, KGNNLossName(T->loss)), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-resume: checkpoint %s was made with -loss %s, this run has -loss %s (-init %s starts a new run from its weights)", T->ckpt, was, KGNNLossName(T->loss),
+             T->ckpt);
+  has = H5Lexists(f, "train/recipe", H5P_DEFAULT);
+  if (has <= 0) {
+    PetscCall(PetscInfo(NULL, "-resume: checkpoint %s predates the stored recipe: -lr, -gamma, -step_size, -batch, -shuffle, -samples and -breakdown_model are not checked\n", T->ckpt));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(KGNNH5ReadString(T->ckpt, f, "train_breakdown_model", was, sizeof(was)));
+  PetscCheck(!strcmp(was, T->breakdown[0] ? T->breakdown : "none"), PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-resume: checkpoint %s was made with -breakdown_model %s, this run has %s%s (the best weights are written as that cascade)", T->ckpt, was,
+             T->breakdown[0] ? "-breakdown_model " : "none", T->breakdown);
+  PetscCall(KGNNH5ReadArray(T->ckpt, f, "train/recipe", 6, rc));
+  for (int k = 0; k < 6; k++) {
+    if (rc[k] == now[k]) continue;
+    if (k == 4)
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-resume: checkpoint %s was made with -shuffle %s, this run has -shuffle %s (-init %s starts a new run from its weights)", T->ckpt, rc[k] != 0 ? "true" : "false", now[k] != 0 ? "true" : "false",
+              T->ckpt);
+    if (k == 5)
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-resume: checkpoint %s was made with -samples %s, this run has -samples %s (-init %s starts a new run from its weights)", T->ckpt, rc[k] >= 0 && rc[k] <= 2 ? sets[(int)rc[k]] : "?",
+              sets[T->samples], T->ckpt);
+    if (k == 2 || k == 3) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-resume: checkpoint %s was made with %s %d, this run has %s %d (-init %s starts a new run from its weights)", T->ckpt, name[k], (int)rc[k], name[k], (int)now[k], T->ckpt);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-resume: checkpoint %s was made with %s %g, this run has %s %g (-init %s starts a new run from its weights)", T->ckpt, name[k], (double)rc[k], name[k], (double)now[k], T->ckpt);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* the group /train of the checkpoint open as f */
 static PetscErrorCode ReadState(KGNNTrainer T, hid_t f)
 {
   PetscReal c[8], r[3];
 
   PetscFunctionBegin;
+  PetscCall(ReadRecipe(T, f));
   PetscCall(KGNNH5ReadArray(T->ckpt, f, "train/counters", 8, c));
   PetscCall(KGNNH5ReadArray(T->ckpt, f, "train/reals", 3, r));
   PetscCheck((PetscInt64)c[6] == T->seed && (PetscInt)c[7] == T->ntrain, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP, "-resume: checkpoint %s was made with -seed %lld on %d training samples, this run has -seed %lld and %d", T->ckpt, (long long)c[6],
